@@ -1,0 +1,37 @@
+// rower's entry point. Commands register their flags here cheaply and import their
+// implementation lazily, so `rower validate` never loads the daemon, HTTP or metrics code.
+import { Command, CommanderError } from "commander";
+import { KUBERNETES_VERSION } from "../validate/schema/kubernetes-version.js";
+import { registerValidate } from "./validate.js";
+import { registerRender } from "./render.js";
+import { registerDiff } from "./diff.js";
+import { registerRun } from "./run.js";
+import { registerStatus } from "./status.js";
+import { registerEmulate } from "./emulate.js";
+import { EXIT_USAGE } from "./exit-codes.js";
+
+declare const ROWER_VERSION: string;
+
+const program = new Command("rower")
+  .description("Feed a standalone kubelet's static-pod directory from cloud instance metadata.")
+  .version(`rower ${ROWER_VERSION} (Kubernetes ${KUBERNETES_VERSION})`, "-v, --version")
+  .showHelpAfterError()
+  .exitOverride();
+
+registerValidate(program);
+registerRender(program);
+registerDiff(program);
+registerRun(program);
+registerStatus(program);
+registerEmulate(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // help and --version exit 0; every other parse failure is a usage error.
+    process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else {
+    throw err;
+  }
+}

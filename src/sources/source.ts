@@ -1,0 +1,28 @@
+// The one interface every metadata provider implements; the sync loop never branches on the cloud.
+
+export type SourceKind = "gce" | "ec2" | "azure" | "file" | "url";
+
+/** The current value: its bytes, or absent (the key is not set), plus a revision. */
+export type Payload =
+  | { kind: "present"; source: string; revision: string; bytes: Uint8Array }
+  | { kind: "absent"; source: string; revision: string };
+
+export type SourceErrorKind = "unreachable" | "timeout" | "http-status" | "too-large" | "protocol";
+
+/** Errors are values: the loop decides what they mean (backoff, readiness). */
+export interface SourceError {
+  kind: "error";
+  source: string;
+  errorKind: SourceErrorKind;
+  message: string;
+  status?: number;
+}
+
+export interface Source {
+  readonly kind: SourceKind;
+  /** Human name used as the origin of every document, e.g. `gce:instance/attributes/kube-pods`. */
+  readonly name: string;
+  read(signal: AbortSignal): Promise<Payload | SourceError>;
+  /** Yields each new revision (and errors); ends when the signal aborts. */
+  watch(signal: AbortSignal): AsyncIterable<Payload | SourceError>;
+}
