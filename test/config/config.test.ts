@@ -1,0 +1,106 @@
+import { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import { parseConfig, type Config } from "../../src/config/config.js";
+import { parseDuration } from "../../src/config/duration.js";
+import { parseListenAddress } from "../../src/config/listen-address.js";
+import { addSharedOptions } from "../../src/config/shared-options.js";
+
+const context = { hostname: "Node-A", isTTY: false };
+
+/** Parses argv through the real commander declaration, as `rower run` does. */
+function flagsOf(argv: string[]): Record<string, unknown> {
+  const command = addSharedOptions(new Command("run")).exitOverride();
+  command.parse(argv, { from: "user" });
+  return command.opts();
+}
+
+describe("parseConfig defaults and precedence", () => {
+  const cases: { desc: string; argv: string[]; env: Record<string, string>; tty?: boolean; expected: Partial<Config> }[] = [
+    {
+      desc: "defaults from the CLI contract",
+      argv: [], env: {},
+      expected: {
+        source: "auto", key: "kube-pods", manifestDir: "/etc/kubernetes/manifests", pollIntervalMs: 10_000,
+        logFormat: "json", stateDir: "/run/rower", nodeName: "node-a", maxBytes: 524_288,
+        keepOnAbsent: false, projectFallback: true, imdsv1: false, ignitionPath: "/etc/rower/kube-pods.yaml",
+        ec2MetadataDisabled: false,
+      },
+    },
+    { desc: "text logs on a TTY", argv: [], env: {}, tty: true, expected: { logFormat: "text" } },
+    { desc: "env fills an unset flag", argv: [], env: { ROWER_SOURCE: "gce", ROWER_KEY: "pods" }, expected: { source: "gce", key: "pods" } },
+    { desc: "flag wins over env", argv: ["--source", "ec2"], env: { ROWER_SOURCE: "gce" }, expected: { source: "ec2" } },
+    { desc: "durations in ms", argv: ["--poll-interval", "500ms"], env: {}, expected: { pollIntervalMs: 500 } },
+    { desc: "durations in minutes from env", argv: [], env: { ROWER_POLL_INTERVAL: "5m" }, expected: { pollIntervalMs: 300_000 } },
+    { desc: "boolean env", argv: [], env: { ROWER_KEEP_ON_ABSENT: "1" }, expected: { keepOnAbsent: true } },
+    { desc: "boolean flag", argv: ["--keep-on-absent"], env: { ROWER_KEEP_ON_ABSENT: "false" }, expected: { keepOnAbsent: true } },
+    { desc: "project fallback off", argv: ["--no-project-fallback"], env: {}, expected: { projectFallback: false } },
+    { desc: "file source", argv: ["--source", "file:/tmp/pods.yaml"], env: {}, expected: { source: "file:/tmp/pods.yaml" } },
+    { desc: "url source", argv: ["--source", "url:http://127.0.0.1:1/p"], env: {}, expected: { source: "url:http://127.0.0.1:1/p" } },
+    { desc: "cloud SDK variables", argv: [], env: { GCE_METADATA_HOST: "127.0.0.1:8080", AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9", AWS_EC2_METADATA_DISABLED: "TRUE" },
+      expected: { gceMetadataHost: "127.0.0.1:8080", ec2MetadataEndpoint: "http://127.0.0.1:9", ec2MetadataDisabled: true } },
+    { desc: "listen port only binds loopback", argv: ["--listen", ":9090"], env: {}, expected: { listen: { host: "127.0.0.1", port: 9090 } } },
+    { desc: "listen explicit host", argv: [], env: { ROWER_LISTEN: "0.0.0.0:9090" }, expected: { listen: { host: "0.0.0.0", port: 9090 } } },
+    { desc: "node name flag", argv: ["--node-name", "worker-1.example"], env: {}, expected: { nodeName: "worker-1.example" } },
+    { desc: "max bytes", argv: ["--max-bytes", "1024"], env: {}, expected: { maxBytes: 1024 } },
+    { desc: "empty env is unset", argv: [], env: { ROWER_SOURCE: "" }, expected: { source: "auto" } },
+  ];
+  for (const c of cases) {
+    it(c.desc, () => {
+      const result = parseConfig(flagsOf(c.argv), c.env, { ...context, isTTY: c.tty ?? false });
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(result.config).toMatchObject(c.expected);
+    });
+  }
+});
+
+describe("parseConfig rejections name the option and the accepted values", () => {
+  const cases: { desc: string; argv: string[]; env: Record<string, string>; names: string; accepts: string }[] = [
+    { desc: "unknown source", argv: ["--source", "gcp"], env: {}, names: "--source", accepts: "auto, gce, ec2, azure, file:PATH, url:URL" },
+    { desc: "bad source from env", argv: [], env: { ROWER_SOURCE: "url:ftp://x" }, names: "ROWER_SOURCE", accepts: "url:URL" },
+    { desc: "bad duration", argv: ["--poll-interval", "10"], env: {}, names: "--poll-interval", accepts: "500ms, 10s, 5m" },
+    { desc: "zero duration", argv: [], env: { ROWER_POLL_INTERVAL: "0s" }, names: "ROWER_POLL_INTERVAL", accepts: "500ms" },
+    { desc: "bad log format", argv: ["--log-format", "yaml"], env: {}, names: "--log-format", accepts: "json, text" },
+    { desc: "bad listen", argv: ["--listen", "localhost:99999"], env: {}, names: "--listen", accepts: "HOST:PORT" },
+    { desc: "bad boolean env", argv: [], env: { ROWER_KEEP_ON_ABSENT: "maybe" }, names: "ROWER_KEEP_ON_ABSENT", accepts: "true, false, 1, 0" },
+    { desc: "bad max bytes", argv: ["--max-bytes", "1k"], env: {}, names: "--max-bytes", accepts: "whole number of bytes" },
+    { desc: "bad node name", argv: ["--node-name", "node_1"], env: {}, names: "--node-name", accepts: "DNS-1123" },
+    { desc: "bad key", argv: ["--key", "kube pods"], env: {}, names: "--key", accepts: "A-Z" },
+    { desc: "bad metadata endpoint", argv: ["--metadata-endpoint", "metadata"], env: {}, names: "--metadata-endpoint", accepts: "http://" },
+    { desc: "bad EC2 endpoint env", argv: [], env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: "169.254.169.254" }, names: "AWS_EC2_METADATA_SERVICE_ENDPOINT", accepts: "http://" },
+  ];
+  for (const c of cases) {
+    it(c.desc, () => {
+      const result = parseConfig(flagsOf(c.argv), c.env, context);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.message).toContain(c.names);
+        expect(result.message).toContain(c.accepts);
+      }
+    });
+  }
+});
+
+it("--listen off serves nothing, even over ROWER_LISTEN", () => {
+  const result = parseConfig(flagsOf(["--listen", "off"]), { ROWER_LISTEN: ":9090" }, context);
+  expect(result.ok && result.config.listen).toBe(undefined);
+  expect(result.ok).toBe(true);
+});
+
+describe("parseDuration", () => {
+  const cases: [string, number | undefined][] = [
+    ["500ms", 500], ["10s", 10_000], ["5m", 300_000], ["1h", 3_600_000], ["10", undefined], ["1.5s", undefined], ["-1s", undefined], ["s", undefined],
+  ];
+  for (const [text, ms] of cases) it(`${text} → ${ms}`, () => expect(parseDuration(text)).toBe(ms));
+});
+
+describe("parseListenAddress", () => {
+  const cases: [string, { host: string; port: number } | undefined][] = [
+    ["9090", { host: "127.0.0.1", port: 9090 }],
+    [":0", { host: "127.0.0.1", port: 0 }],
+    ["localhost:80", { host: "localhost", port: 80 }],
+    ["[::1]:9090", { host: "::1", port: 9090 }],
+    ["0.0.0.0:65536", undefined],
+    ["http://x:1", undefined],
+  ];
+  for (const [text, address] of cases) it(text, () => expect(parseListenAddress(text)).toEqual(address));
+});
