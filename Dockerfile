@@ -1,0 +1,26 @@
+# rower's container image: the esbuild bundle on Node 24. Build and push your own:
+#   docker build -t REGISTRY/rower:0.1.0 . && docker push REGISTRY/rower:0.1.0
+# then set ROWER_IMAGE in deploy/rower.env (see docs/deploy.md).
+
+# Build stage: the full toolchain, only to produce dist/rower.mjs.
+FROM node:24.11.1-bookworm AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tools/build.mjs tools/build.mjs
+COPY tsconfig.json ./
+COPY src src
+RUN npm run build
+
+# Runtime stage: Node and the single bundled file, nothing else. The bundle carries
+# every dependency, so there is no node_modules and no package manager here.
+FROM node:24.11.1-bookworm-slim
+COPY --from=build /src/dist/rower.mjs /app/rower.mjs
+# Non-root by default (the image's "node" user, uid 1000): enough for `rower validate`
+# and `rower render`. The systemd units run it with --user 0:0 --cap-drop ALL because
+# the kubelet's manifest directory is root-owned; see docs/deploy.md.
+USER node
+WORKDIR /app
+# Node directly, no shell or /usr/bin/env: the same entrypoint works on distroless.
+ENTRYPOINT ["/usr/local/bin/node", "/app/rower.mjs"]
+CMD ["run"]
