@@ -7,6 +7,7 @@ import {
   AWS_EC2_METADATA_DISABLED,
   AWS_EC2_METADATA_SERVICE_ENDPOINT,
   GCE_METADATA_HOST,
+  ROWER_AZURE_METADATA_ENDPOINT,
   SHARED_OPTIONS,
   type SharedOptionKey,
 } from "./option-names.js";
@@ -23,6 +24,8 @@ export interface Config {
   /** `AWS_EC2_METADATA_SERVICE_ENDPOINT` (a URL), as the AWS SDK reads it. */
   ec2MetadataEndpoint?: string;
   ec2MetadataDisabled: boolean;
+  /** `ROWER_AZURE_METADATA_ENDPOINT` (a URL), as `rower emulate azure` prints it. */
+  azureMetadataEndpoint?: string;
   pollIntervalMs: number;
   /** Absent: no health/metrics server. */
   listen?: ListenAddress;
@@ -114,6 +117,7 @@ const configSchema = z.object({
   gceMetadataHost: text.trim().regex(/^[^\s/]+$/, { error: "expected HOST or HOST:PORT" }).optional(),
   ec2MetadataEndpoint: text.trim().refine(isHttpUrl, { error: "expected an http:// or https:// URL" }).optional(),
   ec2MetadataDisabled: booleanText.optional(),
+  azureMetadataEndpoint: text.trim().refine(isHttpUrl, { error: "expected an http:// or https:// URL" }).optional(),
   pollInterval: duration.default(10_000),
   listen: listen.optional(),
   logFormat: z.enum(["json", "text"], { error: "expected one of json, text" }).optional(),
@@ -133,6 +137,7 @@ const ENV_ONLY: Partial<Record<RawKey, string>> = {
   gceMetadataHost: GCE_METADATA_HOST,
   ec2MetadataEndpoint: AWS_EC2_METADATA_SERVICE_ENDPOINT,
   ec2MetadataDisabled: AWS_EC2_METADATA_DISABLED,
+  azureMetadataEndpoint: ROWER_AZURE_METADATA_ENDPOINT,
 };
 
 /**
@@ -193,6 +198,7 @@ export function parseConfig(
   if (v.metadataEndpoint !== undefined) config.metadataEndpoint = v.metadataEndpoint;
   if (v.gceMetadataHost !== undefined) config.gceMetadataHost = v.gceMetadataHost;
   if (v.ec2MetadataEndpoint !== undefined) config.ec2MetadataEndpoint = v.ec2MetadataEndpoint;
+  if (v.azureMetadataEndpoint !== undefined) config.azureMetadataEndpoint = v.azureMetadataEndpoint;
   if (v.listen !== undefined) config.listen = v.listen;
   return { ok: true, config };
 }

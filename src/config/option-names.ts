@@ -31,3 +31,5 @@ export type SharedOptionKey = keyof typeof SHARED_OPTIONS;
 export const GCE_METADATA_HOST = "GCE_METADATA_HOST";
 export const AWS_EC2_METADATA_SERVICE_ENDPOINT = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
 export const AWS_EC2_METADATA_DISABLED = "AWS_EC2_METADATA_DISABLED";
+/** Printed by `rower emulate azure`; Azure's SDKs have no such variable. */
+export const ROWER_AZURE_METADATA_ENDPOINT = "ROWER_AZURE_METADATA_ENDPOINT";

@@ -38,6 +38,7 @@ describe("parseConfig defaults and precedence", () => {
     { desc: "url source", argv: ["--source", "url:http://127.0.0.1:1/p"], env: {}, expected: { source: "url:http://127.0.0.1:1/p" } },
     { desc: "cloud SDK variables", argv: [], env: { GCE_METADATA_HOST: "127.0.0.1:8080", AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9", AWS_EC2_METADATA_DISABLED: "TRUE" },
       expected: { gceMetadataHost: "127.0.0.1:8080", ec2MetadataEndpoint: "http://127.0.0.1:9", ec2MetadataDisabled: true } },
+    { desc: "azure emulator endpoint", argv: [], env: { ROWER_AZURE_METADATA_ENDPOINT: "http://127.0.0.1:7" }, expected: { azureMetadataEndpoint: "http://127.0.0.1:7" } },
     { desc: "listen port only binds loopback", argv: ["--listen", ":9090"], env: {}, expected: { listen: { host: "127.0.0.1", port: 9090 } } },
     { desc: "listen explicit host", argv: [], env: { ROWER_LISTEN: "0.0.0.0:9090" }, expected: { listen: { host: "0.0.0.0", port: 9090 } } },
     { desc: "node name flag", argv: ["--node-name", "worker-1.example"], env: {}, expected: { nodeName: "worker-1.example" } },

@@ -1,0 +1,44 @@
+// The daemon's Prometheus metrics, on a Registry of its own: two daemons can share a process.
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export type SyncResult = "applied" | "unchanged" | "invalid" | "conflict" | "failed";
+
+export interface DaemonMetrics {
+  registry: Registry;
+  syncs: Counter<"result">;
+  sourceErrors: Counter<"kind">;
+  managedPods: Gauge;
+  lastSuccessfulSync: Gauge;
+  sourceRevision: Gauge<"source" | "revision">;
+  fetchSeconds: Histogram;
+  driftRepairs: Counter;
+}
+
+export function createDaemonMetrics(): DaemonMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  return {
+    registry,
+    syncs: new Counter({ name: "rower_syncs_total", help: "Syncs by result.", labelNames: ["result"], registers }),
+    sourceErrors: new Counter({ name: "rower_source_errors_total", help: "Source errors by kind.", labelNames: ["kind"], registers }),
+    managedPods: new Gauge({ name: "rower_managed_pods", help: "Pod manifests rower keeps in the directory.", registers }),
+    lastSuccessfulSync: new Gauge({
+      name: "rower_last_successful_sync_timestamp_seconds", help: "Unix time of the last successful sync.", registers,
+    }),
+    sourceRevision: new Gauge({
+      name: "rower_source_revision_info", help: "The source and revision last applied (value 1).",
+      labelNames: ["source", "revision"], registers,
+    }),
+    fetchSeconds: new Histogram({
+      name: "rower_source_fetch_duration_seconds", help: "Latency of full reads of the source.",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
+    }),
+    driftRepairs: new Counter({ name: "rower_drift_repairs_total", help: "Files restored after someone changed them.", registers }),
+  };
+}
+
+/** Keeps exactly one revision series, so the info metric does not grow with every edit. */
+export function recordAppliedRevision(metrics: DaemonMetrics, source: string, revision: string): void {
+  metrics.sourceRevision.reset();
+  metrics.sourceRevision.set({ source, revision }, 1);
+}

@@ -1,0 +1,28 @@
+// The daemon's logger: pino, JSON lines to stderr (or readable text), behind EventLog.
+import { pino, type DestinationStream } from "pino";
+import type { EventLog, LogFields } from "./event-log.js";
+import { createTextLogStream } from "./text-log-stream.js";
+
+export interface LoggerOptions {
+  format: "json" | "text";
+  /** Where lines go; stderr by default (results belong to stdout, diagnostics to stderr). */
+  destination?: DestinationStream;
+  level?: "debug" | "info";
+}
+
+export function createLogger(options: LoggerOptions): EventLog {
+  const destination = options.destination
+    ?? (options.format === "text" ? createTextLogStream(2) : pino.destination({ dest: 2, sync: true }));
+  const logger = pino(
+    {
+      level: options.level ?? "info",
+      base: { pid: process.pid },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+  const emit = (level: "debug" | "info" | "warn" | "error") => (event: string, fields?: LogFields): void => {
+    logger[level]({ event, ...fields });
+  };
+  return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
+}

@@ -1,0 +1,47 @@
+// `/readyz` answers "is the directory what the metadata says, and can we still hear the metadata?"
+// Ready only when the last sync succeeded and the source has not failed 3 times in a row.
+export const SOURCE_FAILURE_THRESHOLD = 3;
+
+export type NotReadyReason = "no-sync-yet" | "revision-refused" | "sync-failed" | "source-failing";
+
+export type Readiness =
+  | { ready: true; revision: string }
+  | { ready: false; reason: NotReadyReason; detail: string };
+
+export class ReadinessTracker {
+  private lastSync: { ok: true; revision: string } | { ok: false; reason: NotReadyReason; detail: string } | undefined;
+  private sourceFailures = 0;
+  private lastSourceError = "";
+
+  recordSyncSucceeded(revision: string): void {
+    this.lastSync = { ok: true, revision };
+  }
+
+  /** The revision was read but not applied: invalid pods or a conflict. */
+  recordRevisionRefused(revision: string, detail: string): void {
+    this.lastSync = { ok: false, reason: "revision-refused", detail: `revision ${revision}: ${detail}` };
+  }
+
+  /** Applying failed for a reason outside the payload (disk full, permissions). */
+  recordSyncFailed(detail: string): void {
+    this.lastSync = { ok: false, reason: "sync-failed", detail };
+  }
+
+  recordSourceReached(): void {
+    this.sourceFailures = 0;
+  }
+
+  recordSourceFailed(detail: string): void {
+    this.sourceFailures += 1;
+    this.lastSourceError = detail;
+  }
+
+  current(): Readiness {
+    if (this.sourceFailures >= SOURCE_FAILURE_THRESHOLD) {
+      return { ready: false, reason: "source-failing", detail: `${this.sourceFailures} failures in a row, last: ${this.lastSourceError}` };
+    }
+    if (this.lastSync === undefined) return { ready: false, reason: "no-sync-yet", detail: "no sync has succeeded yet" };
+    if (!this.lastSync.ok) return { ready: false, reason: this.lastSync.reason, detail: this.lastSync.detail };
+    return { ready: true, revision: this.lastSync.revision };
+  }
+}

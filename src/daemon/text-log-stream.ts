@@ -1,0 +1,54 @@
+// Readable log lines for a terminal. pino hands us each JSON line; we reformat it and write
+// synchronously, so the bundle stays one file (no worker transport) and a line is out
+// before the process exits. pino-pretty would add a runtime dependency for the same result.
+import { writeSync } from "node:fs";
+
+const LEVEL_LABEL: Record<string, string> = {
+  trace: "TRACE", debug: "DEBUG", info: "INFO ", warn: "WARN ", error: "ERROR", fatal: "FATAL",
+};
+const OMITTED = new Set(["level", "time", "pid", "hostname", "event", "msg"]);
+
+export interface LineSink {
+  write(line: string): void;
+}
+
+/** A pino destination that prints `HH:MM:SS.mmm LEVEL event key=value ...` to `fd`. */
+export function createTextLogStream(fd: number): LineSink {
+  return {
+    write(line: string): void {
+      writeSync(fd, formatTextLine(line));
+    },
+  };
+}
+
+export function formatTextLine(jsonLine: string): string {
+  const record = JSON.parse(jsonLine) as Record<string, unknown>;
+  const time = typeof record.time === "number" ? new Date(record.time).toISOString().slice(11, 23) : "";
+  const level = LEVEL_LABEL[String(record.level)] ?? String(record.level);
+  const event = String(record.event ?? record.msg ?? "");
+  const details: string[] = [];
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(record)) {
+    if (OMITTED.has(key) || value === undefined) continue;
+    if (key === "errors" && Array.isArray(value)) {
+      details.push(...value.map(formatErrorItem));
+      pairs.push(`errors=${value.length}`);
+      continue;
+    }
+    pairs.push(`${key}=${typeof value === "string" && /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value)}`);
+  }
+  const head = [time, level, event, ...pairs].filter((part) => part !== "").join(" ");
+  return [head, ...details].join("\n") + "\n";
+}
+
+/** Field errors read like kubectl's: `* spec.containers[0].image: Required value`. */
+function formatErrorItem(item: unknown): string {
+  if (typeof item !== "object" || item === null) return `    * ${JSON.stringify(item)}`;
+  const error = item as Record<string, unknown>;
+  const origin = error.origin as { source?: unknown; document?: unknown; line?: unknown } | undefined;
+  const where = origin ? `${String(origin.source)}#${String(origin.document)}${origin.line === undefined ? "" : `:${String(origin.line)}`} ` : "";
+  const field = typeof error.field === "string" && error.field !== "" ? `${error.field}: ` : "";
+  const value = error.value === undefined ? "" : ` ${JSON.stringify(error.value)}`;
+  const detail = error.detail === undefined ? "" : `: ${String(error.detail)}`;
+  return `    * ${where}${field}${String(error.type ?? "error")}${value}${detail} [${String(error.rule ?? "")}]`;
+}
