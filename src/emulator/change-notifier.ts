@@ -1,0 +1,41 @@
+// Wakes every pending GCE `wait_for_change` request when the emulated metadata changes.
+import { setTimeout as delay } from "node:timers/promises";
+
+export class ChangeNotifier {
+  private readonly waiters = new Set<() => void>();
+
+  /** Wakes all current waiters. */
+  notifyChange(): void {
+    const woken = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of woken) wake();
+  }
+
+  /** Resolves on the next change, after `timeoutMs`, or when the signal aborts. */
+  async waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    let wake: () => void = () => {};
+    const changed = new Promise<void>((resolve) => {
+      wake = resolve;
+      this.waiters.add(resolve);
+    });
+    const timedOut = delay(timeoutMs, undefined, { signal: stop.signal }).then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      await Promise.race([changed, timedOut]);
+    } finally {
+      this.waiters.delete(wake);
+      signal.removeEventListener("abort", onAbort);
+      stop.abort();
+    }
+  }
+
+  get waiting(): number {
+    return this.waiters.size;
+  }
+}

@@ -1,0 +1,145 @@
+// Starts a GCE, EC2 or Azure metadata emulator on loopback, serving a file's bytes as the
+// key's value and reloading them when the file changes (which wakes GCE long polls).
+import { watch, type FSWatcher } from "chokidar";
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { basename, dirname, resolve } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { ADMIN_PREFIX, answerAdmin } from "./admin-api.js";
+import { answerAzure } from "./azure-emulator.js";
+import { answerEc2 } from "./ec2-emulator.js";
+import { EmulatorState, type EmulatorKind } from "./emulator-state.js";
+import { answerGce } from "./gce-emulator.js";
+import { sendReply, textReply, type Reply } from "./send-reply.js";
+
+export interface EmulatorOptions {
+  file: string;
+  key?: string;
+  host?: string;
+  port?: number;
+  /** EC2: accept requests without a token. */
+  imdsv1?: boolean;
+}
+
+export interface RunningEmulator {
+  url: string;
+  /** The variable a client needs, e.g. `{ GCE_METADATA_HOST: "127.0.0.1:PORT" }`. */
+  env: Record<string, string>;
+  /** The served state, for in-process callers (tests drive the admin API instead). */
+  state: EmulatorState;
+  close(): Promise<void>;
+}
+
+/** The variable naming the emulated Azure endpoint (Azure has no standard one). */
+export const AZURE_ENDPOINT_VARIABLE = "ROWER_AZURE_METADATA_ENDPOINT";
+
+async function readServedFile(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+function clientEnv(kind: EmulatorKind, hostPort: string, url: string): Record<string, string> {
+  if (kind === "gce") return { GCE_METADATA_HOST: hostPort };
+  if (kind === "ec2") return { AWS_EC2_METADATA_SERVICE_ENDPOINT: url };
+  return { [AZURE_ENDPOINT_VARIABLE]: url };
+}
+
+export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions): Promise<RunningEmulator> {
+  const file = resolve(options.file);
+  const state = new EmulatorState(kind, options.key ?? "kube-pods");
+  state.imdsv1 = options.imdsv1 ?? false;
+  let served = await readServedFile(file);
+  state.setServedValue(served);
+  const closing = new AbortController();
+
+  const answer = async (req: IncomingMessage, url: URL, signal: AbortSignal): Promise<Reply> => {
+    if (kind === "gce") return answerGce(state, req, url, signal);
+    if (kind === "ec2") return answerEc2(state, req, url);
+    return answerAzure(state, req, url);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://emulator");
+    if (url.pathname.startsWith(ADMIN_PREFIX)) {
+      sendReply(res, state.faults, await answerAdmin(state, req, url));
+      return;
+    }
+    state.recordRequest({ method: req.method ?? "GET", path: `${url.pathname}${url.search}`, headers: { ...req.headers } });
+    const gone = new AbortController();
+    res.on("close", () => gone.abort());
+    const signal = AbortSignal.any([closing.signal, gone.signal]);
+    if (state.faults.delayMs > 0) {
+      await delay(state.faults.delayMs, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+    }
+    const fault = state.faults.takeRequestFault();
+    if (fault.kind === "reset") {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === "status") {
+      const flavor: Record<string, string> = kind === "gce" ? { "metadata-flavor": "Google" } : {};
+      sendReply(res, state.faults, textReply(fault.status, `injected ${fault.status}\n`, flavor));
+      return;
+    }
+    const reply = await answer(req, url, signal);
+    if (!res.destroyed) sendReply(res, state.faults, reply);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // A bug in the emulator: answer 500 with the reason rather than leave the client hanging.
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(`emulator error: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  });
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once("error", rejectListen);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", rejectListen);
+      resolveListen();
+    });
+  });
+
+  // Watch the directory, not the file: editors save by writing a new file and renaming it.
+  const watcher: FSWatcher = watch(dirname(file), { ignoreInitial: true, depth: 0 });
+  const reload = async (): Promise<void> => {
+    const next = await readServedFile(file);
+    const same = next === undefined ? served === undefined : served !== undefined && next.equals(served);
+    if (same) return;
+    served = next;
+    state.fileError = undefined;
+    state.setServedValue(next);
+  };
+  watcher.on("all", (_event, path) => {
+    if (basename(path) !== basename(file)) return;
+    reload().catch((err: unknown) => {
+      // An unreadable file keeps the last value; the CLI reports the reason.
+      state.fileError = err instanceof Error ? err.message : String(err);
+    });
+  });
+  await new Promise<void>((ready) => watcher.once("ready", () => ready()));
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const hostPort = `${host}:${address.port}`;
+  const url = `http://${hostPort}`;
+  return {
+    url,
+    env: clientEnv(kind, hostPort, url),
+    state,
+    async close() {
+      closing.abort();
+      await watcher.close();
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Revisions are content digests: the same bytes always give the same revision, whatever
+// the transport's ETag did (a GCE directory ETag also changes when another key changes).
+import { createHash } from "node:crypto";
+import type { Payload } from "./source.js";
+
+export const ABSENT_REVISION = "absent";
+
+export function digestBytes(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+export function presentPayload(source: string, bytes: Uint8Array): Payload {
+  return { kind: "present", source, revision: `sha256:${digestBytes(bytes)}`, bytes };
+}
+
+export function absentPayload(source: string): Payload {
+  return { kind: "absent", source, revision: ABSENT_REVISION };
+}
+
+/** What may be logged about a payload: never its bytes, only size and digest. */
+export function describePayload(payload: Payload): { source: string; revision: string; bytes?: number } {
+  return payload.kind === "present"
+    ? { source: payload.source, revision: payload.revision, bytes: payload.bytes.byteLength }
+    : { source: payload.source, revision: payload.revision };
+}
