@@ -28,6 +28,8 @@ export interface FieldError {
 export interface Origin {
   source: string;
   document: number;
+  /** 0-based index inside a `kind: List` / `PodList` document's `items`, when the pod came from one. */
+  item?: number;
   line?: number;
   pod?: string;
 }

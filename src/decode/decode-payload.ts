@@ -1,0 +1,76 @@
+// bytes → documents: unwrap whole-payload gzip/base64 (each at most once), cap the size,
+// require UTF-8, parse YAML like Go's sigs.k8s.io/yaml, expand List/PodList. Pure: no I/O.
+import type { Decoded } from "./document.js";
+import { decodeError } from "./decode-error.js";
+import { decodeUtf8 } from "./decode-utf8.js";
+import { expandLists } from "./expand-lists.js";
+import { parseYaml } from "./parse-yaml.js";
+import { decodeWholeBase64 } from "./unwrap-base64.js";
+import { gunzipCapped, isGzip } from "./unwrap-gzip.js";
+
+/** 512 KiB: above every provider's own limit (GCE 256 KiB), well below anything that hurts. */
+export const DEFAULT_MAX_BYTES = 524_288;
+
+export interface DecodeOptions {
+  /** Origin name of every document, e.g. a file name or `gce:instance/attributes/kube-pods`. */
+  source: string;
+  /** Cap on the unwrapped payload, checked before parsing. */
+  maxBytes?: number;
+}
+
+export function decodePayload(bytes: Uint8Array, options: DecodeOptions): Decoded {
+  const { source } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const whole = { source, document: 0 };
+
+  let payload = bytes;
+  let gunzipped = false;
+  let base64Decoded = false;
+  // Cloud user-data arrives as gzip, base64, or base64 of gzip (or gzip of base64): unwrap
+  // each layer at most once, so a payload cannot make us loop.
+  for (;;) {
+    if (!gunzipped && isGzip(payload)) {
+      const result = gunzipCapped(payload, maxBytes);
+      if (!result.ok) {
+        const rule = result.reason === "tooLarge" ? "decode.tooLarge" : "decode.gzip";
+        return { kind: "invalid", errors: [decodeError(whole, rule, result.message)] };
+      }
+      payload = result.bytes;
+      gunzipped = true;
+      continue;
+    }
+    if (!base64Decoded) {
+      const decoded = decodeWholeBase64(payload);
+      // Base64-looking text that decodes to neither gzip nor UTF-8 was text all along.
+      if (decoded && (isGzip(decoded) || decodeUtf8(decoded).ok)) {
+        payload = decoded;
+        base64Decoded = true;
+        continue;
+      }
+    }
+    break;
+  }
+
+  if (payload.length > maxBytes) {
+    return {
+      kind: "invalid",
+      errors: [decodeError(whole, "decode.tooLarge", `payload is ${payload.length} bytes, more than the ${maxBytes}-byte limit`)],
+    };
+  }
+
+  const text = decodeUtf8(payload);
+  if (!text.ok) {
+    return {
+      kind: "invalid",
+      errors: [decodeError(whole, "decode.utf8", `invalid UTF-8 at byte offset ${text.offset}`, { line: text.line })],
+    };
+  }
+
+  const parsed = parseYaml(text.text, source);
+  if (!parsed.ok) return { kind: "invalid", errors: parsed.errors };
+  if (parsed.documents.every((d) => d.value === undefined)) return { kind: "empty", source };
+
+  const { documents, errors } = expandLists(parsed.documents, source);
+  if (errors.length > 0) return { kind: "invalid", errors };
+  return { kind: "documents", documents };
+}

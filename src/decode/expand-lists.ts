@@ -1,0 +1,63 @@
+// `kind: List` (apiVersion v1) and `kind: PodList` documents stand for their items: each
+// item becomes a document of its own, keeping the list's document index plus an item index.
+import type { LocatedError, Origin } from "../validate/field-error.js";
+import type { Document } from "./document.js";
+import { decodeError } from "./decode-error.js";
+import type { ParsedDocument } from "./parse-yaml.js";
+
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isListDocument(value: Record<string, unknown>): boolean {
+  return value.kind === "PodList" || (value.kind === "List" && value.apiVersion === "v1");
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return "a sequence";
+  if (value === null || value === undefined) return "null";
+  return `a ${typeof value}`;
+}
+
+export function expandLists(parsed: readonly ParsedDocument[], source: string): { documents: Document[]; errors: LocatedError[] } {
+  const documents: Document[] = [];
+  const errors: LocatedError[] = [];
+  for (const doc of parsed) {
+    if (doc.value === undefined) continue; // empty documents between `---` are skipped
+    const origin: Origin = { source, document: doc.index, ...(doc.line === undefined ? {} : { line: doc.line }) };
+    if (!isMapping(doc.value)) {
+      errors.push(decodeError(origin, "decode.notMapping", `a document must be a mapping (an object), not ${describeValue(doc.value)}`));
+      continue;
+    }
+    if (!isListDocument(doc.value)) {
+      documents.push({ origin, value: doc.value, lineOf: doc.lineOf });
+      continue;
+    }
+    const items = doc.value.items;
+    if (items === undefined || items === null) continue;
+    if (!Array.isArray(items)) {
+      errors.push(decodeError(origin, "decode.listItems", `items must be a sequence, not ${describeValue(items)}`,
+        { field: "items", ...lineField(doc.lineOf("items")) }));
+      continue;
+    }
+    items.forEach((item: unknown, i) => {
+      const prefix = `items[${i}]`;
+      const line = doc.lineOf(prefix);
+      const itemOrigin: Origin = { source, document: doc.index, item: i, ...(line === undefined ? {} : { line }) };
+      if (!isMapping(item)) {
+        errors.push(decodeError(itemOrigin, "decode.notMapping", `a list item must be a mapping (an object), not ${describeValue(item)}`, { field: prefix }));
+        return;
+      }
+      documents.push({
+        origin: itemOrigin,
+        value: item,
+        lineOf: (field) => doc.lineOf(field === "" ? prefix : field.startsWith("[") ? `${prefix}${field}` : `${prefix}.${field}`),
+      });
+    });
+  }
+  return { documents, errors };
+}
+
+function lineField(line: number | undefined): { line?: number } {
+  return line === undefined ? {} : { line };
+}

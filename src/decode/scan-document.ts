@@ -1,0 +1,127 @@
+// One pass over a document's parser events, before any value is built:
+// - the line of every field path, for `Document.lineOf`;
+// - the size the document would have with every alias expanded, so a billion-laughs
+//   payload is refused before validation walks a tree of 10^9 shared nodes;
+// - the text of each mapping key by offset, to name the key in a duplicate-key error.
+import { EVENT_ID, getScalarValue, type Event } from "js-yaml";
+import type { LineIndex } from "./line-index.js";
+
+interface Frame {
+  kind: "mapping" | "sequence";
+  /** Stored path form: `.key` per mapping key, `[n]` per sequence index; undefined inside keys. */
+  path: string | undefined;
+  index: number;
+  expectingKey: boolean;
+  pendingKey: string | undefined;
+  anchor: string | undefined;
+  size: number;
+}
+
+export interface DocumentScan {
+  /** Line of the document's first node. */
+  firstLine: number | undefined;
+  lines: Map<string, number>;
+  keysByOffset: Map<number, string>;
+  nodes: number;
+  expandedNodes: number;
+}
+
+function startOf(e: Event): number {
+  switch (e.type) {
+    case EVENT_ID.MAPPING:
+    case EVENT_ID.SEQUENCE:
+      return e.anchorStart >= 0 ? e.anchorStart : e.start;
+    case EVENT_ID.SCALAR:
+      return [e.anchorStart, e.tagStart, e.valueStart].find((n) => n >= 0) ?? -1;
+    case EVENT_ID.ALIAS:
+      return e.anchorStart;
+    default:
+      return -1;
+  }
+}
+
+export function scanDocument(events: readonly Event[], source: string, lines: LineIndex): DocumentScan {
+  const scan: DocumentScan = { firstLine: undefined, lines: new Map(), keysByOffset: new Map(), nodes: 0, expandedNodes: 0 };
+  const anchors = new Map<string, number>();
+  const stack: Frame[] = [];
+  const addSize = (n: number) => {
+    const top = stack[stack.length - 1];
+    if (top) top.size += n;
+    else scan.expandedNodes += n;
+  };
+
+  for (const e of events) {
+    if (e.type === EVENT_ID.DOCUMENT) continue;
+    if (e.type === EVENT_ID.POP) {
+      const done = stack.pop();
+      if (!done) continue;
+      if (done.anchor !== undefined) anchors.set(done.anchor, done.size);
+      addSize(done.size);
+      continue;
+    }
+
+    const offset = startOf(e);
+    const line = offset >= 0 ? lines.lineAt(offset) : undefined;
+    scan.firstLine ??= line;
+    scan.nodes++;
+
+    // Where this node sits: a mapping key, a mapping value, a sequence item, or the root.
+    let path: string | undefined = "";
+    const parent = stack[stack.length - 1];
+    if (parent?.kind === "mapping" && parent.expectingKey) {
+      parent.expectingKey = false;
+      path = undefined;
+      if (e.type === EVENT_ID.SCALAR) {
+        const key = getScalarValue(source, e);
+        parent.pendingKey = key;
+        if (offset >= 0) scan.keysByOffset.set(offset, key);
+        if (parent.path !== undefined && line !== undefined) scan.lines.set(`${parent.path}.${key}`, line);
+      } else {
+        parent.pendingKey = undefined;
+      }
+    } else if (parent?.kind === "mapping") {
+      parent.expectingKey = true;
+      path = parent.path !== undefined && parent.pendingKey !== undefined ? `${parent.path}.${parent.pendingKey}` : undefined;
+    } else if (parent?.kind === "sequence") {
+      path = parent.path !== undefined ? `${parent.path}[${parent.index}]` : undefined;
+      parent.index++;
+      if (path !== undefined && line !== undefined) scan.lines.set(path, line);
+    }
+
+    const anchor = e.type !== EVENT_ID.ALIAS && e.anchorStart >= 0 ? source.slice(e.anchorStart, e.anchorEnd) : undefined;
+    if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) {
+      stack.push({
+        kind: e.type === EVENT_ID.MAPPING ? "mapping" : "sequence",
+        path, index: 0, expectingKey: true, pendingKey: undefined, anchor, size: 1,
+      });
+    } else if (e.type === EVENT_ID.SCALAR) {
+      if (anchor !== undefined) anchors.set(anchor, 1);
+      addSize(1);
+    } else {
+      // An alias costs what its anchor expands to; an unknown alias is js-yaml's error to report.
+      addSize(anchors.get(source.slice(e.anchorStart, e.anchorEnd)) ?? 1);
+    }
+  }
+  return scan;
+}
+
+/** Turns a field path (`metadata.labels[app.kubernetes.io/name]`, `spec.containers[0]`) into the stored form. */
+export function storedPathOf(field: string): string[] {
+  const segments: string[] = [];
+  const re = /\[([^\]]*)\]|\.?([^.[]+)/g;
+  for (let m = re.exec(field); m; m = re.exec(field)) {
+    if (m[1] !== undefined) segments.push(/^\d+$/.test(m[1]) ? `[${m[1]}]` : `.${m[1]}`);
+    else if (m[2] !== undefined) segments.push(`.${m[2]}`);
+  }
+  return segments;
+}
+
+/** The line of a field, or of its nearest ancestor present in the source (a missing field's parent). */
+export function lookUpLine(scan: DocumentScan, field: string): number | undefined {
+  const segments = storedPathOf(field);
+  for (let n = segments.length; n > 0; n--) {
+    const line = scan.lines.get(segments.slice(0, n).join(""));
+    if (line !== undefined) return line;
+  }
+  return scan.firstLine;
+}

@@ -1,0 +1,138 @@
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { decodePayload } from "../../src/decode/decode-payload.js";
+import type { Decoded } from "../../src/decode/document.js";
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const base64 = (b: Uint8Array) => utf8(Buffer.from(b).toString("base64"));
+const gzip = (b: Uint8Array) => new Uint8Array(gzipSync(b));
+
+const POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
+const POD_VALUE = {
+  apiVersion: "v1", kind: "Pod", metadata: { name: "web" },
+  spec: { containers: [{ name: "web", image: "nginx" }] },
+};
+const LAUGHS = ["a: &a [x,x,x,x,x,x,x,x,x,x]"]
+  .concat("bcdefgh".split("").map((c, i) => `${c}: &${c} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(",")}]`))
+  .join("\n");
+
+const values = (d: Decoded) => (d.kind === "documents" ? d.documents.map((x) => x.value) : d.kind);
+const origins = (d: Decoded) => (d.kind === "documents" ? d.documents.map((x) => x.origin) : d.kind);
+const errors = (d: Decoded) =>
+  d.kind === "invalid" ? d.errors.map((e) => ({ rule: e.rule, document: e.origin.document, line: e.line, field: e.field })) : d.kind;
+
+describe("decodePayload accepts", () => {
+  const cases: { desc: string; input: Uint8Array; values: unknown[] }[] = [
+    { desc: "one pod", input: utf8(POD), values: [POD_VALUE] },
+    { desc: "JSON", input: utf8(JSON.stringify(POD_VALUE)), values: [POD_VALUE] },
+    { desc: "a UTF-8 BOM and CRLF line ends", input: utf8(`\uFEFF${POD.replaceAll("\n", "\r\n")}`), values: [POD_VALUE] },
+    { desc: "gzip", input: gzip(utf8(POD)), values: [POD_VALUE] },
+    { desc: "base64", input: base64(utf8(POD)), values: [POD_VALUE] },
+    { desc: "base64 wrapped at 76 columns", input: utf8(Buffer.from(POD).toString("base64").replace(/.{76}/g, "$&\n")), values: [POD_VALUE] },
+    { desc: "base64 of gzip", input: base64(gzip(utf8(POD))), values: [POD_VALUE] },
+    { desc: "gzip of base64", input: gzip(base64(utf8(POD))), values: [POD_VALUE] },
+    { desc: "multi-document with empty documents skipped", input: utf8(`---\n---\n${POD}---\n# nothing\n---\n${POD}`), values: [POD_VALUE, POD_VALUE] },
+    {
+      desc: "YAML 1.1 scalars as Go's sigs.k8s.io/yaml reads them",
+      input: utf8("a: yes\nb: off\nc: 0644\nd: 0x1F\ne: 1e3\nf: 12:30\ng: 2024-01-01\nh: ~\ni: 0o17\nj: 1_000\nk: \"0644\"\nl: 0888\nm: y\n"),
+      values: [{ a: true, b: false, c: 420, d: 31, e: 1000, f: "12:30", g: "2024-01-01", h: null, i: 15, j: 1000, k: "0644", l: 888, m: true }],
+    },
+    { desc: "merge keys", input: utf8("base: &b {a: 1, c: 2}\nm:\n  <<: *b\n  c: 3\n"), values: [{ base: { a: 1, c: 2 }, m: { a: 1, c: 3 } }] },
+    {
+      desc: "kind: List expanded to its items",
+      input: utf8(`apiVersion: v1\nkind: List\nitems:\n- ${JSON.stringify(POD_VALUE)}\n- ${JSON.stringify(POD_VALUE)}\n`),
+      values: [POD_VALUE, POD_VALUE],
+    },
+    { desc: "kind: PodList expanded", input: utf8(`apiVersion: v1\nkind: PodList\nitems: [${JSON.stringify(POD_VALUE)}]\n`), values: [POD_VALUE] },
+    { desc: "an empty List", input: utf8("apiVersion: v1\nkind: List\nitems: []\n"), values: [] },
+  ];
+  for (const c of cases) {
+    it(c.desc, () => {
+      expect(values(decodePayload(c.input, { source: "test" }))).toEqual(c.values);
+    });
+  }
+});
+
+describe("decodePayload returns empty", () => {
+  const cases: { desc: string; input: string }[] = [
+    { desc: "nothing", input: "" },
+    { desc: "whitespace", input: "  \n\t\n" },
+    { desc: "comments only", input: "# a comment\n\n# another\n" },
+    { desc: "only document markers", input: "---\n---\n" },
+  ];
+  for (const c of cases) {
+    it(c.desc, () => {
+      expect(decodePayload(utf8(c.input), { source: "test" })).toEqual({ kind: "empty", source: "test" });
+    });
+  }
+});
+
+describe("decodePayload rejects", () => {
+  const cases: { desc: string; input: Uint8Array; maxBytes?: number; errors: unknown[] }[] = [
+    { desc: "a duplicate key", input: utf8("a: 1\nb:\n  c: 2\n  c: 3\n"), errors: [{ rule: "decode.duplicateKey", document: 0, line: 4, field: "" }] },
+    { desc: "a duplicate key in the second document", input: utf8(`${POD}---\nx: 1\nx: 2\n`), errors: [{ rule: "decode.duplicateKey", document: 1, line: 11, field: "" }] },
+    { desc: "a YAML syntax error", input: utf8("a: 1\n---\nb: [\n"), errors: [{ rule: "decode.yaml", document: 1, line: 4, field: "" }] },
+    { desc: "an undefined alias", input: utf8("a: *nope\n"), errors: [{ rule: "decode.yaml", document: 0, line: 1, field: "" }] },
+    { desc: "billion laughs", input: utf8(LAUGHS), errors: [{ rule: "decode.aliasBomb", document: 0, line: 1, field: "" }] },
+    { desc: "non-UTF-8 bytes", input: new Uint8Array([...utf8("a: 1\nb: "), 0xff, 0x0a]), errors: [{ rule: "decode.utf8", document: 0, line: 2, field: "" }] },
+    { desc: "an overlong UTF-8 form", input: new Uint8Array([...utf8("a: "), 0xc0, 0xaf]), errors: [{ rule: "decode.utf8", document: 0, line: 1, field: "" }] },
+    { desc: "a payload over the cap", input: utf8(`a: "${"x".repeat(200)}"\n`), maxBytes: 100, errors: [{ rule: "decode.tooLarge", document: 0, line: undefined, field: "" }] },
+    { desc: "a gzip bomb", input: gzip(new Uint8Array(20_000_000)), errors: [{ rule: "decode.tooLarge", document: 0, line: undefined, field: "" }] },
+    { desc: "corrupt gzip", input: new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4]), errors: [{ rule: "decode.gzip", document: 0, line: undefined, field: "" }] },
+    { desc: "a scalar document", input: utf8(`${POD}---\nhello\n`), errors: [{ rule: "decode.notMapping", document: 1, line: 10, field: "" }] },
+    { desc: "a sequence document", input: utf8("- a\n- b\n"), errors: [{ rule: "decode.notMapping", document: 0, line: 1, field: "" }] },
+    { desc: "a List item that is not a mapping", input: utf8("apiVersion: v1\nkind: List\nitems:\n- 3\n"), errors: [{ rule: "decode.notMapping", document: 0, line: 4, field: "items[0]" }] },
+    { desc: "List items that are not a sequence", input: utf8("apiVersion: v1\nkind: List\nitems: 3\n"), errors: [{ rule: "decode.listItems", document: 0, line: 3, field: "items" }] },
+    { desc: "nesting past 100 levels", input: utf8(`${"[".repeat(200)}${"]".repeat(200)}`), errors: [{ rule: "decode.yaml", document: 0, line: 1, field: "" }] },
+  ];
+  for (const c of cases) {
+    it(c.desc, () => {
+      const options = c.maxBytes === undefined ? { source: "test" } : { source: "test", maxBytes: c.maxBytes };
+      expect(errors(decodePayload(c.input, options))).toEqual(c.errors);
+    });
+  }
+
+  it("names the duplicate key in its detail", () => {
+    const decoded = decodePayload(utf8("image: a\nimage: b\n"), { source: "test" });
+    expect(decoded.kind === "invalid" && decoded.errors[0]?.detail).toContain('"image"');
+  });
+
+  it("unwraps each layer at most once", () => {
+    // base64 of base64: after one layer the text is base64 again, which stays text: a scalar document.
+    const twice = base64(base64(utf8(POD)));
+    expect(errors(decodePayload(twice, { source: "test" }))).toEqual([{ rule: "decode.notMapping", document: 0, line: 1, field: "" }]);
+  });
+});
+
+describe("decodePayload origins and lines", () => {
+  it("gives every document its index and first line, and List items an item index", () => {
+    const input = utf8(`${POD}---\napiVersion: v1\nkind: List\nitems:\n- ${JSON.stringify(POD_VALUE)}\n- ${JSON.stringify(POD_VALUE)}\n`);
+    expect(origins(decodePayload(input, { source: "s" }))).toEqual([
+      { source: "s", document: 0, line: 1 },
+      { source: "s", document: 1, item: 0, line: 13 },
+      { source: "s", document: 1, item: 1, line: 14 },
+    ]);
+  });
+
+  it("finds the line of a field path, or of its nearest ancestor", () => {
+    const decoded = decodePayload(utf8(`${POD}  nodeSelector:\n    kubernetes.io/os: linux\n`), { source: "s" });
+    if (decoded.kind !== "documents") throw new Error(`expected documents, got ${decoded.kind}`);
+    const lineOf = decoded.documents[0]?.lineOf ?? (() => undefined);
+    const cases: [string, number | undefined][] = [
+      ["metadata.name", 4],
+      ["spec.containers[0].image", 8],
+      ["spec.containers[0]", 7],
+      ["spec.containers[0].ports", 7],
+      ["spec.nodeSelector[kubernetes.io/os]", 10],
+      ["spec.volumes", 5],
+      ["", 1],
+    ];
+    expect(cases.map(([field]) => [field, lineOf(field)])).toEqual(cases);
+  });
+
+  it("resolves item lines inside a List", () => {
+    const decoded = decodePayload(utf8("apiVersion: v1\nkind: List\nitems:\n- kind: Pod\n  metadata:\n    name: x\n"), { source: "s" });
+    if (decoded.kind !== "documents") throw new Error(`expected documents, got ${decoded.kind}`);
+    expect(decoded.documents[0]?.lineOf?.("metadata.name")).toBe(6);
+  });
+});
