@@ -1,0 +1,106 @@
+// Writes a file so that readers see either the old bytes or the new ones, never a prefix:
+// a dot-prefixed temp file in the same directory (the kubelet skips dotfiles, and a rename
+// is atomic only within one filesystem), fsync, then rename over the target. The temp file
+// is opened with O_NOFOLLOW|O_EXCL, and rename replaces a symlink rather than writing
+// through it, so a write never follows a symlink.
+import { constants, type Stats } from "node:fs";
+import { lstat, open, readdir, rename, unlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { errnoCode, withIoContext } from "./manifest-io-error.js";
+
+export const TEMP_PREFIX = ".rower-";
+export const TEMP_SUFFIX = ".tmp";
+const FILE_MODE = 0o644;
+// NAME_MAX is 255: keep `.rower-<name>.<random>.tmp` within it for the longest pod names.
+const MAX_NAME_IN_TEMP = 200;
+
+/** A check run after the temp file is durable and right before the rename; a string vetoes it. */
+export type RenameGuard = () => Promise<string | undefined>;
+
+export type AtomicWriteResult = { written: true } | { written: false; veto: string };
+
+export async function writeFileAtomic(
+  dir: string,
+  file: string,
+  content: string | Uint8Array,
+  guard?: RenameGuard,
+): Promise<AtomicWriteResult> {
+  const temp = join(dir, `${TEMP_PREFIX}${file.slice(0, MAX_NAME_IN_TEMP)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  const handle = await withIoContext("create temp file", temp, () => open(temp, flags, FILE_MODE));
+  try {
+    try {
+      await withIoContext("write", temp, async () => {
+        await handle.writeFile(content);
+        await handle.chmod(FILE_MODE); // the umask may have narrowed the mode given to open
+        await handle.sync();
+      });
+    } finally {
+      await withIoContext("close", temp, () => handle.close());
+    }
+    const veto = guard ? await guard() : undefined;
+    if (veto !== undefined) {
+      await removeTempFile(temp);
+      return { written: false, veto };
+    }
+    await withIoContext("rename", join(dir, file), () => rename(temp, join(dir, file)));
+    return { written: true };
+  } catch (err) {
+    // No partial file may stay behind: the target was never touched, the temp goes.
+    await removeTempFile(temp);
+    throw err;
+  }
+}
+
+/** fsync of the directory makes renames and unlinks in it durable. */
+export async function syncDirectory(dir: string): Promise<void> {
+  await withIoContext("fsync directory", dir, async () => {
+    const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  });
+}
+
+/** Removes `.rower-*.tmp` files a killed writer left behind; returns their names. */
+export async function cleanStaleTempFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT") return [];
+    return withIoContext("read directory", dir, () => Promise.reject(err));
+  }
+  const removed: string[] = [];
+  for (const name of names.sort()) {
+    if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) continue;
+    const path = join(dir, name);
+    const stats = await lstatOrUndefined(path);
+    if (!stats || stats.isDirectory()) continue;
+    await removeTempFile(path);
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** lstat that answers undefined for a path that does not exist. */
+export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT") return undefined;
+    return withIoContext("lstat", path, () => Promise.reject(err));
+  }
+}
+
+async function removeTempFile(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT") return; // already gone: the goal is reached
+    return withIoContext("remove temp file", path, () => Promise.reject(err));
+  }
+}

@@ -1,0 +1,123 @@
+// Desired files vs the directory as observed: what to create, update, delete, leave alone,
+// and what conflicts. Pure: no fs, clock or env, so every ownership rule is table-tested.
+//
+// Ownership (DESIGN.md "Files in the manifest directory"):
+// - a regular file on the owned-files record is rower's whatever its content now;
+// - a regular file carrying the marker annotation is rower's (this is what recognises
+//   rower's files after a restart with no state);
+// - anything else is foreign and never touched; a foreign entry (or a symlink, or a
+//   directory) where a desired file goes, or a foreign file declaring the same pod, is a
+//   conflict, reported rather than overwritten.
+import { createHash } from "node:crypto";
+import type {
+  Conflict,
+  DesiredManifest,
+  ManifestPlan,
+  ObservedDirectory,
+  ObservedEntry,
+  OwnedFile,
+  PlannedDelete,
+  PlannedWrite,
+  PodKey,
+} from "./manifest-plan.js";
+
+export function planManifests(desired: DesiredManifest[], observed: ObservedDirectory): ManifestPlan {
+  const entries = new Map(observed.entries.map((e) => [e.name, e]));
+  const recorded = new Set((observed.record ?? []).map((r) => r.file));
+  const isOwned = (e: ObservedEntry): boolean => e.kind === "file" && (e.marker || recorded.has(e.name));
+  const foreignByPod = indexForeignPods(observed.entries, isOwned);
+
+  const plan: ManifestPlan = { create: [], update: [], delete: [], unchanged: [], conflicts: [] };
+  const desiredFiles = new Set<string>();
+  for (const d of [...desired].sort((a, b) => compareNames(a.file, b.file))) {
+    if (desiredFiles.has(d.file)) {
+      throw new Error(`planManifests: duplicate desired file ${d.file} (set validation must reject it)`);
+    }
+    desiredFiles.add(d.file);
+    const entry = entries.get(d.file);
+    const entryConflict = entry && conflictAt(entry, isOwned);
+    if (entryConflict) {
+      plan.conflicts.push(entryConflict);
+      continue;
+    }
+    const key = podKeyOfManifestFile(d.file);
+    const foreign = key && foreignByPod.get(podKeyString(key));
+    if (foreign !== undefined && foreign !== d.file) {
+      plan.conflicts.push({ file: d.file, reason: "same-pod-name", foreignFile: foreign });
+      continue;
+    }
+    const bytes = Buffer.from(d.content, "utf8");
+    if (!entry) {
+      plan.create.push({ file: d.file, content: d.content, reason: "missing" });
+    } else if (entry.content && bytes.equals(entry.content)) {
+      plan.unchanged.push({ file: d.file, sha256: entry.sha256 ?? sha256Hex(bytes) });
+    } else {
+      const write: PlannedWrite = { file: d.file, content: d.content, reason: "content-differs" };
+      if (entry.sha256 !== undefined) write.observedSha256 = entry.sha256;
+      plan.update.push(write);
+    }
+  }
+
+  for (const e of [...observed.entries].sort((a, b) => compareNames(a.name, b.name))) {
+    if (desiredFiles.has(e.name) || !isOwned(e)) continue;
+    const del: PlannedDelete = { file: e.name, observedSha256: e.sha256 ?? sha256Hex(e.content ?? new Uint8Array()) };
+    plan.delete.push(del);
+  }
+  plan.conflicts.sort((a, b) => compareNames(a.file, b.file));
+  return plan;
+}
+
+/** The record rower keeps after the plan is fully applied: every desired file it holds. */
+export function recordAfterPlan(plan: ManifestPlan): OwnedFile[] {
+  const written = [...plan.create, ...plan.update].map((w) => ({ file: w.file, sha256: sha256Hex(Buffer.from(w.content, "utf8")) }));
+  return [...written, ...plan.unchanged].sort((a, b) => compareNames(a.file, b.file));
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * The pod a manifest file name stands for: `<name>.yaml` in `default`, `<namespace>_<name>.yaml`
+ * elsewhere. Pod names and namespaces are DNS-1123 (no `_`), so the split is unambiguous.
+ */
+export function podKeyOfManifestFile(file: string): PodKey | undefined {
+  if (!file.endsWith(".yaml")) return undefined;
+  const stem = file.slice(0, -".yaml".length);
+  const sep = stem.indexOf("_");
+  if (sep < 0) return { namespace: "default", name: stem };
+  return { namespace: stem.slice(0, sep), name: stem.slice(sep + 1) };
+}
+
+function conflictAt(entry: ObservedEntry, isOwned: (e: ObservedEntry) => boolean): Conflict | undefined {
+  switch (entry.kind) {
+    case "symlink":
+      return { file: entry.name, reason: "symlink" };
+    case "directory":
+      return { file: entry.name, reason: "directory" };
+    case "other":
+      return { file: entry.name, reason: "not-regular" };
+    case "file":
+      return isOwned(entry) ? undefined : { file: entry.name, reason: "foreign-file" };
+  }
+}
+
+/** Foreign regular files by the pod they declare (first in name order wins, as the kubelet reads). */
+function indexForeignPods(entries: ObservedEntry[], isOwned: (e: ObservedEntry) => boolean): Map<string, string> {
+  const byPod = new Map<string, string>();
+  for (const e of [...entries].sort((a, b) => compareNames(a.name, b.name))) {
+    if (e.kind !== "file" || isOwned(e) || !e.pod) continue;
+    const key = podKeyString(e.pod);
+    if (!byPod.has(key)) byPod.set(key, e.name);
+  }
+  return byPod;
+}
+
+function podKeyString(k: PodKey): string {
+  return `${k.namespace}/${k.name}`;
+}
+
+/** Byte order, not locale order, so the output is the same on every machine. */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
