@@ -1,0 +1,46 @@
+// What the daemon records in its state file after each sync, for `rower status` and for
+// ownership after a restart (the `managed` list is the owned-files record).
+import type { OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
+import { podKeyOfManifestFile } from "../manifests/plan-manifests.js";
+import type { LocatedError } from "../validate/field-error.js";
+import { STATE_VERSION, type DaemonState, type StateError, type SyncResult } from "./state-file.js";
+
+export interface StateSnapshot {
+  source: string;
+  manifestDir: string;
+  revision?: string;
+  record: OwnedFile[];
+  lastSync?: { time: Date; result: SyncResult; revision?: string; counts?: PlanCounts };
+  lastError?: { time: Date; message: string; errors?: LocatedError[] };
+}
+
+export function buildDaemonState(snapshot: StateSnapshot, now: Date, pid: number): DaemonState {
+  const state: DaemonState = {
+    version: STATE_VERSION,
+    pid,
+    source: snapshot.source,
+    manifestDir: snapshot.manifestDir,
+    managed: snapshot.record.map((owned) => {
+      const key = podKeyOfManifestFile(owned.file);
+      return key ? { ...owned, pod: `${key.namespace}/${key.name}` } : { ...owned };
+    }),
+    updatedAt: now.toISOString(),
+  };
+  if (snapshot.revision !== undefined) state.revision = snapshot.revision;
+  if (snapshot.lastSync) {
+    const { time, ...rest } = snapshot.lastSync;
+    state.lastSync = { time: time.toISOString(), ...rest };
+  }
+  if (snapshot.lastError) {
+    const { time, message, errors } = snapshot.lastError;
+    state.lastError = { time: time.toISOString(), message };
+    if (errors) state.lastError.errors = errors.map(toStateError);
+  }
+  return state;
+}
+
+function toStateError(error: LocatedError): StateError {
+  const out: StateError = { field: error.field, type: error.type, rule: error.rule, origin: error.origin };
+  if (error.detail !== undefined) out.detail = error.detail;
+  return out;
+}

@@ -1,0 +1,57 @@
+// payload → the set of files the directory should hold, or why it should not change.
+// Pure: decode, validate and render are values in, values out.
+import { createHash } from "node:crypto";
+import type { V1Pod } from "@kubernetes/client-node";
+import type { Decoded, Document } from "../decode/document.js";
+import type { DesiredManifest } from "../manifests/manifest-plan.js";
+import type { Payload } from "../sources/source.js";
+import type { LocatedError } from "../validate/field-error.js";
+import type { ValidationResult } from "../validate/validation-result.js";
+
+/** The pipeline's pure steps, passed in so this module carries none of their weight. */
+export interface PipelineSteps {
+  decodePayload(bytes: Uint8Array, options: { source: string; maxBytes?: number }): Decoded;
+  validateDocuments(documents: Document[], options: { nodeName: string }): ValidationResult;
+  renderManifest(pod: V1Pod): DesiredManifest;
+}
+
+export interface DesiredSetOptions {
+  maxBytes: number;
+  nodeName: string;
+  keepOnAbsent: boolean;
+}
+
+export type DesiredSet =
+  /** The directory should hold exactly these files (none for an absent key or an empty value). */
+  | { kind: "set"; manifests: DesiredManifest[]; why: "pods" | "absent" | "empty" }
+  /** Absent key with --keep-on-absent: leave the directory as it is. */
+  | { kind: "keep" }
+  | { kind: "invalid"; errors: LocatedError[] };
+
+/** Size and digest identify a payload in logs; its bytes never appear there. */
+export interface PayloadSummary {
+  bytes: number;
+  sha256: string;
+}
+
+export function summarizePayload(payload: Payload): PayloadSummary | undefined {
+  if (payload.kind !== "present") return undefined;
+  return { bytes: payload.bytes.byteLength, sha256: createHash("sha256").update(payload.bytes).digest("hex") };
+}
+
+export function resolveDesiredSet(payload: Payload, steps: PipelineSteps, options: DesiredSetOptions): DesiredSet {
+  if (payload.kind === "absent") {
+    return options.keepOnAbsent ? { kind: "keep" } : { kind: "set", manifests: [], why: "absent" };
+  }
+  const decoded = steps.decodePayload(payload.bytes, { source: payload.source, maxBytes: options.maxBytes });
+  if (decoded.kind === "empty") return { kind: "set", manifests: [], why: "empty" };
+  if (decoded.kind === "invalid") return { kind: "invalid", errors: decoded.errors };
+  const result = steps.validateDocuments(decoded.documents, { nodeName: options.nodeName });
+  if (!result.valid) {
+    const errors = result.documents.flatMap((document) => document.errors);
+    return { kind: "invalid", errors };
+  }
+  const manifests = result.pods.map((valid) => steps.renderManifest(valid.pod));
+  manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { kind: "set", manifests, why: "pods" };
+}

@@ -1,0 +1,45 @@
+// Makes the directory hold the desired files: observe → plan → apply, all or nothing.
+// A conflict (a foreign file, symlink or directory where a rower file belongs, or a foreign
+// file declaring one of our pods) refuses the whole set before anything is written: the
+// revision is one unit, and applying part of it would run a pod set nobody declared. The
+// directory watch re-plans when the operator clears the conflict.
+import { applyPlan, type ApplyLog } from "../manifests/apply-plan.js";
+import { ManifestIoError } from "../manifests/manifest-io-error.js";
+import type { Conflict, DesiredManifest, OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
+import { observeDirectory } from "../manifests/observe-directory.js";
+import { planManifests } from "../manifests/plan-manifests.js";
+
+export type ReconcileOutcome =
+  | { kind: "applied"; counts: PlanCounts; record: OwnedFile[]; complete: boolean }
+  | { kind: "conflict"; conflicts: Conflict[]; record: OwnedFile[]; counts: PlanCounts }
+  | { kind: "failed"; code: string; message: string };
+
+export interface ReconcileOptions {
+  dir: string;
+  /** Files rower wrote, from the state file or the last apply; undefined: the marker decides. */
+  record: OwnedFile[] | undefined;
+  signal: AbortSignal;
+  log: ApplyLog;
+}
+
+export async function reconcileDirectory(desired: DesiredManifest[], options: ReconcileOptions): Promise<ReconcileOutcome> {
+  try {
+    const observed = await observeDirectory(options.dir, options.record);
+    const plan = planManifests(desired, observed);
+    if (plan.conflicts.length > 0) {
+      const counts = { created: 0, updated: 0, deleted: 0, unchanged: plan.unchanged.length, conflicts: plan.conflicts.length };
+      return { kind: "conflict", conflicts: plan.conflicts, record: options.record ?? [], counts };
+    }
+    const result = await applyPlan(plan, { dir: options.dir, signal: options.signal, log: options.log });
+    const counts: PlanCounts = {
+      created: result.created, updated: result.updated, deleted: result.deleted, unchanged: result.unchanged, conflicts: result.conflicts,
+    };
+    // Found only while applying: the target changed between plan and rename.
+    if (result.conflictList.length > 0) return { kind: "conflict", conflicts: result.conflictList, record: result.record, counts };
+    return { kind: "applied", counts, record: result.record, complete: result.complete };
+  } catch (err) {
+    // Disk full, read-only, permission denied: nothing half-written is visible; the loop backs off.
+    if (err instanceof ManifestIoError) return { kind: "failed", code: err.code, message: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,258 @@
+// The daemon's loop: read the source, then follow its watch; each payload becomes a desired
+// set that is applied all or nothing; directory drift re-applies the latest valid set.
+// Guarantees:
+// - files change only through one serialized reconcile at a time;
+// - an invalid, unreachable or garbage phase never removes a file;
+// - a revision already handled is not handled again unless forced (start, SIGHUP).
+import type { DesiredManifest, OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
+import type { Payload, Source, SourceError } from "../sources/source.js";
+import { waitFor } from "./abortable-delay.js";
+import { backoffDelay } from "./backoff.js";
+import { recordAppliedRevision, type DaemonMetrics, type SyncResult as MetricResult } from "./daemon-metrics.js";
+import type { StateSnapshot } from "./daemon-state.js";
+import { resolveDesiredSet, summarizePayload, type DesiredSetOptions, type PipelineSteps } from "./desired-set.js";
+import type { EventLog } from "./event-log.js";
+import type { ReadinessTracker } from "./readiness.js";
+import { reconcileDirectory, type ReconcileOutcome } from "./reconcile-directory.js";
+
+/** How one sync ended; `--once` exits 0 on the first three. */
+export type SyncVerdict = "applied" | "unchanged" | "kept" | "invalid" | "conflict" | "failed" | "source-error";
+
+export interface SyncLoopOptions {
+  source: Source;
+  steps: PipelineSteps;
+  desiredSet: DesiredSetOptions;
+  manifestDir: string;
+  /** Owned-files record from the state file; undefined when there is none. */
+  record: OwnedFile[] | undefined;
+  log: EventLog;
+  metrics: DaemonMetrics;
+  readiness: ReadinessTracker;
+  /** Persists the state file; failures are the callee's to report. */
+  saveState: (snapshot: StateSnapshot) => Promise<void>;
+  /** Aborted on SIGTERM/SIGINT: no new work starts, the write in flight finishes. */
+  signal: AbortSignal;
+  random?: () => number;
+}
+
+export class SyncLoop {
+  private record: OwnedFile[] | undefined;
+  /** The latest valid desired set (applied, or refused only by a conflict or an I/O failure). */
+  private desired: { manifests: DesiredManifest[]; revision: string } | undefined;
+  private handledRevision: string | undefined;
+  private snapshot: StateSnapshot;
+  private queue: Promise<unknown> = Promise.resolve();
+  private driftQueued = false;
+  private applyFailures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: SyncLoopOptions) {
+    this.record = options.record;
+    this.snapshot = { source: options.source.name, manifestDir: options.manifestDir, record: options.record ?? [] };
+  }
+
+  /** `rower run --once`: one full read and one sync. */
+  async syncOnce(): Promise<SyncVerdict> {
+    const payload = await this.readSource(this.options.signal);
+    if (payload.kind === "error") {
+      this.reportSourceError(payload, 1, undefined);
+      return "source-error";
+    }
+    return this.syncPayload(payload, true);
+  }
+
+  /** Runs until the signal aborts. `reloads` yields a fresh cycle signal after each SIGHUP. */
+  async run(nextCycle: () => AbortSignal): Promise<void> {
+    const { signal } = this.options;
+    let failures = 0;
+    while (!signal.aborted) {
+      const cycle = nextCycle();
+      const first = await this.readSource(cycle);
+      if (cycle.aborted) continue;
+      if (first.kind === "error") {
+        failures++;
+        const delay = backoffDelay(failures, this.options.random);
+        this.reportSourceError(first, failures, delay);
+        await waitFor(delay, cycle);
+        continue;
+      }
+      failures = 0;
+      this.options.readiness.recordSourceReached();
+      await this.syncPayload(first, true);
+      for await (const item of this.options.source.watch(cycle)) {
+        if (item.kind === "error") {
+          failures++;
+          const delay = backoffDelay(failures, this.options.random);
+          this.reportSourceError(item, failures, delay);
+          // The watch fetches again only when pulled, so waiting here is the backoff.
+          await waitFor(delay, cycle);
+          continue;
+        }
+        failures = 0;
+        this.options.readiness.recordSourceReached();
+        await this.syncPayload(item, false);
+      }
+      if (!cycle.aborted) {
+        failures++;
+        await waitFor(backoffDelay(failures, this.options.random), cycle);
+      }
+    }
+    await this.close();
+  }
+
+  /** Someone touched the directory (or the periodic re-check fired): re-apply the latest valid set. */
+  requestDriftCheck(): void {
+    if (this.driftQueued || this.desired === undefined || this.options.signal.aborted) return;
+    this.driftQueued = true;
+    void this.serialize(async () => {
+      this.driftQueued = false;
+      const desired = this.desired;
+      if (desired === undefined || this.options.signal.aborted) return;
+      await this.applyDesired(desired, "drift");
+    });
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    await this.queue;
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readSource(signal: AbortSignal): Promise<Payload | SourceError> {
+    const started = performance.now();
+    const result = await this.options.source.read(signal);
+    this.options.metrics.fetchSeconds.observe((performance.now() - started) / 1000);
+    return result;
+  }
+
+  private reportSourceError(error: SourceError, attempt: number, retryInMs: number | undefined): void {
+    const { log, metrics, readiness } = this.options;
+    log.warn("source.error", {
+      source: error.source, kind: error.errorKind, status: error.status, message: error.message, attempt, retryInMs,
+    });
+    metrics.sourceErrors.inc({ kind: error.errorKind });
+    readiness.recordSourceFailed(`${error.errorKind}: ${error.message}`);
+    this.snapshot.lastError = { time: new Date(), message: `source ${error.errorKind}: ${error.message}` };
+    void this.serialize(() => this.options.saveState(this.snapshot));
+  }
+
+  private syncPayload(payload: Payload, force: boolean): Promise<SyncVerdict> {
+    return this.serialize(async (): Promise<SyncVerdict> => {
+      const { log, metrics, readiness } = this.options;
+      if (!force && payload.revision === this.handledRevision) return "unchanged";
+      this.handledRevision = payload.revision;
+      this.snapshot.revision = payload.revision;
+      const fields = { source: payload.source, revision: payload.revision, ...summarizePayload(payload) };
+      const set = resolveDesiredSet(payload, this.options.steps, this.options.desiredSet);
+      if (set.kind === "invalid") {
+        log.error("sync.invalid", { ...fields, errorCount: set.errors.length, errors: set.errors });
+        metrics.syncs.inc({ result: "invalid" });
+        readiness.recordRevisionRefused(payload.revision, `${set.errors.length} error(s); nothing applied`);
+        const now = new Date();
+        this.snapshot.lastSync = { time: now, result: "invalid", revision: payload.revision };
+        this.snapshot.lastError = { time: now, message: `revision ${payload.revision} is invalid; nothing applied`, errors: set.errors };
+        await this.options.saveState(this.snapshot);
+        return "invalid";
+      }
+      if (set.kind === "keep") {
+        log.warn("source.absent", { ...fields, action: "kept", reason: "--keep-on-absent" });
+        metrics.syncs.inc({ result: "unchanged" });
+        readiness.recordSyncSucceeded(payload.revision);
+        this.snapshot.lastSync = { time: new Date(), result: "unchanged", revision: payload.revision };
+        await this.options.saveState(this.snapshot);
+        return "kept";
+      }
+      if (set.why === "absent") log.warn("source.absent", { ...fields, action: "removing rower's files", hint: "--keep-on-absent keeps them" });
+      if (set.why === "empty") log.info("source.empty", { ...fields, action: "removing rower's files" });
+      this.desired = { manifests: set.manifests, revision: payload.revision };
+      return this.applyDesired(this.desired, "sync", fields);
+    });
+  }
+
+  /** Must run inside `serialize`. */
+  private async applyDesired(
+    desired: { manifests: DesiredManifest[]; revision: string },
+    cause: "sync" | "drift" | "retry",
+    fields: Record<string, unknown> = { source: this.options.source.name, revision: desired.revision },
+  ): Promise<SyncVerdict> {
+    const { log } = this.options;
+    const outcome = await reconcileDirectory(desired.manifests, {
+      dir: this.options.manifestDir,
+      record: this.record,
+      signal: this.options.signal,
+      // Conflicts are logged once, from the outcome below.
+      log: (event, details) => { if (event !== "conflict") log.info(event, details); },
+    });
+    if (outcome.kind === "failed") return this.recordApplyFailure(outcome, desired.revision, fields);
+    this.applyFailures = 0;
+    this.record = outcome.record;
+    this.snapshot.record = outcome.record;
+    const changed = outcome.counts.created + outcome.counts.updated + outcome.counts.deleted;
+    if (outcome.kind === "conflict") return this.recordConflict(outcome, desired.revision, fields, cause, changed);
+    if (cause === "drift" && changed === 0) return "unchanged";
+    const result: MetricResult = changed > 0 ? "applied" : "unchanged";
+    const counts = { created: outcome.counts.created, updated: outcome.counts.updated, deleted: outcome.counts.deleted, unchanged: outcome.counts.unchanged };
+    if (cause === "drift") {
+      log.warn("drift.repaired", { ...fields, ...counts });
+      this.options.metrics.driftRepairs.inc(changed);
+    } else {
+      log.info(changed > 0 ? "sync.applied" : "sync.unchanged", { ...fields, ...counts, pods: desired.manifests.length });
+    }
+    if (!outcome.complete) log.warn("sync.interrupted", { ...fields, reason: "stopping" });
+    this.recordSuccess(desired.revision, result, outcome.counts, desired.manifests.length);
+    await this.options.saveState(this.snapshot);
+    return result;
+  }
+
+  private recordSuccess(revision: string, result: MetricResult, counts: PlanCounts, pods: number): void {
+    const { metrics, readiness } = this.options;
+    metrics.syncs.inc({ result });
+    metrics.managedPods.set(pods);
+    metrics.lastSuccessfulSync.set(Date.now() / 1000);
+    recordAppliedRevision(metrics, this.options.source.name, revision);
+    readiness.recordSyncSucceeded(revision);
+    this.snapshot.lastSync = { time: new Date(), result: result === "applied" ? "applied" : "unchanged", revision, counts };
+  }
+
+  private async recordConflict(
+    outcome: Extract<ReconcileOutcome, { kind: "conflict" }>, revision: string, fields: Record<string, unknown>, cause: string, changed: number,
+  ): Promise<SyncVerdict> {
+    const { log, metrics, readiness } = this.options;
+    for (const conflict of outcome.conflicts) log.warn("conflict", { ...fields, ...conflict });
+    log.error("sync.conflict", { ...fields, cause, conflicts: outcome.conflicts.length, changed, action: "nothing applied; resolve the conflicts" });
+    metrics.syncs.inc({ result: "conflict" });
+    readiness.recordRevisionRefused(revision, `${outcome.conflicts.length} conflict(s) in the manifest directory`);
+    const now = new Date();
+    this.snapshot.lastSync = { time: now, result: "error", revision, counts: outcome.counts };
+    this.snapshot.lastError = { time: now, message: outcome.conflicts.map((c) => `${c.file}: ${c.reason}`).join("; ") };
+    await this.options.saveState(this.snapshot);
+    return "conflict";
+  }
+
+  private async recordApplyFailure(
+    outcome: Extract<ReconcileOutcome, { kind: "failed" }>, revision: string, fields: Record<string, unknown>,
+  ): Promise<SyncVerdict> {
+    const { log, metrics, readiness } = this.options;
+    this.applyFailures++;
+    const retryInMs = backoffDelay(this.applyFailures, this.options.random);
+    log.error("sync.failed", { ...fields, code: outcome.code, message: outcome.message, retryInMs });
+    metrics.syncs.inc({ result: "failed" });
+    readiness.recordSyncFailed(`${outcome.code}: ${outcome.message}`);
+    const now = new Date();
+    this.snapshot.lastSync = { time: now, result: "error", revision };
+    this.snapshot.lastError = { time: now, message: outcome.message };
+    await this.options.saveState(this.snapshot);
+    // Disk full or read-only: the same revision will not arrive again, so retry on a timer.
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      const desired = this.desired;
+      if (desired !== undefined && !this.options.signal.aborted) void this.serialize(() => this.applyDesired(desired, "retry"));
+    }, retryInMs);
+    return "failed";
+  }
+}
