@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { lstat, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { acquireDirLock, DirLockHeldError, LOCK_FILE } from "../../src/manifests/dir-lock.js";
+
+const HOLDER = new URL("./fixtures/hold-dir-lock.ts", import.meta.url).pathname;
+
+let dir: string;
+let holder: ChildProcess | undefined;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "rower-lock-"));
+});
+afterEach(async () => {
+  if (holder && holder.exitCode === null && holder.signalCode === null) {
+    holder.kill("SIGKILL");
+    await once(holder, "exit");
+  }
+  holder = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Spawns a process holding the lock; resolves once it says it holds it. */
+async function spawnHolder(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", HOLDER, dir], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! });
+  const [first] = (await Promise.race([once(lines, "line"), once(child, "exit").then(() => ["exited"])])) as string[];
+  expect(first).toBe("locked");
+  return child;
+}
+
+describe("acquireDirLock", () => {
+  it("a second taker is refused with the holder's PID; after SIGKILL the stale lock is taken over", async () => {
+    holder = await spawnHolder();
+    const refused = await acquireDirLock(dir).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DirLockHeldError);
+    expect(refused).toMatchObject({ code: "ELOCKED", holderPid: holder.pid });
+    expect(String((refused as Error).message)).toContain(`pid ${holder.pid}`);
+
+    holder.kill("SIGKILL");
+    await once(holder, "exit");
+    // The dead holder's socket file is still there: only the listener is gone.
+    expect((await lstat(join(dir, LOCK_FILE))).isSocket()).toBe(true);
+
+    const lock = await acquireDirLock(dir);
+    expect(lock.path).toBe(join(dir, LOCK_FILE));
+    await lock.release();
+    await expect(lstat(join(dir, LOCK_FILE))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("the same process taking it twice is refused too, and may take it again after release", async () => {
+    const first = await acquireDirLock(dir, { pid: 4242 });
+    await expect(acquireDirLock(dir)).rejects.toMatchObject({ holderPid: 4242 });
+    await first.release();
+    const again = await acquireDirLock(dir);
+    await again.release();
+  });
+
+  it("a leftover regular file at the lock path counts as stale", async () => {
+    await writeFile(join(dir, LOCK_FILE), "junk");
+    const lock = await acquireDirLock(dir);
+    expect((await lstat(lock.path)).isSocket()).toBe(true);
+    await lock.release();
+  });
+
+  it("creates the directory when it is missing", async () => {
+    const lock = await acquireDirLock(join(dir, "new", "manifests"));
+    expect((await lstat(join(dir, "new", "manifests"))).mode & 0o777).toBe(0o755);
+    await lock.release();
+  });
+});

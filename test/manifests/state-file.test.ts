@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ownedFilesFor, readState, writeState, type DaemonState } from "../../src/daemon/state-file.js";
+
+const state: DaemonState = {
+  version: 1,
+  pid: 123,
+  source: "gce:instance/attributes/kube-pods",
+  revision: "etag-1",
+  manifestDir: "/etc/kubernetes/manifests",
+  lastSync: { time: "2026-01-01T00:00:00.000Z", result: "applied", revision: "etag-1",
+    counts: { created: 1, updated: 0, deleted: 0, unchanged: 1, conflicts: 0 } },
+  managed: [{ file: "web.yaml", sha256: "ab".repeat(32), pod: "default/web" }],
+  updatedAt: "2026-01-01T00:00:00.000Z",
+};
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "rower-state-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("state file", () => {
+  it("round-trips through an atomic write, creating the directory, leaving no temp file", async () => {
+    const stateDir = join(dir, "run", "rower");
+    await writeState(stateDir, state);
+    await writeState(stateDir, { ...state, revision: "etag-2" });
+    expect(await readState(stateDir)).toEqual({ kind: "state", state: { ...state, revision: "etag-2" } });
+    expect(await readdir(stateDir)).toEqual(["state.json"]);
+  });
+
+  it("removes a temp file left by a writer killed mid-write", async () => {
+    await writeFile(join(dir, ".rower-state.json.00ff00.tmp"), "{\"vers");
+    await writeState(dir, state);
+    expect(await readdir(dir)).toEqual(["state.json"]);
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ["not JSON", "{", /not JSON/],
+    ["an array", "[]", /not a JSON object/],
+    ["another version", JSON.stringify({ ...state, version: 2 }), /unsupported version 2/],
+    ["managed entry without digest", JSON.stringify({ ...state, managed: [{ file: "a.yaml" }] }), /managed\[0\]/],
+  ];
+  for (const [desc, text, message] of bad) {
+    it(`answers invalid for ${desc}`, async () => {
+      await writeFile(join(dir, "state.json"), text);
+      const got = await readState(dir);
+      expect(got.kind).toBe("invalid");
+      expect(got.kind === "invalid" && got.message).toMatch(message);
+    });
+  }
+
+  it("answers missing when there is no state (or no directory)", async () => {
+    expect(await readState(dir)).toMatchObject({ kind: "missing" });
+    expect(await readState(join(dir, "nope"))).toMatchObject({ kind: "missing" });
+  });
+
+  it("gives the owned-files record only for the directory it is about", () => {
+    expect(ownedFilesFor(state, "/etc/kubernetes/manifests")).toEqual([{ file: "web.yaml", sha256: "ab".repeat(32) }]);
+    expect(ownedFilesFor(state, "/elsewhere")).toBeUndefined();
+    expect(ownedFilesFor(undefined, "/etc/kubernetes/manifests")).toBeUndefined();
+  });
+});
