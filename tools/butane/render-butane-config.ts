@@ -3,6 +3,7 @@
 // renderer accepts only what it understands and reports everything else, so a Butane
 // file can never silently lose a field on its way to the .ign.
 import { load, YAML11_SCHEMA } from "js-yaml";
+import { encodeDataUrl } from "./data-url.js";
 
 // Butane variant/version pairs whose output is Ignition 3.3.0 (Butane's spec table).
 const IGNITION_VERSION_BY_VARIANT: Record<string, Record<string, string>> = {
@@ -115,20 +116,6 @@ export function renderButaneConfig(text: string, readLocal: ReadLocalFile): Rend
   }
   if (units.length > 0) ignition.systemd = { units };
   return { ok: true, json: `${JSON.stringify(ignition)}\n` };
-}
-
-/** Encodes bytes as a data URL the way Butane does for small files: the shorter form wins. */
-export function encodeDataUrl(bytes: Uint8Array): string {
-  const base64 = `data:;base64,${Buffer.from(bytes).toString("base64")}`;
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (err) {
-    if (err instanceof TypeError) return base64; // not UTF-8 text: only base64 can carry it
-    throw err;
-  }
-  const percent = `data:,${encodeURIComponent(text)}`;
-  return percent.length <= base64.length ? percent : base64;
 }
 
 function contentsSource(value: unknown, at: string, readLocal: ReadLocalFile, errors: string[]): string {
