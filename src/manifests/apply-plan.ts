@@ -59,7 +59,9 @@ export async function applyPlan(plan: ManifestPlan, options: ApplyOptions): Prom
       continue;
     }
     if (veto) {
-      owned.delete(d.file);
+      // Edited since planning: still rower's by the record (a drift for the next sync);
+      // replaced by a symlink or directory: no longer a file rower can own.
+      if (veto !== "changed-since-plan") owned.delete(d.file);
       conflictList.push(reportConflict(log, { file: d.file, reason: veto }));
       continue;
     }
@@ -83,7 +85,7 @@ export async function applyPlan(plan: ManifestPlan, options: ApplyOptions): Prom
       return veto === "absent" ? undefined : veto;
     });
     if (!result.written) {
-      owned.delete(w.file);
+      if (action === "create" || result.veto !== "changed-since-plan") owned.delete(w.file);
       conflictList.push(reportConflict(log, { file: w.file, reason: result.veto as ConflictReason }));
       continue;
     }
