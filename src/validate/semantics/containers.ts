@@ -1,0 +1,126 @@
+// initContainers and containers (validation.go validateInitContainers, validateContainers,
+// validateContainerCommon). An init container with `restartPolicy: Always` is a sidecar:
+// it keeps running, so it may have probes and lifecycle hooks; a plain init container may not.
+import type { FieldError } from "../field-error.js";
+import { duplicate, forbidden, invalid, required } from "../field-error.js";
+import type { FieldPath } from "../field-path.js";
+import { checkEnv, checkEnvFrom } from "./env.js";
+import { checkDns1123Label } from "./name-formats.js";
+import { checkContainerPorts, checkHostNetworkPorts, checkHostPortConflicts } from "./ports.js";
+import type { ProbeKind } from "./probes.js";
+import { checkLifecycle, checkProbe } from "./probes.js";
+import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
+import type { JsonRecord } from "./read-json.js";
+import { checkResources } from "./resources.js";
+import { checkContainerSecurityContext } from "./security-context.js";
+import { checkSupported } from "./supported-values.js";
+import { checkVolumeMounts } from "./volume-mounts.js";
+
+const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
+const TERMINATION_MESSAGE_POLICIES = ["FallbackToLogsOnError", "File"] as const;
+const INIT_RESTART_POLICIES = ["Always"] as const;
+const PROBE_KINDS: readonly ProbeKind[] = ["livenessProbe", "readinessProbe", "startupProbe"];
+
+type ContainerKind = "container" | "initContainer" | "sidecar";
+
+export interface ContainerContext {
+  volumeNames: ReadonlySet<string>;
+  hostNetwork: boolean;
+}
+
+export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: ContainerContext): FieldError[] {
+  const errs: FieldError[] = [];
+  const containers = arrayOf(spec["containers"]);
+  const initContainers = arrayOf(spec["initContainers"]);
+  const containersPath = specPath.child("containers");
+  const initPath = specPath.child("initContainers");
+  if (containers.length === 0) errs.push(required(containersPath, { rule: "spec.containers.required" }));
+
+  // Regular names first: a clash between the lists is reported on the init container.
+  const regularNames = new Set<string>();
+  errs.push(...checkNames(containers, containersPath, regularNames));
+  const initNames = new Set<string>(regularNames);
+  errs.push(...checkNames(initContainers, initPath, initNames));
+
+  initContainers.forEach((item, i) => {
+    const c = recordOf(item);
+    if (!c) return;
+    const kind: ContainerKind = isSet(c["restartPolicy"]) && c["restartPolicy"] === "Always" ? "sidecar" : "initContainer";
+    errs.push(...checkContainer(c, kind, initPath.index(i), ctx));
+    errs.push(...checkHostPortConflicts(c, initPath.index(i), new Set()));
+  });
+  containers.forEach((item, i) => {
+    const c = recordOf(item);
+    if (c) errs.push(...checkContainer(c, "container", containersPath.index(i), ctx));
+  });
+  const hostPorts = new Set<string>();
+  containers.forEach((c, i) => errs.push(...checkHostPortConflicts(c, containersPath.index(i), hostPorts)));
+  if (ctx.hostNetwork) {
+    errs.push(...checkHostNetworkPorts(initContainers, initPath), ...checkHostNetworkPorts(containers, containersPath));
+  }
+  return errs;
+}
+
+/** Container names: DNS-1123 labels, unique within `seen` (which the caller may pre-fill). */
+function checkNames(list: unknown[], path: FieldPath, seen: Set<string>): FieldError[] {
+  const errs: FieldError[] = [];
+  list.forEach((item, i) => {
+    const c = recordOf(item);
+    if (!c) return;
+    const at = path.index(i).child("name");
+    const name = stringOf(c["name"]);
+    if (name === undefined || name === "") {
+      if (name === "" || !isSet(c["name"])) errs.push(required(at, { rule: "container.name.required" }));
+      return;
+    }
+    for (const msg of checkDns1123Label(name)) errs.push(invalid(at, name, { rule: "container.name.format", detail: msg }));
+    if (seen.has(name)) errs.push(duplicate(at, name, { rule: "container.name.duplicate" }));
+    seen.add(name);
+  });
+  return errs;
+}
+
+function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx: ContainerContext): FieldError[] {
+  const errs: FieldError[] = [];
+  const image = stringOf(c["image"]);
+  if (image === undefined || image === "") {
+    if (image === "" || !isSet(c["image"])) errs.push(required(path.child("image"), { rule: "container.image.required" }));
+  } else if (image.trim() !== image) {
+    errs.push(invalid(path.child("image"), image, { rule: "container.image.whitespace", detail: "must not have leading or trailing whitespace" }));
+  }
+  errs.push(...checkSupported(c["imagePullPolicy"], PULL_POLICIES, path.child("imagePullPolicy"), "container.imagePullPolicy.unsupported"));
+  errs.push(...checkSupported(c["terminationMessagePolicy"], TERMINATION_MESSAGE_POLICIES, path.child("terminationMessagePolicy"), "container.terminationMessagePolicy.unsupported"));
+  errs.push(...checkRestartPolicy(c, kind, path));
+
+  const probesAllowed = kind !== "initContainer";
+  for (const probe of PROBE_KINDS) {
+    if (!isSet(c[probe])) continue;
+    if (probesAllowed) errs.push(...checkProbe(c[probe], probe, path.child(probe)));
+    else errs.push(forbidden(path.child(probe), { rule: "initContainer.probe.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));
+  }
+  if (isSet(c["lifecycle"])) {
+    if (probesAllowed) errs.push(...checkLifecycle(c["lifecycle"], path.child("lifecycle")));
+    else errs.push(forbidden(path.child("lifecycle"), { rule: "initContainer.lifecycle.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));
+  }
+
+  const privileged = recordOf(c["securityContext"])?.["privileged"] === true;
+  errs.push(
+    ...checkContainerPorts(c["ports"], path.child("ports")),
+    ...checkEnv(c["env"], path.child("env")),
+    ...checkEnvFrom(c["envFrom"], path.child("envFrom")),
+    ...checkVolumeMounts(c["volumeMounts"], ctx.volumeNames, privileged, path.child("volumeMounts")),
+    ...checkResources(c["resources"], path.child("resources")),
+    ...checkContainerSecurityContext(c["securityContext"], path.child("securityContext")),
+  );
+  return errs;
+}
+
+function checkRestartPolicy(c: JsonRecord, kind: ContainerKind, path: FieldPath): FieldError[] {
+  const policy = c["restartPolicy"];
+  if (!isSet(policy)) return [];
+  if (kind === "container") {
+    return [forbidden(path.child("restartPolicy"), { rule: "container.restartPolicy.forbidden", detail: "may not be set for non-init containers" })];
+  }
+  return checkSupported(policy, INIT_RESTART_POLICIES, path.child("restartPolicy"), "initContainer.restartPolicy.unsupported");
+}
+

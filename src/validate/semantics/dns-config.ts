@@ -1,0 +1,65 @@
+// spec.dnsPolicy and spec.dnsConfig (validation.go validateDNSPolicy, validatePodDNSConfig):
+// resolv.conf limits the kubelet would otherwise enforce by truncating.
+import type { FieldError } from "../field-error.js";
+import { invalid, required } from "../field-error.js";
+import type { FieldPath } from "../field-path.js";
+import { checkDns1123Subdomain, checkIp } from "./name-formats.js";
+import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
+import type { JsonRecord } from "./read-json.js";
+import { checkSupported } from "./supported-values.js";
+
+const DNS_POLICIES = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"] as const;
+const MAX_NAMESERVERS = 3;
+const MAX_SEARCH_PATHS = 32;
+const MAX_SEARCH_CHARS = 2048;
+
+export function checkDns(spec: JsonRecord, specPath: FieldPath): FieldError[] {
+  const policyPath = specPath.child("dnsPolicy");
+  const configPath = specPath.child("dnsConfig");
+  const errs = checkSupported(spec["dnsPolicy"], DNS_POLICIES, policyPath, "spec.dnsPolicy.unsupported");
+  const isNone = spec["dnsPolicy"] === "None";
+  if (isNone && !isSet(spec["dnsConfig"])) {
+    errs.push(required(configPath, { rule: "spec.dnsConfig.required", detail: "must provide `dnsConfig` when `dnsPolicy` is None" }));
+  }
+  const config = recordOf(spec["dnsConfig"]);
+  if (!config) return errs;
+
+  const nameservers = arrayOf(config["nameservers"]);
+  const nsPath = configPath.child("nameservers");
+  if (isNone && nameservers.length === 0) {
+    errs.push(required(nsPath, { rule: "spec.dnsConfig.nameservers.required", detail: "must provide at least one DNS nameserver when `dnsPolicy` is None" }));
+  }
+  if (nameservers.length > MAX_NAMESERVERS) {
+    errs.push(invalid(nsPath, nameservers, { rule: "spec.dnsConfig.nameservers.tooMany", detail: `must not have more than ${MAX_NAMESERVERS} nameservers` }));
+  }
+  nameservers.forEach((ns, i) => {
+    const ip = stringOf(ns);
+    if (ip !== undefined) for (const msg of checkIp(ip)) errs.push(invalid(nsPath.index(i), ip, { rule: "spec.dnsConfig.nameserver.ip", detail: msg }));
+  });
+
+  const searches = arrayOf(config["searches"]);
+  const searchPath = configPath.child("searches");
+  if (searches.length > MAX_SEARCH_PATHS) {
+    errs.push(invalid(searchPath, searches, { rule: "spec.dnsConfig.searches.tooMany", detail: `must not have more than ${MAX_SEARCH_PATHS} search paths` }));
+  }
+  const joined = searches.filter((s) => typeof s === "string").join(" ");
+  if (joined.length > MAX_SEARCH_CHARS) {
+    errs.push(invalid(searchPath, searches, { rule: "spec.dnsConfig.searches.tooLong", detail: `must not have more than ${MAX_SEARCH_CHARS} characters (including spaces) in the search list` }));
+  }
+  searches.forEach((s, i) => {
+    const search = stringOf(s);
+    // A lone "." first means "no search domains"; a trailing dot marks a fully qualified name.
+    if (search === undefined || (i === 0 && search === ".")) return;
+    const domain = search.endsWith(".") ? search.slice(0, -1) : search;
+    for (const msg of checkDns1123Subdomain(domain)) errs.push(invalid(searchPath.index(i), domain, { rule: "spec.dnsConfig.search.format", detail: msg }));
+  });
+
+  arrayOf(config["options"]).forEach((o, i) => {
+    const option = recordOf(o);
+    const name = stringOf(option?.["name"]);
+    if (option && (name === undefined || name === "")) {
+      errs.push(required(configPath.child("options").index(i), { rule: "spec.dnsConfig.option.name.required", detail: "Option.Name must not be empty" }));
+    }
+  });
+  return errs;
+}

@@ -1,0 +1,83 @@
+// Container env and envFrom (validation.go validateEnv, validateEnvVarValueFrom, validateEnvFrom).
+import type { FieldError } from "../field-error.js";
+import { invalid, required } from "../field-error.js";
+import type { FieldPath } from "../field-path.js";
+import { checkFieldRef, checkResourceFieldRef, ENV_FIELD_PATHS } from "./downward-api.js";
+import { checkEnvVarName } from "./name-formats.js";
+import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
+
+const VALUE_SOURCES = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"] as const;
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+
+export function checkEnv(value: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  arrayOf(value).forEach((item, k) => {
+    const env = recordOf(item);
+    if (!env) return;
+    const at = path.index(k);
+    const name = stringOf(env["name"]);
+    if (name === undefined || name === "") {
+      if (name === "" || !isSet(env["name"])) errs.push(required(at.child("name"), { rule: "container.env.name.required" }));
+    } else {
+      for (const msg of checkEnvVarName(name)) errs.push(invalid(at.child("name"), name, { rule: "container.env.name.format", detail: msg }));
+    }
+    if (isSet(env["valueFrom"])) errs.push(...checkValueFrom(env["valueFrom"], stringOf(env["value"]) ?? "", at.child("valueFrom")));
+  });
+  return errs;
+}
+
+function checkValueFrom(value: unknown, plainValue: string, path: FieldPath): FieldError[] {
+  const from = recordOf(value);
+  if (!from) return [];
+  const errs: FieldError[] = [];
+  const set = VALUE_SOURCES.filter((s) => isSet(from[s]));
+  if (set.includes("fieldRef")) errs.push(...checkFieldRef(from["fieldRef"], path.child("fieldRef"), ENV_FIELD_PATHS));
+  if (set.includes("resourceFieldRef")) errs.push(...checkResourceFieldRef(from["resourceFieldRef"], path.child("resourceFieldRef"), false));
+  for (const source of ["configMapKeyRef", "secretKeyRef"] as const) {
+    if (set.includes(source)) errs.push(...checkKeySelector(from[source], path.child(source)));
+  }
+  if (set.length === 0) {
+    errs.push(invalid(path, "", { rule: "container.env.valueFrom.none", detail: "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`" }));
+  } else if (plainValue !== "") {
+    errs.push(invalid(path, "", { rule: "container.env.valueFrom.withValue", detail: "may not be specified when `value` is not empty" }));
+  } else if (set.length > 1) {
+    errs.push(invalid(path, "", { rule: "container.env.valueFrom.many", detail: "may not have more than one field specified at a time" }));
+  }
+  return errs;
+}
+
+function checkKeySelector(value: unknown, path: FieldPath): FieldError[] {
+  const sel = recordOf(value);
+  if (!sel) return [];
+  const errs: FieldError[] = [];
+  const key = stringOf(sel["key"]);
+  if (key === undefined || key === "") errs.push(required(path.child("key"), { rule: "container.env.keyRef.key.required" }));
+  else if (!CONFIG_KEY.test(key) || key.length > 253) {
+    errs.push(invalid(path.child("key"), key, { rule: "container.env.keyRef.key.format", detail: "a valid config key must consist of alphanumeric characters, '-', '_' or '.'" }));
+  }
+  const name = stringOf(sel["name"]);
+  if (name === undefined || name === "") errs.push(required(path.child("name"), { rule: "container.env.keyRef.name.required" }));
+  return errs;
+}
+
+export function checkEnvFrom(value: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  arrayOf(value).forEach((item, k) => {
+    const source = recordOf(item);
+    if (!source) return;
+    const at = path.index(k);
+    const prefix = stringOf(source["prefix"]);
+    if (prefix) for (const msg of checkEnvVarName(prefix)) errs.push(invalid(at.child("prefix"), prefix, { rule: "container.envFrom.prefix.format", detail: msg }));
+    const refs = (["configMapRef", "secretRef"] as const).filter((r) => isSet(source[r]));
+    if (refs.length === 0) {
+      errs.push(invalid(at, "", { rule: "container.envFrom.none", detail: "must specify one of: `configMapRef` or `secretRef`" }));
+    } else if (refs.length > 1) {
+      errs.push(invalid(at, "", { rule: "container.envFrom.many", detail: "may not have more than one field specified at a time" }));
+    }
+    for (const ref of refs) {
+      const name = stringOf(recordOf(source[ref])?.["name"]);
+      if (name === undefined || name === "") errs.push(required(at.child(ref).child("name"), { rule: "container.envFrom.name.required" }));
+    }
+  });
+  return errs;
+}

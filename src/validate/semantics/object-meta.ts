@@ -1,0 +1,71 @@
+// ObjectMeta checks (apimachinery ValidateObjectMeta, ValidateLabels, ValidateAnnotations),
+// plus the kubelet's static-pod naming: it renames the pod `<name>-<nodeName>` before
+// validating, so the name must still fit a DNS-1123 subdomain with that suffix.
+import type { FieldError } from "../field-error.js";
+import { invalid, required, tooLong } from "../field-error.js";
+import type { FieldPath } from "../field-path.js";
+import {
+  checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkQualifiedName,
+  DNS1123_SUBDOMAIN_MAX, maxLenMessage,
+} from "./name-formats.js";
+import { recordOf, stringEntriesOf, stringOf } from "./read-json.js";
+
+/** apimachinery TotalAnnotationSizeLimitB. */
+export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
+
+export function checkObjectMeta(metadata: unknown, path: FieldPath, nodeName: string): FieldError[] {
+  const meta = recordOf(metadata);
+  if (!meta) return [required(path.child("name"), { rule: "metadata.name.required" })];
+  const errs: FieldError[] = [];
+  errs.push(...checkPodName(meta["name"], path.child("name"), nodeName));
+  const namespace = stringOf(meta["namespace"]);
+  if (namespace) {
+    for (const msg of checkDns1123Label(namespace)) {
+      errs.push(invalid(path.child("namespace"), namespace, { rule: "metadata.namespace.format", detail: msg }));
+    }
+  }
+  errs.push(...checkLabels(meta["labels"], path.child("labels"), "metadata.labels"));
+  errs.push(...checkAnnotations(meta["annotations"], path.child("annotations")));
+  return errs;
+}
+
+function checkPodName(value: unknown, path: FieldPath, nodeName: string): FieldError[] {
+  const name = stringOf(value);
+  if (name === undefined || name === "") {
+    // A non-string name is the schema layer's to report; an empty one is ours.
+    return value === undefined || value === null || name === "" ? [required(path, { rule: "metadata.name.required" })] : [];
+  }
+  const errs = checkDns1123Subdomain(name).map((msg) => invalid(path, name, { rule: "metadata.name.format", detail: msg }));
+  const full = `${name}-${nodeName.toLowerCase()}`;
+  if (errs.length === 0 && full.length > DNS1123_SUBDOMAIN_MAX) {
+    errs.push(invalid(path, name, {
+      rule: "metadata.name.tooLongForNode",
+      detail: `${maxLenMessage(DNS1123_SUBDOMAIN_MAX)} once the kubelet appends "-${nodeName.toLowerCase()}" (${full.length} characters)`,
+    }));
+  }
+  return errs;
+}
+
+/** Label maps (metadata.labels, nodeSelector): qualified-name keys, label values. The API server reports both on the map's path. */
+export function checkLabels(value: unknown, path: FieldPath, rulePrefix: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const [key, val] of stringEntriesOf(value)) {
+    for (const msg of checkQualifiedName(key)) errs.push(invalid(path, key, { rule: `${rulePrefix}.key`, detail: msg }));
+    for (const msg of checkLabelValue(val)) errs.push(invalid(path, val, { rule: `${rulePrefix}.value`, detail: msg }));
+  }
+  return errs;
+}
+
+function checkAnnotations(value: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  let size = 0;
+  for (const [key, val] of stringEntriesOf(value)) {
+    // The API server checks annotation keys lowercased: case does not matter there.
+    for (const msg of checkQualifiedName(key.toLowerCase())) {
+      errs.push(invalid(path, key, { rule: "metadata.annotations.key", detail: msg }));
+    }
+    size += Buffer.byteLength(key, "utf8") + Buffer.byteLength(val, "utf8");
+  }
+  if (size > ANNOTATIONS_SIZE_LIMIT) errs.push(tooLong(path, ANNOTATIONS_SIZE_LIMIT, { rule: "metadata.annotations.tooLong" }));
+  return errs;
+}

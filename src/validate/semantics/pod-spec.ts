@@ -1,0 +1,56 @@
+// Pod-level fields of validation.go validatePodSpec that are not about containers or
+// volumes: restartPolicy, DNS, tolerations, host names, deadlines, node selection.
+import type { FieldError } from "../field-error.js";
+import { invalid } from "../field-error.js";
+import type { FieldPath } from "../field-path.js";
+import { checkDns } from "./dns-config.js";
+import { checkDns1123Label, checkDns1123Subdomain, checkIp } from "./name-formats.js";
+import { checkLabels } from "./object-meta.js";
+import { arrayOf, numberOf, recordOf, stringOf } from "./read-json.js";
+import type { JsonRecord } from "./read-json.js";
+import { checkPodSecurityContext } from "./security-context.js";
+import { checkSupported } from "./supported-values.js";
+import { checkTolerations } from "./tolerations.js";
+
+const RESTART_POLICIES = ["Always", "OnFailure", "Never"] as const;
+const OS_NAMES = ["linux", "windows"] as const;
+const PREEMPTION_POLICIES = ["Never", "PreemptLowerPriority"] as const;
+const MAX_INT32 = 2147483647;
+
+export function checkPodSpecFields(spec: JsonRecord, specPath: FieldPath): FieldError[] {
+  const errs = [
+    ...checkSupported(spec["restartPolicy"], RESTART_POLICIES, specPath.child("restartPolicy"), "spec.restartPolicy.unsupported"),
+    ...checkSupported(spec["preemptionPolicy"], PREEMPTION_POLICIES, specPath.child("preemptionPolicy"), "spec.preemptionPolicy.unsupported"),
+    ...checkSupported(recordOf(spec["os"])?.["name"], OS_NAMES, specPath.child("os").child("name"), "spec.os.name.unsupported"),
+    ...checkDns(spec, specPath),
+    ...checkTolerations(spec["tolerations"], specPath.child("tolerations")),
+    ...checkLabels(spec["nodeSelector"], specPath.child("nodeSelector"), "spec.nodeSelector"),
+    ...checkPodSecurityContext(spec["securityContext"], specPath.child("securityContext")),
+    ...checkHostAliases(spec["hostAliases"], specPath.child("hostAliases")),
+  ];
+  for (const field of ["hostname", "subdomain"] as const) {
+    const name = stringOf(spec[field]);
+    if (name) for (const msg of checkDns1123Label(name)) errs.push(invalid(specPath.child(field), name, { rule: `spec.${field}.format`, detail: msg }));
+  }
+  const deadline = numberOf(spec["activeDeadlineSeconds"]);
+  if (deadline !== undefined && !(Number.isInteger(deadline) && deadline >= 1 && deadline <= MAX_INT32)) {
+    errs.push(invalid(specPath.child("activeDeadlineSeconds"), deadline, { rule: "spec.activeDeadlineSeconds.range", detail: `must be between 1 and ${MAX_INT32}, inclusive` }));
+  }
+  return errs;
+}
+
+function checkHostAliases(value: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  arrayOf(value).forEach((item, i) => {
+    const alias = recordOf(item);
+    if (!alias) return;
+    const at = path.index(i);
+    const ip = stringOf(alias["ip"]) ?? "";
+    for (const msg of checkIp(ip)) errs.push(invalid(at.child("ip"), ip, { rule: "spec.hostAliases.ip", detail: msg }));
+    arrayOf(alias["hostnames"]).forEach((h, j) => {
+      const host = stringOf(h);
+      if (host !== undefined) for (const msg of checkDns1123Subdomain(host)) errs.push(invalid(at.child("hostnames").index(j), host, { rule: "spec.hostAliases.hostname", detail: msg }));
+    });
+  });
+  return errs;
+}

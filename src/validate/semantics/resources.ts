@@ -1,0 +1,97 @@
+// Container resource requirements (validation.go ValidateContainerResourceRequirements,
+// validateContainerResourceName, ValidateResourceQuantityValue). Quantity syntax itself is
+// the schema layer's (the API server fails the decode): an unparsable amount is skipped here.
+import type { FieldError } from "../field-error.js";
+import { forbidden, invalid, required } from "../field-error.js";
+import type { FieldPath } from "../field-path.js";
+import type { Quantity } from "../quantity.js";
+import { compareQuantities, parseQuantityValue, signOfQuantity } from "../quantity.js";
+import { checkQualifiedName } from "./name-formats.js";
+import { recordOf } from "./read-json.js";
+
+const STANDARD_CONTAINER_RESOURCES = new Set(["cpu", "memory", "ephemeral-storage"]);
+// helper.IsStandardResourceName: the container ones plus quota-only names.
+const STANDARD_RESOURCES = new Set([
+  ...STANDARD_CONTAINER_RESOURCES, "pods", "services", "replicationcontrollers", "resourcequotas", "secrets",
+  "configmaps", "persistentvolumeclaims", "storage", "services.nodeports", "services.loadbalancers",
+]);
+
+const isHugePages = (name: string): boolean => name.startsWith("hugepages-");
+/** Names without a domain, or in *kubernetes.io, belong to Kubernetes itself. */
+const isNative = (name: string): boolean => !name.includes("/") || name.includes("kubernetes.io/");
+/** cpu, memory and the like may be requested below their limit; devices and hugepages may not. */
+const isOvercommitAllowed = (name: string): boolean => isNative(name) && !isHugePages(name);
+
+interface Amount { name: string; quantity: Quantity; text: string }
+
+export function checkResources(value: unknown, path: FieldPath): FieldError[] {
+  const resources = recordOf(value);
+  if (!resources) return [];
+  const errs: FieldError[] = [];
+  const limitsPath = path.child("limits");
+  const requestsPath = path.child("requests");
+  const limits = readAmounts(resources["limits"], limitsPath, errs);
+  const requests = readAmounts(resources["requests"], requestsPath, errs);
+  const limitByName = new Map(limits.map((l) => [l.name, l]));
+  for (const request of requests) {
+    const limit = limitByName.get(request.name);
+    if (limit) {
+      const order = compareQuantities(request.quantity, limit.quantity);
+      if (order !== 0 && !isOvercommitAllowed(request.name)) {
+        errs.push(invalid(requestsPath, request.text, { rule: "container.resources.request.notEqualLimit", detail: `must be equal to ${request.name} limit of ${limit.text}` }));
+      } else if (order > 0) {
+        errs.push(invalid(requestsPath, request.text, { rule: "container.resources.request.aboveLimit", detail: `must be less than or equal to ${request.name} limit of ${limit.text}` }));
+      }
+    } else if (!isOvercommitAllowed(request.name)) {
+      errs.push(required(limitsPath, { rule: "container.resources.limit.required", detail: "Limit must be set for non overcommitable resources" }));
+    }
+  }
+  const all = [...limits, ...requests];
+  if (all.some((a) => isHugePages(a.name)) && !all.some((a) => a.name === "cpu" || a.name === "memory")) {
+    errs.push(forbidden(path, { rule: "container.resources.hugePages.needsCpuOrMemory", detail: "HugePages require cpu or memory" }));
+  }
+  return errs;
+}
+
+/** Checks names and amounts of one map, returning the amounts that could be read. */
+function readAmounts(value: unknown, path: FieldPath, errs: FieldError[]): Amount[] {
+  const map = recordOf(value);
+  if (!map) return [];
+  const amounts: Amount[] = [];
+  for (const [name, raw] of Object.entries(map)) {
+    const at = path.key(name);
+    errs.push(...checkResourceName(name, at));
+    const quantity = parseQuantityValue(raw);
+    if (!quantity) continue;
+    const text = typeof raw === "string" ? raw.trim() : String(raw);
+    if (signOfQuantity(quantity) < 0) {
+      errs.push(invalid(at, text, { rule: "container.resources.negative", detail: "must be greater than or equal to 0" }));
+    } else if (!isNative(name) && !isWhole(quantity)) {
+      errs.push(invalid(at, text, { rule: "container.resources.notInteger", detail: "must be an integer" }));
+    }
+    amounts.push({ name, quantity, text });
+  }
+  return amounts;
+}
+
+function isWhole(q: Quantity): boolean {
+  if (q.scale >= 0) return true;
+  return q.unscaled % 10n ** BigInt(-q.scale) === 0n;
+}
+
+function checkResourceName(name: string, path: FieldPath): FieldError[] {
+  const qualified = checkQualifiedName(name);
+  if (qualified.length > 0) return qualified.map((msg) => invalid(path, name, { rule: "container.resources.name.format", detail: msg }));
+  const errs: FieldError[] = [];
+  if (!name.includes("/")) {
+    if (!STANDARD_RESOURCES.has(name) && !isHugePages(name)) {
+      errs.push(invalid(path, name, { rule: "container.resources.name.standard", detail: "must be a standard resource type or fully qualified" }));
+    }
+    if (!STANDARD_CONTAINER_RESOURCES.has(name) && !isHugePages(name)) {
+      errs.push(invalid(path, name, { rule: "container.resources.name.container", detail: "must be a standard resource for containers" }));
+    }
+  } else if (!isNative(name) && checkQualifiedName(`requests.${name}`).length > 0) {
+    errs.push(invalid(path, name, { rule: "container.resources.name.extended", detail: "doesn't follow extended resource name standard" }));
+  }
+  return errs;
+}

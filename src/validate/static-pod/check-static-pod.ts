@@ -1,0 +1,120 @@
+// Layer 3 of validation: what a standalone kubelet refuses in a static pod. Since 1.34 the
+// kubelet's PreventStaticPodAPIReferences gate (on by default) rejects any pod that
+// references an API object (pkg/api/pod/util.go HasAPIObjectReference): with no API server
+// there is nothing to read a Secret, ConfigMap, claim or token from. The kubelet names the
+// first reference only; this names every one, each on its own field.
+import type { V1Pod } from "@kubernetes/client-node";
+import type { FieldError } from "../field-error.js";
+import { forbidden } from "../field-error.js";
+import { FieldPath } from "../field-path.js";
+import { arrayOf, isSet, recordOf, stringOf } from "../semantics/read-json.js";
+import type { JsonRecord } from "../semantics/read-json.js";
+
+const NO_API_SERVER = "a standalone kubelet has no API server to read them from";
+
+/** The reason given for each kind of reference, as the kubelet words the resource. */
+const REASONS = {
+  serviceAccount: `static pods may not reference service accounts: ${NO_API_SERVER}`,
+  secret: `static pods may not reference secrets: ${NO_API_SERVER}`,
+  imagePullSecret: `static pods may not reference secrets: ${NO_API_SERVER}; configure registry credentials on the node (kubelet credential provider or container runtime)`,
+  configMap: `static pods may not reference configmaps: ${NO_API_SERVER}`,
+  pvc: `static pods may not reference persistentvolumeclaims: ${NO_API_SERVER}`,
+  ephemeralVolume: `static pods may not reference persistentvolumeclaims (via ephemeral volumes): ${NO_API_SERVER}`,
+  csi: `static pods may not reference csidrivers (via CSI volumes): ${NO_API_SERVER}`,
+  glusterfs: `static pods may not reference endpoints (via glusterFS volumes): ${NO_API_SERVER}`,
+  azureFile: `static pods may not reference secrets (via azureFile volumes): ${NO_API_SERVER}`,
+  serviceAccountToken: `static pods may not reference serviceaccounts (via projected volumes): ${NO_API_SERVER}`,
+  clusterTrustBundle: `static pods may not reference clustertrustbundles: ${NO_API_SERVER}`,
+  podCertificate: `static pods may not reference podcertificates: ${NO_API_SERVER}`,
+  resourceClaims: `static pods may not reference resourceclaims: ${NO_API_SERVER}`,
+  ephemeralContainers: "static pods do not support ephemeral containers: they are added through the API server, which a standalone kubelet does not have",
+  schedulingGates: "static pods may not have scheduling gates: the kubelet sets nodeName, and a pod with nodeName cannot have schedulingGates",
+} as const;
+
+// Volume sources that only name a Secret through a `secretRef` (VisitPodSecretNames).
+const SECRET_REF_VOLUMES = ["cephfs", "cinder", "flexVolume", "iscsi", "rbd", "scaleIO", "storageos"] as const;
+
+const WHOLE_VOLUME_REFERENCES = [
+  ["secret", "staticPod.secretVolume", REASONS.secret],
+  ["configMap", "staticPod.configMapVolume", REASONS.configMap],
+  ["persistentVolumeClaim", "staticPod.persistentVolumeClaimVolume", REASONS.pvc],
+  ["ephemeral", "staticPod.ephemeralVolume", REASONS.ephemeralVolume],
+  ["csi", "staticPod.csiVolume", REASONS.csi],
+  ["glusterfs", "staticPod.glusterfsVolume", REASONS.glusterfs],
+  ["azureFile", "staticPod.azureFileVolume", REASONS.azureFile],
+] as const;
+
+const PROJECTED_REFERENCES = [
+  ["secret", "staticPod.projectedSecret", REASONS.secret],
+  ["configMap", "staticPod.projectedConfigMap", REASONS.configMap],
+  ["serviceAccountToken", "staticPod.projectedServiceAccountToken", REASONS.serviceAccountToken],
+  ["clusterTrustBundle", "staticPod.projectedClusterTrustBundle", REASONS.clusterTrustBundle],
+  ["podCertificate", "staticPod.projectedPodCertificate", REASONS.podCertificate],
+] as const;
+
+export function checkStaticPodRules(pod: V1Pod): FieldError[] {
+  const spec = recordOf(recordOf(pod as unknown)?.["spec"]);
+  if (!spec) return [];
+  const path = FieldPath.root("spec");
+  const errs: FieldError[] = [];
+  // serviceAccount is the deprecated alias the API copies into serviceAccountName.
+  for (const field of ["serviceAccountName", "serviceAccount"]) {
+    if (stringOf(spec[field])) errs.push(forbidden(path.child(field), { rule: "staticPod.serviceAccount", detail: REASONS.serviceAccount }));
+  }
+  if (arrayOf(spec["imagePullSecrets"]).length > 0) {
+    errs.push(forbidden(path.child("imagePullSecrets"), { rule: "staticPod.imagePullSecrets", detail: REASONS.imagePullSecret }));
+  }
+  if (arrayOf(spec["resourceClaims"]).length > 0) {
+    errs.push(forbidden(path.child("resourceClaims"), { rule: "staticPod.resourceClaims", detail: REASONS.resourceClaims }));
+  }
+  if (arrayOf(spec["ephemeralContainers"]).length > 0) {
+    errs.push(forbidden(path.child("ephemeralContainers"), { rule: "staticPod.ephemeralContainers", detail: REASONS.ephemeralContainers }));
+  }
+  if (arrayOf(spec["schedulingGates"]).length > 0) {
+    errs.push(forbidden(path.child("schedulingGates"), { rule: "staticPod.schedulingGates", detail: REASONS.schedulingGates }));
+  }
+  for (const list of ["initContainers", "containers"] as const) {
+    arrayOf(spec[list]).forEach((c, i) => errs.push(...checkContainerReferences(recordOf(c), path.child(list).index(i))));
+  }
+  arrayOf(spec["volumes"]).forEach((v, i) => errs.push(...checkVolumeReferences(recordOf(v), path.child("volumes").index(i))));
+  return errs;
+}
+
+function checkContainerReferences(container: JsonRecord | undefined, path: FieldPath): FieldError[] {
+  if (!container) return [];
+  const errs: FieldError[] = [];
+  arrayOf(container["env"]).forEach((e, k) => {
+    const from = recordOf(recordOf(e)?.["valueFrom"]);
+    const at = path.child("env").index(k).child("valueFrom");
+    if (isSet(from?.["secretKeyRef"])) errs.push(forbidden(at.child("secretKeyRef"), { rule: "staticPod.envSecretKeyRef", detail: REASONS.secret }));
+    if (isSet(from?.["configMapKeyRef"])) errs.push(forbidden(at.child("configMapKeyRef"), { rule: "staticPod.envConfigMapKeyRef", detail: REASONS.configMap }));
+  });
+  arrayOf(container["envFrom"]).forEach((e, k) => {
+    const source = recordOf(e);
+    const at = path.child("envFrom").index(k);
+    if (isSet(source?.["secretRef"])) errs.push(forbidden(at.child("secretRef"), { rule: "staticPod.envFromSecretRef", detail: REASONS.secret }));
+    if (isSet(source?.["configMapRef"])) errs.push(forbidden(at.child("configMapRef"), { rule: "staticPod.envFromConfigMapRef", detail: REASONS.configMap }));
+  });
+  return errs;
+}
+
+function checkVolumeReferences(volume: JsonRecord | undefined, path: FieldPath): FieldError[] {
+  if (!volume) return [];
+  const errs: FieldError[] = [];
+  for (const [source, rule, reason] of WHOLE_VOLUME_REFERENCES) {
+    if (isSet(volume[source])) errs.push(forbidden(path.child(source), { rule, detail: reason }));
+  }
+  for (const source of SECRET_REF_VOLUMES) {
+    if (isSet(recordOf(volume[source])?.["secretRef"])) {
+      errs.push(forbidden(path.child(source).child("secretRef"), { rule: "staticPod.volumeSecretRef", detail: REASONS.secret }));
+    }
+  }
+  arrayOf(recordOf(volume["projected"])?.["sources"]).forEach((s, j) => {
+    const projection = recordOf(s);
+    const at = path.child("projected").child("sources").index(j);
+    for (const [source, rule, reason] of PROJECTED_REFERENCES) {
+      if (isSet(projection?.[source])) errs.push(forbidden(at.child(source), { rule, detail: reason }));
+    }
+  });
+  return errs;
+}
