@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { CLOUD_CONFIG, parseYaml, readRepoFile } from "./launch-material.js";
+
+interface CloudConfig {
+  write_files: { path: string; permissions: string; owner: string; content: string }[];
+  coreos: { units: { name: string; command?: string; enable?: boolean; content?: string }[] };
+}
+
+const text = readRepoFile(CLOUD_CONFIG);
+const config = parseYaml(text) as CloudConfig;
+
+describe(CLOUD_CONFIG, () => {
+  it("is a cloud-config document coreos-cloudinit recognises", () => {
+    expect(text.startsWith("#cloud-config\n")).toBe(true);
+    expect(Object.keys(config).sort()).toEqual(["coreos", "write_files"]);
+  });
+
+  it.each([
+    { path: "/etc/rower/rower.env", source: "deploy/rower.env", permissions: "0644" },
+    { path: "/etc/kubernetes/kubelet.env", source: "deploy/kubelet/kubelet.env", permissions: "0644" },
+    { path: "/etc/kubernetes/kubelet-config.yaml", source: "deploy/kubelet/kubelet-config.yaml", permissions: "0644" },
+    { path: "/opt/rower/bin/fetch-kubelet", source: "deploy/kubelet/fetch-kubelet", permissions: "0755" },
+  ])("writes $path, a copy of $source", ({ path, source, permissions }) => {
+    const file = config.write_files.find((f) => f.path === path);
+    expect(file).toEqual({ path, permissions, owner: "root", content: readRepoFile(source) });
+  });
+
+  it.each([
+    { name: "rower-init.service", source: "deploy/systemd/docker/rower-init.service" },
+    { name: "kubelet.service", source: "deploy/systemd/kubelet.service" },
+    { name: "rower.service", source: "deploy/systemd/docker/rower.service" },
+  ])("installs, enables and starts $name, a copy of $source", ({ name, source }) => {
+    const unit = config.coreos.units.find((u) => u.name === name);
+    expect(unit).toEqual({ name, enable: true, command: "start", content: readRepoFile(source) });
+  });
+
+  it("starts containerd, then rower-init before the kubelet and the daemon", () => {
+    expect(config.coreos.units.map((u) => `${u.name} ${u.command ?? ""}`)).toEqual([
+      "containerd.service start",
+      "rower-init.service start",
+      "kubelet.service start",
+      "rower.service start",
+    ]);
+  });
+
+  it("writes every file the units need", () => {
+    const written = new Set(config.write_files.map((f) => f.path));
+    const needed = config.coreos.units
+      .flatMap((u) => (u.content ?? "").match(/(?<=EnvironmentFile=|ExecStartPre=)\/\S+/g) ?? [])
+      .filter((path) => path.startsWith("/etc/") || path.startsWith("/opt/rower/"));
+    expect(needed.length).toBeGreaterThan(0);
+    for (const path of needed) expect(written).toContain(path);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { CLOUDFORMATION, type CloudFormationTemplate, cloudFormationUserData, parseCloudFormation, readRepoFile } from "./launch-material.js";
+
+const template = parseCloudFormation(readRepoFile(CLOUDFORMATION));
+
+// CloudFormation's pseudo parameters ("Pseudo parameters reference").
+const PSEUDO_PARAMETERS = [
+  "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
+  "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
+];
+
+interface Reference {
+  at: string;
+  kind: "Ref" | "GetAtt" | "Sub";
+  name: string;
+}
+
+/** Every Ref, GetAtt and ${...} inside Sub in the template, with where it was found. */
+function collectReferences(value: unknown, at: string, out: Reference[]): Reference[] {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => collectReferences(item, `${at}[${i}]`, out));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === "Ref" && typeof inner === "string") out.push({ at, kind: "Ref", name: inner });
+      if (key === "Fn::GetAtt" && Array.isArray(inner)) out.push({ at, kind: "GetAtt", name: String(inner[0]) });
+      if (key === "Fn::Sub") {
+        const [text, variables] = Array.isArray(inner) ? inner : [inner, {}];
+        const local = Object.keys((variables ?? {}) as object);
+        for (const match of String(text).matchAll(/\$\{(?!!)([^}]+)\}/g)) {
+          const name = (match[1] ?? "").split(".")[0] ?? "";
+          if (!local.includes(name)) out.push({ at, kind: "Sub", name });
+        }
+      }
+      collectReferences(inner, `${at}.${key}`, out);
+    }
+  }
+  return out;
+}
+
+function resolvable(t: CloudFormationTemplate, ref: Reference): boolean {
+  const resources = Object.keys(t.Resources);
+  const parameters = Object.keys(t.Parameters ?? {});
+  if (ref.kind === "GetAtt") return resources.includes(ref.name);
+  if (ref.kind === "Sub" && ref.name.includes(".")) return resources.includes(ref.name.split(".")[0] ?? "");
+  return resources.includes(ref.name) || parameters.includes(ref.name) || PSEUDO_PARAMETERS.includes(ref.name);
+}
+
+describe(CLOUDFORMATION, () => {
+  const references = collectReferences(template, "$", []);
+
+  it("parses, short tags included, into a template with resources", () => {
+    expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
+    expect(references.length).toBeGreaterThan(10);
+  });
+
+  it("points every Ref, GetAtt and ${} in Sub to a resource, parameter or pseudo parameter", () => {
+    expect(references.filter((ref) => !resolvable(template, ref))).toEqual([]);
+  });
+
+  it("tells the reference check apart from a typo (the check can fail)", () => {
+    const broken = parseCloudFormation("Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Sub '${Nope}-${AWS::Region}'\n      DisplayName: !Ref Missing\n");
+    const unresolved = collectReferences(broken, "$", []).filter((ref) => !resolvable(broken, ref));
+    expect(unresolved.map((ref) => ref.name)).toEqual(["Nope", "Missing"]);
+  });
+
+  it("takes ImageId as a documented AMI parameter", () => {
+    expect(template.Parameters?.ImageId?.Type).toBe("AWS::EC2::Image::Id");
+    expect(template.Parameters?.ImageId?.Description).toContain("Flatcar");
+  });
+
+  it.each([
+    { type: "AWS::EC2::LaunchTemplate" },
+    { type: "AWS::AutoScaling::AutoScalingGroup" },
+    { type: "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+    { type: "AWS::ElasticLoadBalancingV2::TargetGroup" },
+    { type: "AWS::ElasticLoadBalancingV2::Listener" },
+    { type: "AWS::EC2::SecurityGroup" },
+  ])("declares a $type", ({ type }) => {
+    expect(Object.values(template.Resources).map((r) => r.Type)).toContain(type);
+  });
+
+  it("requires IMDSv2 and exposes instance tags in metadata", () => {
+    const data = template.Resources.LaunchTemplate?.Properties?.LaunchTemplateData as Record<string, unknown>;
+    expect(data.MetadataOptions).toMatchObject({ HttpEndpoint: "enabled", HttpTokens: "required", InstanceMetadataTags: "enabled" });
+    expect(data.ImageId).toEqual({ Ref: "ImageId" });
+  });
+
+  it("boots with the committed Ignition for the AWS example as user-data", () => {
+    expect(cloudFormationUserData(template)).toBe(readRepoFile("examples/aws/flatcar-nginx.ign"));
+  });
+
+  it("registers the group with the load balancer's target group, health-checked", () => {
+    const group = template.Resources.AutoScalingGroup?.Properties ?? {};
+    expect(group.TargetGroupARNs).toEqual([{ Ref: "TargetGroup" }]);
+    expect(group.HealthCheckType).toBe("ELB");
+    expect(template.Resources.TargetGroup?.Properties).toMatchObject({ HealthCheckPath: "/", Port: 80 });
+  });
+});

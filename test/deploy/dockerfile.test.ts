@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { readRepoFile } from "./launch-material.js";
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+
+/** Dockerfile instructions in order, continuation lines joined, comments dropped. */
+function parseDockerfile(text: string): Instruction[] {
+  return text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const space = line.indexOf(" ");
+      return { op: line.slice(0, space).toUpperCase(), args: line.slice(space + 1).trim() };
+    });
+}
+
+/** The instructions of each stage, split at FROM. */
+function stagesOf(instructions: Instruction[]): Instruction[][] {
+  const stages: Instruction[][] = [];
+  for (const instruction of instructions) {
+    if (instruction.op === "FROM") stages.push([]);
+    stages.at(-1)?.push(instruction);
+  }
+  return stages;
+}
+
+const stages = stagesOf(parseDockerfile(readRepoFile("Dockerfile")));
+const build = stages[0] ?? [];
+const runtime = stages.at(-1) ?? [];
+const pkg = JSON.parse(readRepoFile("package.json")) as { bin: Record<string, string> };
+const last = (stage: Instruction[], op: string): string | undefined => stage.filter((i) => i.op === op).at(-1)?.args;
+
+describe("Dockerfile", () => {
+  it("has a build stage and a separate runtime stage", () => {
+    expect(stages).toHaveLength(2);
+    expect(last(build, "FROM")).toMatch(/ AS build$/i);
+  });
+
+  it.each(stages.map((stage, i) => ({ i, image: (last(stage, "FROM") ?? "").split(/\s+/)[0] ?? "" })))(
+    "stage $i pins $image by version or digest, never latest",
+    ({ image }) => {
+      const [, tag = "", digest] = /^[^:@]+(?::([^@]+))?(?:@(sha256:[0-9a-f]{64}))?$/.exec(image) ?? [];
+      expect(tag).not.toMatch(/latest/);
+      expect(digest !== undefined || /^\d+\.\d+\.\d+/.test(tag)).toBe(true);
+    },
+  );
+
+  it("builds on Node 24 and runs on Node 24 (slim or distroless)", () => {
+    expect(last(build, "FROM")).toMatch(/^node:24\./);
+    expect(last(runtime, "FROM")).toMatch(/^(node:24\.[\w.-]*slim|gcr\.io\/distroless\/nodejs24)/);
+  });
+
+  it("builds with npm ci and npm run build", () => {
+    const runs = build.filter((i) => i.op === "RUN").map((i) => i.args);
+    expect(runs.some((r) => r.startsWith("npm ci"))).toBe(true);
+    expect(runs).toContain("npm run build");
+  });
+
+  it("copies the bundle npm run build writes to where the entrypoint runs it", () => {
+    const workdir = last(build, "WORKDIR") ?? "/";
+    const bundle = pkg.bin.rower ?? "";
+    expect(bundle).toBe("dist/rower.mjs");
+    const copy = runtime.find((i) => i.op === "COPY" && i.args.startsWith("--from=build "));
+    const [, source, destination] = (copy?.args ?? "").split(/\s+/);
+    expect(source).toBe(`${workdir}/${bundle}`);
+    const entrypoint = JSON.parse(last(runtime, "ENTRYPOINT") ?? "null") as string[];
+    // Node directly: distroless has no shell and no /usr/bin/env.
+    expect(entrypoint).toEqual([expect.stringMatching(/^\/(usr\/local\/bin|nodejs\/bin)\/node$/), destination]);
+    expect(JSON.parse(last(runtime, "CMD") ?? "null")).toEqual(["run"]);
+  });
+
+  it("runs as a non-root user by default", () => {
+    expect(last(runtime, "USER")).toMatch(/^(node|nonroot|[1-9]\d*)(:|$)/);
+  });
+
+  it("keeps the build context small without hiding what the build copies", () => {
+    const ignored = readRepoFile(".dockerignore")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("#"));
+    expect(ignored).toEqual(expect.arrayContaining(["node_modules", "dist", ".git"]));
+    const copied = build
+      .filter((i) => i.op === "COPY")
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1))
+      .map((p) => p.split("/")[0]);
+    for (const path of copied) expect(ignored).not.toContain(path);
+  });
+});
