@@ -1,6 +1,7 @@
 // The one interface every metadata provider implements; the sync loop never branches on the cloud.
 
-export type SourceKind = "gce" | "ec2" | "azure" | "file" | "url";
+/** "auto": a source still detecting its platform (see create-source.ts). */
+export type SourceKind = "gce" | "ec2" | "azure" | "file" | "url" | "auto";
 
 /** The current value: its bytes, or absent (the key is not set), plus a revision. */
 export type Payload =

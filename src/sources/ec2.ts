@@ -1,0 +1,196 @@
+// EC2 IMDS: IMDSv2 only unless `imdsv1` is set. The instance tag <key> (live while the
+// instance runs; ≤256 chars) may hold `url:<https URL>#sha256=<hex>` and then wins;
+// otherwise the spec comes from user-data (changed only while stopped) in one of three
+// shapes (see user-data-shapes.ts). Polled every pollInterval with jitter.
+import { fetchBytes, normalizeEndpoint } from "./http-fetch.js";
+import { ImdsTokenCache, IMDS_MAX_TOKEN_TTL_SEC, IMDS_TOKEN_HEADER } from "./imds-token.js";
+import { sleepWithJitter } from "./jittered-sleep.js";
+import { absentPayload, describePayload, presentPayload } from "./revision.js";
+import type { Payload, Source, SourceError } from "./source.js";
+import { sourceError } from "./source-error.js";
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_IGNITION_PATH,
+  DEFAULT_KEY,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  silentLog,
+  type SourceLog,
+  type SourceOptions,
+} from "./source-options.js";
+import { fetchPinnedUrl, parsePinnedUrl, type PinnedUrl } from "./url.js";
+import { extractUserDataSpec } from "./user-data-shapes.js";
+
+export const EC2_DEFAULT_ENDPOINT = "http://169.254.169.254";
+/** "Work with instance user data": 16 KB before base64. */
+export const EC2_MAX_USER_DATA_BYTES = 16_384;
+/** Tag values are ≤256 Unicode characters, so ≤1024 bytes of UTF-8. */
+const EC2_MAX_TAG_BYTES = 1024;
+const LOOPBACK_HOSTS = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/;
+
+type ImdsAnswer = { status: number; bytes: Uint8Array } | SourceError;
+
+/** The tag's URL pointer, remembered across polls for If-None-Match. */
+interface TagPointerState {
+  tag: string;
+  etag?: string;
+  payload: Payload;
+}
+
+export class Ec2Source implements Source {
+  readonly kind = "ec2";
+  readonly name: string;
+  private readonly endpoint: string;
+  private readonly key: string;
+  private readonly tokens: ImdsTokenCache;
+  private readonly log: SourceLog;
+  private readonly connectTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+
+  constructor(private readonly options: SourceOptions) {
+    this.endpoint = normalizeEndpoint(options.endpoint ?? options.ec2MetadataEndpoint ?? EC2_DEFAULT_ENDPOINT);
+    this.key = options.key ?? DEFAULT_KEY;
+    this.name = "ec2:user-data";
+    this.log = options.log ?? silentLog;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.tokens = new ImdsTokenCache({
+      endpoint: this.endpoint,
+      ttlSec: options.ec2TokenTtlSec ?? IMDS_MAX_TOKEN_TTL_SEC,
+      allowV1: options.imdsv1 ?? false,
+      connectTimeoutMs: this.connectTimeoutMs,
+      requestTimeoutMs: this.requestTimeoutMs,
+      now: options.now ?? Date.now,
+      sourceName: this.name,
+    });
+  }
+
+  private get tagName(): string {
+    return `ec2:tag/${this.key}`;
+  }
+
+  /** A GET with the session token; a 401 means the token died: renew once and retry. */
+  private async getImds(path: string, name: string, maxBytes: number, signal: AbortSignal): Promise<ImdsAnswer> {
+    for (let attempt = 0; ; attempt += 1) {
+      const token = await this.tokens.getToken(signal);
+      if ("kind" in token) return token;
+      const headers: Record<string, string> = token.token === undefined ? {} : { [IMDS_TOKEN_HEADER]: token.token };
+      const result = await fetchBytes({
+        url: `${this.endpoint}${path}`,
+        headers,
+        signal,
+        maxBytes,
+        connectTimeoutMs: this.connectTimeoutMs,
+        responseTimeoutMs: this.requestTimeoutMs,
+      });
+      if (!result.ok) return sourceError(name, result.errorKind, result.message, result.status);
+      if (result.status === 401 && attempt === 0) {
+        this.log.info("source.token_renewed", { source: name, reason: "401" });
+        this.tokens.invalidate();
+        continue;
+      }
+      return { status: result.status, bytes: result.bytes };
+    }
+  }
+
+  private parseTagPointer(value: string): PinnedUrl | SourceError {
+    const name = this.tagName;
+    if (!value.startsWith("url:")) return sourceError(name, "protocol", "tag value must be url:<https URL>#sha256=<hex>");
+    const target = parsePinnedUrl(value.slice(4));
+    if (typeof target === "string") return sourceError(name, "protocol", `tag value: ${target}`);
+    if (target.sha256 === undefined) return sourceError(name, "protocol", "tag URL must carry #sha256=<hex>");
+    const url = new URL(target.url);
+    // Plain http only to loopback, where the local emulator and tests serve it.
+    if (url.protocol !== "https:" && !LOOPBACK_HOSTS.test(url.hostname)) {
+      return sourceError(name, "protocol", "tag URL must be https");
+    }
+    return target;
+  }
+
+  private async readTag(previous: TagPointerState | undefined, signal: AbortSignal): Promise<TagPointerState | "absent" | SourceError> {
+    const answer = await this.getImds(`/latest/meta-data/tags/instance/${encodeURIComponent(this.key)}`, this.tagName, EC2_MAX_TAG_BYTES, signal);
+    if ("kind" in answer) return answer;
+    // 404: no such tag, or tags are not exposed in metadata: fall through to user-data.
+    if (answer.status === 404) return "absent";
+    if (answer.status !== 200) return sourceError(this.tagName, "http-status", `IMDS answered ${answer.status}`, answer.status);
+    const tag = Buffer.from(answer.bytes).toString("utf8").trim();
+    const target = this.parseTagPointer(tag);
+    if ("kind" in target) return target;
+    const sameTag = previous !== undefined && previous.tag === tag;
+    const outcome = await fetchPinnedUrl({
+      target,
+      name: this.tagName,
+      ...(sameTag && previous.etag !== undefined ? { etag: previous.etag } : {}),
+      signal,
+      maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES,
+      connectTimeoutMs: this.connectTimeoutMs,
+      requestTimeoutMs: this.requestTimeoutMs,
+    });
+    if (outcome.kind === "error") return outcome;
+    if (outcome.kind === "unchanged" && sameTag) return previous;
+    if (outcome.kind === "unchanged") throw new Error("unconditional GET answered 304");
+    return outcome.etag === undefined ? { tag, payload: outcome.payload } : { tag, etag: outcome.etag, payload: outcome.payload };
+  }
+
+  private async readUserData(signal: AbortSignal): Promise<Payload | SourceError> {
+    const answer = await this.getImds("/latest/user-data", this.name, EC2_MAX_USER_DATA_BYTES, signal);
+    if ("kind" in answer) return answer;
+    if (answer.status === 404) return absentPayload(this.name);
+    if (answer.status !== 200) return sourceError(this.name, "http-status", `IMDS answered ${answer.status}`, answer.status);
+    const spec = extractUserDataSpec(answer.bytes, {
+      ignitionPath: this.options.ignitionPath ?? DEFAULT_IGNITION_PATH,
+      maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES,
+    });
+    const name = `${this.name}(${spec.shape})`;
+    if (spec.kind === "invalid") return sourceError(name, "protocol", spec.message);
+    if (spec.kind === "absent") {
+      this.log.debug?.("source.absent", { source: name, reason: spec.reason });
+      return absentPayload(name);
+    }
+    return presentPayload(name, spec.bytes);
+  }
+
+  private async readCurrent(previousTag: TagPointerState | undefined, signal: AbortSignal): Promise<{ payload: Payload | SourceError; tag?: TagPointerState }> {
+    if (this.options.ec2MetadataDisabled === true) {
+      return { payload: sourceError(this.name, "protocol", "EC2 metadata access is disabled (AWS_EC2_METADATA_DISABLED)") };
+    }
+    const tag = await this.readTag(previousTag, signal);
+    if (tag === "absent") return { payload: await this.readUserData(signal) };
+    if ("kind" in tag) return { payload: tag };
+    return { payload: tag.payload, tag };
+  }
+
+  async read(signal: AbortSignal): Promise<Payload | SourceError> {
+    return (await this.readCurrent(undefined, signal)).payload;
+  }
+
+  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
+    const interval = this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    let tag: TagPointerState | undefined;
+    let lastRevision: string | undefined;
+    while (!signal.aborted) {
+      let current: { payload: Payload | SourceError; tag?: TagPointerState };
+      try {
+        current = await this.readCurrent(tag, signal);
+      } catch (err) {
+        if (signal.aborted) return;
+        throw err;
+      }
+      tag = current.tag;
+      const payload = current.payload;
+      if (payload.kind === "error") {
+        // The consumer's pause before its next pull is the backoff.
+        lastRevision = undefined;
+        yield payload;
+        continue;
+      }
+      if (payload.revision !== lastRevision) {
+        lastRevision = payload.revision;
+        this.log.debug?.("source.revision", describePayload(payload));
+        yield payload;
+      }
+      if (!(await sleepWithJitter(interval, signal))) return;
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// file:PATH — a file, or a directory whose non-dot files are read in name order and their
+// documents concatenated (like the kubelet's file source, which skips dotfiles). Watched
+// with chokidar on the containing directory, so an editor's rename-and-replace save (a new
+// inode) is seen; events are debounced and only a new revision is yielded.
+import { watch } from "chokidar";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { absentPayload, describePayload, presentPayload } from "./revision.js";
+import type { Payload, Source, SourceError } from "./source.js";
+import { sourceError } from "./source-error.js";
+import { DEFAULT_MAX_BYTES, silentLog, type SourceOptions } from "./source-options.js";
+
+const DEFAULT_DEBOUNCE_MS = 100;
+const DOCUMENT_SEPARATOR = Buffer.from("---\n");
+
+function errnoCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** Joins files as one multi-document YAML stream, each starting on its own line. */
+function concatenateDocuments(parts: Buffer[]): Buffer {
+  const pieces: Buffer[] = [];
+  parts.forEach((part, index) => {
+    if (index > 0 && !/^---(\s|$)/.test(part.subarray(0, 8).toString("utf8"))) pieces.push(DOCUMENT_SEPARATOR);
+    pieces.push(part);
+    if (part.byteLength > 0 && part[part.byteLength - 1] !== 0x0a) pieces.push(Buffer.from("\n"));
+  });
+  return Buffer.concat(pieces);
+}
+
+export class FileSource implements Source {
+  readonly kind = "file";
+  readonly name: string;
+  private readonly path: string;
+  private readonly maxBytes: number;
+
+  constructor(
+    path: string,
+    private readonly options: SourceOptions,
+  ) {
+    this.path = resolve(path);
+    this.name = `file:${path}`;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  }
+
+  private tooLarge(): SourceError {
+    return sourceError(this.name, "too-large", `larger than ${this.maxBytes} bytes`);
+  }
+
+  private async readDirectory(): Promise<Payload | SourceError> {
+    const names = (await readdir(this.path)).filter((name) => !name.startsWith(".")).sort();
+    const parts: Buffer[] = [];
+    let total = 0;
+    for (const name of names) {
+      const path = join(this.path, name);
+      const info = await stat(path);
+      if (!info.isFile()) continue;
+      total += info.size;
+      if (total > this.maxBytes) return this.tooLarge();
+      parts.push(await readFile(path));
+    }
+    const bytes = concatenateDocuments(parts);
+    return bytes.byteLength > this.maxBytes ? this.tooLarge() : presentPayload(this.name, new Uint8Array(bytes));
+  }
+
+  private async readCurrent(): Promise<Payload | SourceError> {
+    try {
+      const info = await stat(this.path);
+      if (info.isDirectory()) return await this.readDirectory();
+      if (info.size > this.maxBytes) return this.tooLarge();
+      const bytes = await readFile(this.path);
+      return bytes.byteLength > this.maxBytes ? this.tooLarge() : presentPayload(this.name, new Uint8Array(bytes));
+    } catch (err) {
+      // A missing path is an absent key; a file replaced mid-read is seen on the next event.
+      if (errnoCode(err) === "ENOENT") return absentPayload(this.name);
+      if (errnoCode(err) !== undefined) return sourceError(this.name, "unreachable", (err as Error).message);
+      throw err;
+    }
+  }
+
+  async read(signal: AbortSignal): Promise<Payload | SourceError> {
+    signal.throwIfAborted();
+    return this.readCurrent();
+  }
+
+  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
+    const log = this.options.log ?? silentLog;
+    const debounceMs = this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+    const isDirectory = await stat(this.path).then(
+      (info) => info.isDirectory(),
+      (err: unknown) => {
+        if (errnoCode(err) === undefined) throw err;
+        return false;
+      },
+    );
+    // A directory source watches itself; a file source watches its parent for renames.
+    const watched = isDirectory ? this.path : dirname(this.path);
+    const relevant = (path: string): boolean => isDirectory || basename(path) === basename(this.path);
+    let dirty = false;
+    let wake: (() => void) | undefined;
+    const watcher = watch(watched, { ignoreInitial: true, depth: 0 });
+    const onChange = (_event: string, path: string): void => {
+      if (!relevant(path)) return;
+      dirty = true;
+      wake?.();
+    };
+    const onAbort = (): void => wake?.();
+    watcher.on("all", onChange);
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      await new Promise<void>((ready) => watcher.once("ready", () => ready()));
+      let lastRevision: string | undefined;
+      while (!signal.aborted) {
+        dirty = false;
+        const payload = await this.readCurrent();
+        if (payload.kind === "error") {
+          lastRevision = undefined;
+          yield payload;
+        } else if (payload.revision !== lastRevision) {
+          lastRevision = payload.revision;
+          log.debug?.("source.revision", describePayload(payload));
+          yield payload;
+        }
+        if (!dirty) await new Promise<void>((woken) => (wake = woken));
+        wake = undefined;
+        if (signal.aborted) return;
+        // Let a burst of events (write, rename, chmod) settle before reading.
+        await delay(debounceMs, undefined, { signal }).catch((err: unknown) => {
+          if (!signal.aborted) throw err;
+        });
+      }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      await watcher.close();
+    }
+  }
+}

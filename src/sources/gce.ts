@@ -1,0 +1,198 @@
+// GCE metadata server: instance attribute <key>, falling back to the project attribute
+// (instance wins; the fallback can be turned off). Every answer must carry
+// `Metadata-Flavor: Google`, or it did not come from the metadata server. Watching long-polls
+// the attribute DIRECTORIES (`?recursive=true&wait_for_change=true&last_etag=…`), so a key
+// appearing or vanishing is seen too, and both scopes are watched when the fallback is on.
+import { fetchBytes, headerValue, normalizeEndpoint, type FetchResult } from "./http-fetch.js";
+import { absentPayload, describePayload, presentPayload } from "./revision.js";
+import type { Payload, Source, SourceError } from "./source.js";
+import { sourceError } from "./source-error.js";
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_KEY,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  silentLog,
+  type SourceLog,
+  type SourceOptions,
+} from "./source-options.js";
+
+export const GCE_DEFAULT_ENDPOINT = "http://169.254.169.254";
+export const GCE_BASE_PATH = "/computeMetadata/v1";
+export const GCE_FLAVOR_HEADER = "Metadata-Flavor";
+export const GCE_FLAVOR = "Google";
+/** Compute API: one metadata value is at most 256 KiB. */
+export const GCE_MAX_VALUE_BYTES = 262_144;
+/** All keys and values of one scope stay under 512 KB; JSON escaping can double that. */
+const GCE_MAX_DIRECTORY_BYTES = 2 * 1024 * 1024;
+/** Google's guest agent long-polls with 60 s and gives the client 10 s more. */
+const DEFAULT_WAIT_TIMEOUT_SEC = 60;
+const LONG_POLL_GRACE_MS = 10_000;
+
+type Scope = "instance" | "project";
+
+type ScopeOutcome =
+  | { scope: Scope; kind: "value"; etag: string; value: Uint8Array | undefined }
+  | { scope: Scope; kind: "error"; error: SourceError }
+  | { scope: Scope; kind: "aborted" };
+
+export class GceSource implements Source {
+  readonly kind = "gce";
+  readonly name: string;
+  private readonly endpoint: string;
+  private readonly key: string;
+  private readonly scopes: Scope[];
+  private readonly log: SourceLog;
+  private readonly connectTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly waitTimeoutSec: number;
+
+  constructor(options: SourceOptions) {
+    this.endpoint = normalizeEndpoint(options.endpoint ?? options.gceMetadataHost ?? GCE_DEFAULT_ENDPOINT);
+    this.key = options.key ?? DEFAULT_KEY;
+    this.scopes = options.projectFallback === false ? ["instance"] : ["instance", "project"];
+    this.log = options.log ?? silentLog;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.waitTimeoutSec = options.gceWaitTimeoutSec ?? DEFAULT_WAIT_TIMEOUT_SEC;
+    this.name = this.scopeName("instance");
+  }
+
+  private scopeName(scope: Scope): string {
+    return `gce:${scope}/attributes/${this.key}`;
+  }
+
+  /** Checks the flavor header and sorts the status into value, absent (404) or error. */
+  private interpret(scope: Scope, result: FetchResult): { status: number; bytes: Uint8Array; etag: string } | SourceError {
+    const name = this.scopeName(scope);
+    if (!result.ok) return sourceError(name, result.errorKind, result.message, result.status);
+    const flavor = headerValue(result.headers, GCE_FLAVOR_HEADER);
+    if (flavor !== GCE_FLAVOR) {
+      return sourceError(name, "protocol", `expected ${GCE_FLAVOR_HEADER}: ${GCE_FLAVOR}, got ${flavor ?? "no header"}: not the metadata server`, result.status);
+    }
+    if (result.status !== 200 && result.status !== 404) {
+      return sourceError(name, "http-status", `metadata server answered ${result.status}`, result.status);
+    }
+    return { status: result.status, bytes: result.bytes, etag: headerValue(result.headers, "etag") ?? "NONE" };
+  }
+
+  private async readScope(scope: Scope, signal: AbortSignal): Promise<Payload | SourceError> {
+    const result = await fetchBytes({
+      url: `${this.endpoint}${GCE_BASE_PATH}/${scope}/attributes/${encodeURIComponent(this.key)}`,
+      headers: { [GCE_FLAVOR_HEADER]: GCE_FLAVOR },
+      signal,
+      maxBytes: GCE_MAX_VALUE_BYTES,
+      connectTimeoutMs: this.connectTimeoutMs,
+      responseTimeoutMs: this.requestTimeoutMs,
+    });
+    const answer = this.interpret(scope, result);
+    if ("kind" in answer) return answer;
+    return answer.status === 404 ? absentPayload(this.scopeName(scope)) : presentPayload(this.scopeName(scope), answer.bytes);
+  }
+
+  async read(signal: AbortSignal): Promise<Payload | SourceError> {
+    for (const scope of this.scopes) {
+      const payload = await this.readScope(scope, signal);
+      if (payload.kind !== "absent") return payload;
+    }
+    return absentPayload(this.name);
+  }
+
+  /** One directory request: plain the first time, a long poll once an ETag is known. */
+  private async pollScope(scope: Scope, etag: string | undefined, signal: AbortSignal): Promise<ScopeOutcome> {
+    const query = new URLSearchParams({ recursive: "true", alt: "json" });
+    if (etag !== undefined) {
+      query.set("wait_for_change", "true");
+      query.set("last_etag", etag);
+      query.set("timeout_sec", String(this.waitTimeoutSec));
+    }
+    let result: FetchResult;
+    try {
+      result = await fetchBytes({
+        url: `${this.endpoint}${GCE_BASE_PATH}/${scope}/attributes/?${query}`,
+        headers: { [GCE_FLAVOR_HEADER]: GCE_FLAVOR },
+        signal,
+        maxBytes: GCE_MAX_DIRECTORY_BYTES,
+        connectTimeoutMs: this.connectTimeoutMs,
+        responseTimeoutMs: etag === undefined ? this.requestTimeoutMs : this.waitTimeoutSec * 1000 + LONG_POLL_GRACE_MS,
+      });
+    } catch (err) {
+      if (signal.aborted) return { scope, kind: "aborted" };
+      throw err;
+    }
+    const answer = this.interpret(scope, result);
+    if ("kind" in answer) return { scope, kind: "error", error: answer };
+    // A scope without attributes has no directory: the key is absent there.
+    if (answer.status === 404) return { scope, kind: "value", etag: answer.etag, value: undefined };
+    return this.pickKey(scope, answer.bytes, answer.etag);
+  }
+
+  private pickKey(scope: Scope, body: Uint8Array, etag: string): ScopeOutcome {
+    const name = this.scopeName(scope);
+    let directory: unknown;
+    try {
+      directory = JSON.parse(Buffer.from(body).toString("utf8"));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      return { scope, kind: "error", error: sourceError(name, "protocol", `attribute directory is not JSON: ${err.message}`) };
+    }
+    if (typeof directory !== "object" || directory === null || Array.isArray(directory)) {
+      return { scope, kind: "error", error: sourceError(name, "protocol", "attribute directory is not a JSON object") };
+    }
+    const value = (directory as Record<string, unknown>)[this.key];
+    if (value === undefined) return { scope, kind: "value", etag, value: undefined };
+    if (typeof value !== "string") {
+      return { scope, kind: "error", error: sourceError(name, "protocol", `attribute ${this.key} is not a string`) };
+    }
+    const bytes = new Uint8Array(Buffer.from(value, "utf8"));
+    if (bytes.byteLength > GCE_MAX_VALUE_BYTES) {
+      return { scope, kind: "error", error: sourceError(name, "too-large", `value larger than ${GCE_MAX_VALUE_BYTES} bytes`) };
+    }
+    return { scope, kind: "value", etag, value: bytes };
+  }
+
+  /** Instance wins; the project's value applies only when the instance has none. */
+  private combine(values: Map<Scope, Uint8Array | undefined>): Payload {
+    for (const scope of this.scopes) {
+      const bytes = values.get(scope);
+      if (bytes !== undefined) return presentPayload(this.scopeName(scope), bytes);
+    }
+    return absentPayload(this.name);
+  }
+
+  async *watch(outer: AbortSignal): AsyncGenerator<Payload | SourceError> {
+    const stop = new AbortController();
+    const signal = AbortSignal.any([outer, stop.signal]);
+    const etags = new Map<Scope, string>();
+    const values = new Map<Scope, Uint8Array | undefined>();
+    const pending = new Map<Scope, Promise<ScopeOutcome>>();
+    let lastRevision: string | undefined;
+    try {
+      while (!signal.aborted) {
+        for (const scope of this.scopes) {
+          if (!pending.has(scope)) pending.set(scope, this.pollScope(scope, etags.get(scope), signal));
+        }
+        const outcome = await Promise.race(pending.values());
+        pending.delete(outcome.scope);
+        if (outcome.kind === "aborted") return;
+        if (outcome.kind === "error") {
+          // Retried when the consumer asks for the next value: the sync loop owns backoff.
+          etags.delete(outcome.scope);
+          lastRevision = undefined;
+          yield outcome.error;
+          continue;
+        }
+        etags.set(outcome.scope, outcome.etag);
+        values.set(outcome.scope, outcome.value);
+        if (!this.scopes.every((scope) => values.has(scope))) continue;
+        const payload = this.combine(values);
+        if (payload.revision === lastRevision) continue;
+        lastRevision = payload.revision;
+        this.log.debug?.("source.revision", describePayload(payload));
+        yield payload;
+      }
+    } finally {
+      stop.abort();
+      await Promise.allSettled(pending.values());
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// The IMDSv2 session token: PUT /latest/api/token with a TTL, cached and sent on every
+// request, renewed shortly before it expires and after a 401. IMDSv1 (no token) only when
+// explicitly allowed and the PUT is refused the way IMDSv1-only instances refuse it.
+import { fetchBytes } from "./http-fetch.js";
+import type { SourceError } from "./source.js";
+import { sourceError } from "./source-error.js";
+
+export const IMDS_TOKEN_PATH = "/latest/api/token";
+export const IMDS_TOKEN_HEADER = "X-aws-ec2-metadata-token";
+export const IMDS_TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
+export const IMDS_MAX_TOKEN_TTL_SEC = 21_600;
+const MAX_TOKEN_BYTES = 4096;
+/** Statuses with which an IMDSv1-only endpoint answers the token PUT (as the AWS SDKs read them). */
+const V1_FALLBACK_STATUSES = new Set([403, 404, 405]);
+
+export interface ImdsTokenOptions {
+  endpoint: string;
+  ttlSec: number;
+  allowV1: boolean;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  now: () => number;
+  sourceName: string;
+}
+
+/** `undefined` token = IMDSv1 mode (no header sent). */
+export type TokenOutcome = { token: string | undefined } | SourceError;
+
+export class ImdsTokenCache {
+  private token: string | undefined;
+  private expiresAt = 0;
+
+  constructor(private readonly options: ImdsTokenOptions) {
+    if (!Number.isInteger(options.ttlSec) || options.ttlSec < 1 || options.ttlSec > IMDS_MAX_TOKEN_TTL_SEC) {
+      throw new RangeError(`IMDSv2 token TTL must be an integer in 1..${IMDS_MAX_TOKEN_TTL_SEC}, got ${options.ttlSec}`);
+    }
+  }
+
+  /** Renew a minute early (or a tenth of a short TTL) so a request never carries a dying token. */
+  private renewalMarginMs(): number {
+    return Math.min(60_000, (this.options.ttlSec * 1000) / 10);
+  }
+
+  invalidate(): void {
+    this.token = undefined;
+    this.expiresAt = 0;
+  }
+
+  async getToken(signal: AbortSignal): Promise<TokenOutcome> {
+    const now = this.options.now();
+    if (this.token !== undefined && now < this.expiresAt - this.renewalMarginMs()) return { token: this.token };
+    const result = await fetchBytes({
+      url: `${this.options.endpoint}${IMDS_TOKEN_PATH}`,
+      method: "PUT",
+      headers: { [IMDS_TTL_HEADER]: String(this.options.ttlSec) },
+      signal,
+      maxBytes: MAX_TOKEN_BYTES,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      responseTimeoutMs: this.options.requestTimeoutMs,
+    });
+    const name = this.options.sourceName;
+    if (result.ok && result.status === 200 && result.bytes.byteLength > 0) {
+      this.token = Buffer.from(result.bytes).toString("utf8").trim();
+      this.expiresAt = now + this.options.ttlSec * 1000;
+      return { token: this.token };
+    }
+    const refusedLikeV1 = result.ok ? V1_FALLBACK_STATUSES.has(result.status) : result.errorKind === "timeout";
+    if (this.options.allowV1 && refusedLikeV1) return { token: undefined };
+    if (!result.ok) return sourceError(name, result.errorKind, `IMDSv2 token: ${result.message}`, result.status);
+    return sourceError(name, "http-status", `IMDSv2 token PUT answered ${result.status}`, result.status);
+  }
+}

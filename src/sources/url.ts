@@ -1,0 +1,144 @@
+// url:URL — HTTP(S) polling with If-None-Match/ETag. An optional `#sha256=<hex>` pin
+// refuses any body whose digest differs (the pin is never sent: fragments stay local).
+// Redirects are not followed, and 404 is an error, not "absent": a broken link must not
+// remove every pod.
+import { sleepWithJitter } from "./jittered-sleep.js";
+import { fetchBytes, headerValue } from "./http-fetch.js";
+import { describePayload, digestBytes, presentPayload } from "./revision.js";
+import type { Payload, Source, SourceError } from "./source.js";
+import { sourceError } from "./source-error.js";
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  silentLog,
+  type SourceOptions,
+} from "./source-options.js";
+
+export interface PinnedUrl {
+  url: string;
+  sha256?: string;
+}
+
+/** Splits `https://host/path#sha256=<hex>`; returns an error message for a bad spec. */
+export function parsePinnedUrl(text: string): PinnedUrl | string {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch (err) {
+    if (err instanceof TypeError) return `not a URL: ${JSON.stringify(text)}`;
+    throw err;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `unsupported scheme ${parsed.protocol}`;
+  const fragment = parsed.hash.slice(1);
+  parsed.hash = "";
+  if (fragment === "") return { url: parsed.toString() };
+  const pin = /^sha256=([0-9a-fA-F]{64})$/.exec(fragment);
+  if (pin === null || pin[1] === undefined) return `fragment must be #sha256=<64 hex digits>, got #${fragment}`;
+  return { url: parsed.toString(), sha256: pin[1].toLowerCase() };
+}
+
+export type UrlFetchOutcome = { kind: "changed"; payload: Payload; etag?: string } | { kind: "unchanged" } | SourceError;
+
+export interface UrlFetchRequest {
+  target: PinnedUrl;
+  name: string;
+  etag?: string;
+  signal: AbortSignal;
+  maxBytes: number;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+/** One conditional GET of a (possibly pinned) URL. */
+export async function fetchPinnedUrl(request: UrlFetchRequest): Promise<UrlFetchOutcome> {
+  const headers: Record<string, string> = {};
+  if (request.etag !== undefined) headers["if-none-match"] = request.etag;
+  const result = await fetchBytes({
+    url: request.target.url,
+    headers,
+    signal: request.signal,
+    maxBytes: request.maxBytes,
+    connectTimeoutMs: request.connectTimeoutMs,
+    responseTimeoutMs: request.requestTimeoutMs,
+  });
+  if (!result.ok) return sourceError(request.name, result.errorKind, result.message, result.status);
+  if (result.status === 304 && request.etag !== undefined) return { kind: "unchanged" };
+  if (result.status !== 200) return sourceError(request.name, "http-status", `server answered ${result.status}`, result.status);
+  if (request.target.sha256 !== undefined) {
+    const digest = digestBytes(result.bytes);
+    if (digest !== request.target.sha256) {
+      return sourceError(request.name, "protocol", `sha256 pin mismatch: expected ${request.target.sha256}, got ${digest}`);
+    }
+  }
+  const etag = headerValue(result.headers, "etag");
+  const payload = presentPayload(request.name, result.bytes);
+  return etag === undefined ? { kind: "changed", payload } : { kind: "changed", payload, etag };
+}
+
+export class UrlSource implements Source {
+  readonly kind = "url";
+  readonly name: string;
+  private readonly target: PinnedUrl | string;
+
+  constructor(
+    spec: string,
+    private readonly options: SourceOptions,
+  ) {
+    this.target = parsePinnedUrl(spec);
+    this.name = `url:${typeof this.target === "string" ? spec : this.target.url}`;
+  }
+
+  private async fetchCurrent(etag: string | undefined, signal: AbortSignal): Promise<UrlFetchOutcome> {
+    if (typeof this.target === "string") return sourceError(this.name, "protocol", this.target);
+    const request: UrlFetchRequest = {
+      target: this.target,
+      name: this.name,
+      signal,
+      maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES,
+      connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    };
+    if (etag !== undefined) request.etag = etag;
+    return fetchPinnedUrl(request);
+  }
+
+  async read(signal: AbortSignal): Promise<Payload | SourceError> {
+    const outcome = await this.fetchCurrent(undefined, signal);
+    if (outcome.kind === "unchanged") throw new Error("unconditional GET answered 304");
+    return outcome.kind === "changed" ? outcome.payload : outcome;
+  }
+
+  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
+    const log = this.options.log ?? silentLog;
+    const interval = this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    let etag: string | undefined;
+    let lastRevision: string | undefined;
+    while (!signal.aborted) {
+      let outcome: UrlFetchOutcome;
+      try {
+        outcome = await this.fetchCurrent(etag, signal);
+      } catch (err) {
+        if (signal.aborted) return;
+        throw err;
+      }
+      if (outcome.kind === "error") {
+        // The consumer's pause before its next pull is the backoff.
+        etag = undefined;
+        lastRevision = undefined;
+        yield outcome;
+        continue;
+      }
+      if (outcome.kind === "changed") {
+        etag = outcome.etag;
+        if (outcome.payload.revision !== lastRevision) {
+          lastRevision = outcome.payload.revision;
+          log.debug?.("source.revision", describePayload(outcome.payload));
+          yield outcome.payload;
+        }
+      }
+      if (!(await sleepWithJitter(interval, signal))) return;
+    }
+  }
+}
