@@ -1,9 +1,15 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 
-// Placeholder: the owning helper replaces this file with the real command.
+// `rower status`: what the daemon last recorded in its state file. The implementation is
+// imported inside the action so registering the command costs nothing.
 export function registerStatus(program: Command): void {
-  program.command("status").description("(not built yet)").action(() => {
-    process.stderr.write("rower status: not built yet\n");
-    process.exitCode = 1;
-  });
+  program
+    .command("status")
+    .description("show the managed pods, source and revision, last sync and last error, from the daemon's state file")
+    .addOption(new Option("--state-dir <dir>", "where the daemon keeps its state (ROWER_STATE_DIR, default /run/rower)"))
+    .addOption(new Option("-o, --output <format>", "text or json").choices(["text", "json"]).default("text"))
+    .action(async (flags: { stateDir?: string; output: "text" | "json" }) => {
+      const { showStatus } = await import("./show-status.js");
+      process.exitCode = await showStatus(flags, process.env);
+    });
 }

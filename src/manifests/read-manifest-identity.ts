@@ -7,10 +7,7 @@
 // 10 MiB, pods are KiB) and only read on a sync, so a YAML parse per file is cheap enough.
 import { load, YAML11_SCHEMA } from "js-yaml";
 import type { PodKey } from "./manifest-plan.js";
-
-/** The marker annotation: constant forever, since a changing value would restart every pod. */
-export const MANAGED_ANNOTATION = "rower.static/managed";
-export const MANAGED_VALUE = "true";
+import { MANAGED_ANNOTATION, MANAGED_VALUE } from "./render-manifest.js";
 
 export interface ManifestIdentity {
   marker: boolean;

@@ -1,0 +1,74 @@
+// `rower status`: reads the state file and prints it for a person (text) or a script (json).
+// Exit 0 with a state, 3 with a one-line reason when no daemon has written one, 2 when the
+// options are bad or the state cannot be read.
+import { hostname } from "node:os";
+import { parseConfig } from "../config/config.js";
+import { readState, type DaemonState } from "../daemon/state-file.js";
+import { EXIT_NO_STATE, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
+
+export interface StatusFlags {
+  stateDir?: string;
+  output: "text" | "json";
+}
+
+export async function showStatus(flags: StatusFlags, env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  const parsed = parseConfig({ stateDir: flags.stateDir }, env, { hostname: hostname(), isTTY: false });
+  if (!parsed.ok) {
+    process.stderr.write(`rower status: ${parsed.message}\n`);
+    return EXIT_USAGE;
+  }
+  const { stateDir } = parsed.config;
+  const read = await readState(stateDir);
+  if (read.kind === "missing") {
+    process.stderr.write(`rower status: no state at ${read.path}: no rower daemon has written state there (see --state-dir)\n`);
+    return EXIT_NO_STATE;
+  }
+  if (read.kind === "invalid") {
+    process.stderr.write(`rower status: unreadable state at ${read.path}: ${read.message}\n`);
+    return EXIT_USAGE;
+  }
+  const running = isProcessAlive(read.state.pid);
+  process.stdout.write(flags.output === "json" ? `${JSON.stringify({ ...read.state, running }, null, 2)}\n` : formatStatus(read.state, running));
+  return EXIT_OK;
+}
+
+export function formatStatus(state: DaemonState, running: boolean): string {
+  const lines = [
+    `daemon:        pid ${state.pid} (${running ? "running" : "not running"}), state updated ${state.updatedAt}`,
+    `source:        ${state.source}`,
+    `revision:      ${state.revision ?? "(none yet)"}`,
+    `manifest dir:  ${state.manifestDir}`,
+  ];
+  const sync = state.lastSync;
+  if (sync) {
+    const c = sync.counts;
+    const counts = c ? ` (${c.created} created, ${c.updated} updated, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.conflicts} conflicts)` : "";
+    lines.push(`last sync:     ${sync.time} ${sync.result}${counts}`);
+  } else {
+    lines.push("last sync:     (none yet)");
+  }
+  if (state.lastError) {
+    lines.push(`last error:    ${state.lastError.time} ${state.lastError.message}`);
+    for (const e of state.lastError.errors ?? []) {
+      const where = e.origin ? `${e.origin.source}#${e.origin.document}: ` : "";
+      lines.push(`  * ${where}${e.field === "" ? "" : `${e.field}: `}${e.type}${e.detail ? `: ${e.detail}` : ""}`);
+    }
+  } else {
+    lines.push("last error:    (none)");
+  }
+  lines.push(`managed pods:  ${state.managed.length}`);
+  for (const m of state.managed) lines.push(`  ${m.pod ?? "-"}  ${m.file}  sha256:${m.sha256.slice(0, 12)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Signal 0 checks existence only; EPERM means it exists under another user. */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    if (typeof err === "object" && err !== null && "code" in err && err.code === "EPERM") return true;
+    if (typeof err === "object" && err !== null && "code" in err && err.code === "ESRCH") return false;
+    throw err;
+  }
+}

@@ -1,0 +1,91 @@
+// `rower status` end to end: the built executable against real state directories.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeState, type DaemonState } from "../../src/daemon/state-file.js";
+
+const ROWER = new URL("../../dist/rower.mjs", import.meta.url).pathname;
+
+function rower(args: string[], env: Record<string, string> = {}) {
+  const { ROWER_STATE_DIR: _ignored, ...base } = process.env;
+  const r = spawnSync(process.execPath, [ROWER, ...args], { encoding: "utf8", env: { ...base, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const state: DaemonState = {
+  version: 1,
+  pid: process.pid,
+  source: "gce:instance/attributes/kube-pods",
+  revision: "1234567",
+  manifestDir: "/etc/kubernetes/manifests",
+  lastSync: { time: "2026-11-23T10:00:00.000Z", result: "invalid", revision: "1234567" },
+  lastError: {
+    time: "2026-11-23T10:00:00.000Z",
+    message: "revision 1234567 refused: 1 invalid field",
+    errors: [{ field: "spec.containers[0].image", type: "Required value", rule: "container.image.required",
+      origin: { source: "gce:instance/attributes/kube-pods", document: 0, pod: "web" } }],
+  },
+  managed: [
+    { file: "clock.yaml", sha256: "c".repeat(64), pod: "default/clock" },
+    { file: "hello.yaml", sha256: "a".repeat(64), pod: "default/hello" },
+  ],
+  updatedAt: "2026-11-23T10:00:01.000Z",
+};
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "rower-status-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("rower status", () => {
+  it("prints managed pods, source, revision, last sync and last error", async () => {
+    await writeState(dir, state);
+    const r = rower(["status", "--state-dir", dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe([
+      `daemon:        pid ${process.pid} (running), state updated 2026-11-23T10:00:01.000Z`,
+      "source:        gce:instance/attributes/kube-pods",
+      "revision:      1234567",
+      "manifest dir:  /etc/kubernetes/manifests",
+      "last sync:     2026-11-23T10:00:00.000Z invalid",
+      "last error:    2026-11-23T10:00:00.000Z revision 1234567 refused: 1 invalid field",
+      "  * gce:instance/attributes/kube-pods#0: spec.containers[0].image: Required value",
+      "managed pods:  2",
+      `  default/clock  clock.yaml  sha256:${"c".repeat(12)}`,
+      `  default/hello  hello.yaml  sha256:${"a".repeat(12)}`,
+      "",
+    ].join("\n"));
+  });
+
+  it("-o json gives the state plus whether the daemon runs; ROWER_STATE_DIR is honoured", async () => {
+    await writeState(dir, { ...state, pid: 2 ** 22 + 1, lastError: undefined as never });
+    const r = rower(["status", "-o", "json"], { ROWER_STATE_DIR: dir });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ source: state.source, revision: "1234567", running: false, managed: state.managed });
+  });
+
+  const noState: Array<[string, (d: string) => Promise<string>, number, RegExp]> = [
+    ["no state file", async (d) => d, 3, /no state at .*state\.json/],
+    ["no state directory", async (d) => join(d, "missing"), 3, /no state at/],
+    ["a state file that is not JSON", async (d) => { await writeFile(join(d, "state.json"), "{"); return d; }, 2, /unreadable state/],
+  ];
+  for (const [desc, prepare, code, message] of noState) {
+    it(`${desc}: exit ${code} with a one-line reason`, async () => {
+      const r = rower(["status", "--state-dir", await prepare(dir)]);
+      expect(r.code).toBe(code);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    });
+  }
+
+  it("a bad -o value is a usage error", () => {
+    expect(rower(["status", "--state-dir", dir, "-o", "yaml"]).code).toBe(2);
+  });
+});
