@@ -27,20 +27,26 @@ function launchTexts(): { where: string; text: string }[] {
   return [...plain, ...decoded];
 }
 
-function occurrences(pattern: RegExp): { where: string; value: string }[] {
-  return launchTexts().flatMap(({ where, text }) => [...text.matchAll(pattern)].map((m) => ({ where, value: m[1] ?? "" })));
+function occurrences(pattern: RegExp, include = (_where: string): boolean => true): { where: string; value: string }[] {
+  return launchTexts()
+    .filter(({ where }) => include(where)).flatMap(({ where, text }) => [...text.matchAll(pattern)].map((m) => ({ where, value: m[1] ?? "" })));
 }
 
 describe("pinned versions in the launch material", () => {
-  const images = occurrences(/ghcr\.io\/rower-project\/rower:([^\s"'`)]+)/g);
+  // Any image reference "<registry>/rower:<tag>" (units, docs' build commands) and the
+  // ROWER_IMAGE setting itself, wherever the user points it.
+  const images = occurrences(/\/rower:(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)/g);
+  const settings = occurrences(/^\s*ROWER_IMAGE=(\S+)$/gm, (where) => !where.endsWith(".md"));
   const kubelets = occurrences(/KUBELET_VERSION=(\S+)/g);
 
   it(`pins every rower image reference to the package version ${version}`, () => {
     expect(images.filter((i) => i.value !== version)).toEqual([]);
   });
 
-  it("carries the image reference in every launch configuration", () => {
-    const places = new Set(images.map((i) => i.where.split(":")[0]));
+  it("sets one ROWER_IMAGE in every launch configuration", () => {
+    expect(new Set(settings.map((s) => s.value)).size).toBe(1);
+    expect(settings[0]?.value).toMatch(new RegExp(`/rower:${version.replaceAll(".", "\\.")}$`));
+    const places = new Set(settings.map((i) => i.where.split(":")[0]));
     for (const place of ["deploy/rower.env", CLOUDFORMATION + " UserData", ...BUTANE_CONFIGS.map((b) => b.ignition), "cloud-config/cloud-config.yaml"]) {
       expect(places).toContain(place);
     }
