@@ -76,8 +76,7 @@ export class SyncLoop {
         await waitFor(delay, cycle);
         continue;
       }
-      failures = 0;
-      this.options.readiness.recordSourceReached();
+      failures = this.recordSourceReached(failures);
       await this.syncPayload(first, true);
       for await (const item of this.options.source.watch(cycle)) {
         if (item.kind === "error") {
@@ -88,8 +87,7 @@ export class SyncLoop {
           await waitFor(delay, cycle);
           continue;
         }
-        failures = 0;
-        this.options.readiness.recordSourceReached();
+        failures = this.recordSourceReached(failures);
         await this.syncPayload(item, false);
       }
       if (!cycle.aborted) {
@@ -128,6 +126,13 @@ export class SyncLoop {
     const result = await this.options.source.read(signal);
     this.options.metrics.fetchSeconds.observe((performance.now() - started) / 1000);
     return result;
+  }
+
+  /** Returns the new failure count (zero). */
+  private recordSourceReached(failures: number): number {
+    if (failures > 0) this.options.log.info("source.recovered", { source: this.options.source.name, afterFailures: failures });
+    this.options.readiness.recordSourceReached();
+    return 0;
   }
 
   private reportSourceError(error: SourceError, attempt: number, retryInMs: number | undefined): void {
