@@ -54,8 +54,7 @@ function metadataReply(state: EmulatorState, path: string): Reply {
 }
 
 export function answerEc2(state: EmulatorState, req: IncomingMessage, url: URL): Reply {
-  // The AWS SDK joins an endpoint's "/" with "/latest/...": accept the doubled slash.
-  const path = url.pathname.replace(/^\/+/, "/");
+  const path = url.pathname;
   if (path === TOKEN_PATH) {
     return req.method === "PUT" ? issueToken(state, req) : textReply(405, "Method Not Allowed\n");
   }

@@ -64,7 +64,8 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://emulator");
+    // "//latest/..." (the AWS SDK joins "/" and "/latest") must stay a path, not a host.
+    const url = new URL((req.url ?? "/").replace(/^\/+/, "/"), "http://emulator");
     if (url.pathname.startsWith(ADMIN_PREFIX)) {
       sendReply(res, state.faults, await answerAdmin(state, req, url));
       return;
