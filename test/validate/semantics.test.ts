@@ -1,0 +1,213 @@
+// Layer 2 (API-server semantics): every invalid fixture yields exactly the listed
+// {field, type, rule} set and nothing from the static-pod layer; valid fixtures yield nothing.
+import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { V1Pod } from "@kubernetes/client-node";
+import { decodePayload } from "../../src/decode/decode-payload.js";
+import type { FieldError } from "../../src/validate/field-error.js";
+import { checkPodSemantics } from "../../src/validate/semantics/check-pod.js";
+import { checkStaticPodRules } from "../../src/validate/static-pod/check-static-pod.js";
+
+const FIXTURES = new URL("../fixtures/", import.meta.url);
+// `rower validate` assumes a 63-character node name (the longest host name label).
+const NODE = { nodeName: "n".repeat(63) };
+
+function readPod(path: string): V1Pod {
+  const decoded = decodePayload(readFileSync(new URL(path, FIXTURES)), { source: path });
+  if (decoded.kind !== "documents" || decoded.documents.length !== 1) throw new Error(`fixture ${path} does not hold one document`);
+  return decoded.documents[0]?.value as V1Pod;
+}
+
+const triples = (errs: FieldError[]): string[][] => errs.map((e) => [e.field, e.type, e.rule]);
+
+type Case = [file: string, errors: [field: string, type: string, rule: string][]];
+
+const INVALID: Case[] = [
+  ["active-deadline-zero", [["spec.activeDeadlineSeconds", "Invalid value", "spec.activeDeadlineSeconds.range"]]],
+  ["annotation-key-invalid", [["metadata.annotations", "Invalid value", "metadata.annotations.key"]]],
+  ["container-name-duplicate", [["spec.containers[1].name", "Duplicate value", "container.name.duplicate"]]],
+  ["container-name-empty", [["spec.containers[0].name", "Required value", "container.name.required"]]],
+  ["container-name-invalid", [["spec.containers[0].name", "Invalid value", "container.name.format"]]],
+  ["container-restart-policy-forbidden", [["spec.containers[0].restartPolicy", "Forbidden", "container.restartPolicy.forbidden"]]],
+  ["containers-empty", [["spec.containers", "Required value", "spec.containers.required"]]],
+  ["dns-nameserver-invalid", [["spec.dnsConfig.nameservers[0]", "Invalid value", "spec.dnsConfig.nameserver.ip"]]],
+  ["dns-none-without-config", [["spec.dnsConfig", "Required value", "spec.dnsConfig.required"]]],
+  ["dns-policy-unsupported", [["spec.dnsPolicy", "Unsupported value", "spec.dnsPolicy.unsupported"]]],
+  ["env-field-ref-unsupported", [["spec.containers[0].env[0].valueFrom.fieldRef.fieldPath", "Unsupported value", "downwardAPI.fieldPath.unsupported"]]],
+  ["env-name-empty", [["spec.containers[0].env[0].name", "Required value", "container.env.name.required"]]],
+  ["env-name-invalid", [["spec.containers[0].env[0].name", "Invalid value", "container.env.name.format"]]],
+  ["env-value-and-value-from", [["spec.containers[0].env[0].valueFrom", "Invalid value", "container.env.valueFrom.withValue"]]],
+  ["env-value-from-empty", [["spec.containers[0].env[0].valueFrom", "Invalid value", "container.env.valueFrom.none"]]],
+  ["host-network-port-mismatch", [["spec.containers[0].ports[0].hostPort", "Invalid value", "container.port.hostPort.hostNetwork"]]],
+  ["host-path-backsteps", [["spec.volumes[0].hostPath.path", "Invalid value", "volume.hostPath.path.backsteps"]]],
+  ["host-path-empty", [["spec.volumes[0].hostPath.path", "Required value", "volume.hostPath.path.required"]]],
+  ["host-path-type-unsupported", [["spec.volumes[0].hostPath.type", "Unsupported value", "volume.hostPath.type.unsupported"]]],
+  ["host-port-duplicate", [["spec.containers[1].ports[0].hostPort", "Duplicate value", "container.port.hostPort.duplicate"]]],
+  ["host-port-out-of-range", [["spec.containers[0].ports[0].hostPort", "Invalid value", "container.port.hostPort.range"]]],
+  ["hostname-invalid", [["spec.hostname", "Invalid value", "spec.hostname.format"]]],
+  ["image-missing", [["spec.containers[0].image", "Required value", "container.image.required"]]],
+  ["image-pull-policy-unsupported", [["spec.containers[0].imagePullPolicy", "Unsupported value", "container.imagePullPolicy.unsupported"]]],
+  ["image-whitespace", [["spec.containers[0].image", "Invalid value", "container.image.whitespace"]]],
+  ["init-container-name-clash", [["spec.initContainers[0].name", "Duplicate value", "container.name.duplicate"]]],
+  ["init-lifecycle-forbidden", [["spec.initContainers[0].lifecycle", "Forbidden", "initContainer.lifecycle.forbidden"]]],
+  ["init-probe-forbidden", [["spec.initContainers[0].readinessProbe", "Forbidden", "initContainer.probe.forbidden"]]],
+  ["init-restart-policy-unsupported", [["spec.initContainers[0].restartPolicy", "Unsupported value", "initContainer.restartPolicy.unsupported"]]],
+  ["label-key-invalid", [["metadata.labels", "Invalid value", "metadata.labels.key"]]],
+  ["label-value-invalid", [["metadata.labels", "Invalid value", "metadata.labels.value"]]],
+  ["mount-not-found", [["spec.containers[0].volumeMounts[0].name", "Not found", "container.volumeMount.name.notFound"]]],
+  ["mount-path-duplicate", [["spec.containers[0].volumeMounts[1].mountPath", "Invalid value", "container.volumeMount.mountPath.duplicate"]]],
+  ["mount-sub-path-absolute", [["spec.containers[0].volumeMounts.subPath", "Invalid value", "container.volumeMount.subPath.format"]]],
+  ["name-empty", [["metadata.name", "Required value", "metadata.name.required"]]],
+  ["name-too-long-for-node", [["metadata.name", "Invalid value", "metadata.name.tooLongForNode"]]],
+  ["name-uppercase", [["metadata.name", "Invalid value", "metadata.name.format"]]],
+  ["namespace-invalid", [["metadata.namespace", "Invalid value", "metadata.namespace.format"]]],
+  ["node-selector-invalid", [["spec.nodeSelector", "Invalid value", "spec.nodeSelector.key"]]],
+  ["port-name-duplicate", [["spec.containers[0].ports[1].name", "Duplicate value", "container.port.name.duplicate"]]],
+  ["port-name-invalid", [["spec.containers[0].ports[0].name", "Invalid value", "container.port.name.format"]]],
+  ["port-out-of-range", [["spec.containers[0].ports[0].containerPort", "Invalid value", "container.port.containerPort.range"]]],
+  ["port-protocol-unsupported", [["spec.containers[0].ports[0].protocol", "Unsupported value", "container.port.protocol.unsupported"]]],
+  ["port-zero", [["spec.containers[0].ports[0].containerPort", "Required value", "container.port.containerPort.required"]]],
+  ["privilege-escalation-conflict", [["spec.containers[0].securityContext", "Invalid value", "securityContext.privilegeEscalation.privileged"]]],
+  ["probe-no-handler", [["spec.containers[0].livenessProbe", "Required value", "probe.handler.required"]]],
+  ["probe-port-name-invalid", [["spec.containers[0].readinessProbe.httpGet.port", "Invalid value", "probe.httpGet.port"]]],
+  ["probe-scheme-unsupported", [["spec.containers[0].readinessProbe.httpGet.scheme", "Unsupported value", "probe.httpGet.scheme.unsupported"]]],
+  ["probe-success-threshold", [["spec.containers[0].livenessProbe.successThreshold", "Invalid value", "probe.successThreshold"]]],
+  ["probe-two-handlers", [["spec.containers[0].livenessProbe.tcpSocket", "Forbidden", "probe.handler.many"]]],
+  ["readiness-probe-grace-period", [["spec.containers[0].readinessProbe.terminationGracePeriodSeconds", "Invalid value", "probe.terminationGracePeriodSeconds.readiness"]]],
+  ["resources-name-invalid", [["spec.containers[0].resources.limits[gpu]", "Invalid value", "container.resources.name.standard"], ["spec.containers[0].resources.limits[gpu]", "Invalid value", "container.resources.name.container"]]],
+  ["resources-negative", [["spec.containers[0].resources.limits[memory]", "Invalid value", "container.resources.negative"]]],
+  ["resources-request-above-limit", [["spec.containers[0].resources.requests", "Invalid value", "container.resources.request.aboveLimit"]]],
+  ["restart-policy-unsupported", [["spec.restartPolicy", "Unsupported value", "spec.restartPolicy.unsupported"]]],
+  ["run-as-user-negative", [["spec.securityContext.runAsUser", "Invalid value", "securityContext.runAsUser.range"]]],
+  ["seccomp-localhost-without-profile", [["spec.securityContext.seccompProfile.localhostProfile", "Required value", "securityContext.seccompProfile.localhostProfile.required"]]],
+  ["termination-message-policy-unsupported", [["spec.containers[0].terminationMessagePolicy", "Unsupported value", "container.terminationMessagePolicy.unsupported"]]],
+  ["toleration-empty-key-equal", [["spec.tolerations[0].operator", "Invalid value", "toleration.operator.emptyKey"]]],
+  ["toleration-operator-unsupported", [["spec.tolerations[0].operator", "Unsupported value", "toleration.operator.unsupported"]]],
+  ["toleration-seconds-without-no-execute", [["spec.tolerations[0].effect", "Invalid value", "toleration.effect.tolerationSeconds"]]],
+  ["volume-name-duplicate", [["spec.volumes[1].name", "Duplicate value", "volume.name.duplicate"]]],
+  ["volume-name-invalid", [["spec.volumes[0].name", "Invalid value", "volume.name.format"]]],
+  ["volume-no-source", [["spec.volumes[0]", "Required value", "volume.source.required"]]],
+  ["volume-two-sources", [["spec.volumes[0].emptyDir", "Forbidden", "volume.source.many"]]],
+];
+
+describe("checkPodSemantics on invalid fixtures", () => {
+  it.each(INVALID)("%s", (file, expected) => {
+    const pod = readPod(`invalid/${file}.yaml`);
+    expect(triples(checkPodSemantics(pod, NODE))).toEqual(expected);
+    expect(checkStaticPodRules(pod)).toEqual([]);
+  });
+
+  it("covers every invalid fixture that is not a static-pod one", () => {
+    const files = readdirSync(new URL("invalid/", FIXTURES)).filter((f) => !f.startsWith("static-")).map((f) => f.replace(/\.yaml$/, ""));
+    expect(INVALID.map(([f]) => f).sort()).toEqual(files.sort());
+  });
+});
+
+describe("checkPodSemantics on valid fixtures", () => {
+  const files = readdirSync(new URL("valid/", FIXTURES)).filter((f) => f.endsWith(".yaml"));
+  it.each(files)("%s has no errors", (file) => {
+    const pod = readPod(`valid/${file}`);
+    expect(checkPodSemantics(pod, NODE)).toEqual([]);
+    expect(checkStaticPodRules(pod)).toEqual([]);
+  });
+});
+
+// The API server's wording, for the messages users see most.
+const DETAILS: [file: string, detail: string][] = [
+  ["name-uppercase", "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+  ["container-name-invalid", "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"],
+  ["port-out-of-range", "must be between 1 and 65535, inclusive"],
+  ["restart-policy-unsupported", 'supported values: "Always", "OnFailure", "Never"'],
+  ["host-network-port-mismatch", "must match `containerPort` when `hostNetwork` is true"],
+  ["image-whitespace", "must not have leading or trailing whitespace"],
+  ["volume-no-source", "must specify a volume type"],
+  ["volume-two-sources", "may not specify more than 1 volume type"],
+  ["resources-request-above-limit", "must be less than or equal to cpu limit of 1"],
+  ["env-name-invalid", "a valid environment variable name must consist only of printable ASCII characters other than '='"],
+  ["init-probe-forbidden", "may not be set for init containers without restartPolicy=Always"],
+  ["probe-two-handlers", "may not specify more than 1 handler type"],
+];
+
+describe("error details", () => {
+  it.each(DETAILS)("%s", (file, detail) => {
+    expect(checkPodSemantics(readPod(`invalid/${file}.yaml`), NODE).map((e) => e.detail)).toEqual([detail]);
+  });
+});
+
+const minimalPod = (name: string, extra: Record<string, unknown> = {}): V1Pod =>
+  ({ apiVersion: "v1", kind: "Pod", metadata: { name, ...extra }, spec: { containers: [{ name: "app", image: "busybox" }] } }) as V1Pod;
+
+describe("limits computed from the input", () => {
+  it("accepts a name that fits 253 characters exactly with the node suffix, and refuses one more", () => {
+    const fits = "a".repeat(253 - 64);
+    expect(checkPodSemantics(minimalPod(fits), NODE)).toEqual([]);
+    expect(triples(checkPodSemantics(minimalPod(`${fits}a`), NODE))).toEqual([["metadata.name", "Invalid value", "metadata.name.tooLongForNode"]]);
+  });
+
+  it("counts annotation keys and values against 256 KiB", () => {
+    const at = (bytes: number): V1Pod => minimalPod("big", { annotations: { "example.com/blob": "x".repeat(bytes - "example.com/blob".length) } });
+    expect(checkPodSemantics(at(262144), NODE)).toEqual([]);
+    expect(checkPodSemantics(at(262145), NODE)).toEqual([
+      { field: "metadata.annotations", type: "Too long", rule: "metadata.annotations.tooLong", detail: "may not be more than 262144 bytes" },
+    ]);
+  });
+
+  it("reports every error, not the first", () => {
+    const pod = { metadata: { name: "Bad" }, spec: { restartPolicy: "x", containers: [{ name: "A", image: "" }] } } as V1Pod;
+    expect(triples(checkPodSemantics(pod, NODE))).toEqual([
+      ["metadata.name", "Invalid value", "metadata.name.format"],
+      ["spec.containers[0].name", "Invalid value", "container.name.format"],
+      ["spec.containers[0].image", "Required value", "container.image.required"],
+      ["spec.restartPolicy", "Unsupported value", "spec.restartPolicy.unsupported"],
+    ]);
+  });
+});
+
+describe("malformed input", () => {
+  const MALFORMED: [desc: string, pod: unknown][] = [
+    ["null", null],
+    ["a string", "pod"],
+    ["an array", []],
+    ["null metadata and spec", { metadata: null, spec: null }],
+    ["containers as a map", { metadata: { name: "a" }, spec: { containers: { app: {} } } }],
+    ["containers holding nulls and numbers", { metadata: { name: "a" }, spec: { containers: [null, 3, "x"] } }],
+    ["every field the wrong type", {
+      metadata: { name: 5, namespace: [], labels: "x", annotations: 7 },
+      spec: {
+        containers: [{ name: 1, image: {}, ports: "80", env: { a: 1 }, volumeMounts: 3, resources: [], livenessProbe: "x", securityContext: 1 }],
+        initContainers: "x", volumes: [{ name: [], hostPath: "x" }], tolerations: {}, dnsConfig: [], nodeSelector: [], securityContext: [],
+      },
+    }],
+  ];
+  it.each(MALFORMED)("does not throw on %s", (_desc, pod) => {
+    expect(() => checkPodSemantics(pod as V1Pod, NODE)).not.toThrow();
+    expect(() => checkStaticPodRules(pod as V1Pod)).not.toThrow();
+  });
+
+  it("never throws on arbitrary values spliced into a valid pod", () => {
+    const base = readPod("valid/sidecar.yaml");
+    const paths = collectPaths(base);
+    fc.assert(fc.property(fc.constantFrom(...paths), fc.jsonValue(), (path, value) => {
+      const pod = structuredClone(base) as unknown;
+      setAt(pod, path, value);
+      checkPodSemantics(pod as V1Pod, NODE);
+      checkStaticPodRules(pod as V1Pod);
+    }), { numRuns: 2000 });
+  });
+});
+
+type Key = string | number;
+
+function collectPaths(value: unknown, prefix: Key[] = []): Key[][] {
+  const out: Key[][] = [prefix];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...collectPaths(v, [...prefix, i])));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...collectPaths(v, [...prefix, k]));
+  return out.filter((p) => p.length > 0);
+}
+
+function setAt(root: unknown, path: Key[], value: unknown): void {
+  let node = root as Record<Key, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<Key, unknown>;
+  node[path[path.length - 1] as Key] = value;
+}
