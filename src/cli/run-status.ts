@@ -11,7 +11,7 @@ export interface StatusFlags {
   output: "text" | "json";
 }
 
-export async function showStatus(flags: StatusFlags, env: Readonly<Record<string, string | undefined>>): Promise<number> {
+export async function runStatus(flags: StatusFlags, env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const parsed = parseConfig({ stateDir: flags.stateDir }, env, { hostname: hostname(), isTTY: false });
   if (!parsed.ok) {
     process.stderr.write(`rower status: ${parsed.message}\n`);

@@ -9,7 +9,7 @@ export function registerStatus(program: Command): void {
     .addOption(new Option("--state-dir <dir>", "where the daemon keeps its state (ROWER_STATE_DIR, default /run/rower)"))
     .addOption(new Option("-o, --output <format>", "text or json").choices(["text", "json"]).default("text"))
     .action(async (flags: { stateDir?: string; output: "text" | "json" }) => {
-      const { showStatus } = await import("./show-status.js");
-      process.exitCode = await showStatus(flags, process.env);
+      const { runStatus } = await import("./run-status.js");
+      process.exitCode = await runStatus(flags, process.env);
     });
 }
