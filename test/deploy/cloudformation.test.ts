@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CLOUDFORMATION, type CloudFormationTemplate, cloudFormationUserData, parseCloudFormation, readRepoFile } from "./launch-material.js";
+import { extractUserDataSpec } from "../../src/sources/user-data-shapes.js";
+import { CLOUDFORMATION, IGNITION_PODS_PATH, type CloudFormationTemplate, cloudFormationUserData, parseCloudFormation, readRepoFile } from "./launch-material.js";
 
 const template = parseCloudFormation(readRepoFile(CLOUDFORMATION));
 
@@ -87,6 +88,15 @@ describe(CLOUDFORMATION, () => {
 
   it("boots with the committed Ignition for the AWS example as user-data", () => {
     expect(cloudFormationUserData(template)).toBe(readRepoFile("examples/aws/flatcar-nginx.ign"));
+  });
+
+  it("carries the pods where rower's EC2 source finds them in Ignition user-data", () => {
+    const userData = Buffer.from(cloudFormationUserData(template));
+    const spec = extractUserDataSpec(userData, { ignitionPath: IGNITION_PODS_PATH, maxBytes: 512 * 1024 });
+    expect(spec.kind === "spec" && { shape: spec.shape, text: Buffer.from(spec.bytes).toString("utf8") }).toEqual({
+      shape: "ignition",
+      text: readRepoFile("examples/aws/nginx-pod.yaml"),
+    });
   });
 
   it("registers the group with the load balancer's target group, health-checked", () => {
