@@ -155,21 +155,21 @@ export class SyncLoop {
       const fields = { source: payload.source, revision: payload.revision, ...summarizePayload(payload) };
       const set = resolveDesiredSet(payload, this.options.steps, this.options.desiredSet);
       if (set.kind === "invalid") {
-        log.error("sync.invalid", { ...fields, errorCount: set.errors.length, errors: set.errors });
         metrics.syncs.inc({ result: "invalid" });
         readiness.recordRevisionRefused(payload.revision, `${set.errors.length} error(s); nothing applied`);
         const now = new Date();
         this.snapshot.lastSync = { time: now, result: "invalid", revision: payload.revision };
         this.snapshot.lastError = { time: now, message: `revision ${payload.revision} is invalid; nothing applied`, errors: set.errors };
         await this.options.saveState(this.snapshot);
+        log.error("sync.invalid", { ...fields, action: "nothing applied", errorCount: set.errors.length, errors: set.errors });
         return "invalid";
       }
       if (set.kind === "keep") {
-        log.warn("source.absent", { ...fields, action: "kept", reason: "--keep-on-absent" });
         metrics.syncs.inc({ result: "unchanged" });
         readiness.recordSyncSucceeded(payload.revision);
         this.snapshot.lastSync = { time: new Date(), result: "unchanged", revision: payload.revision };
         await this.options.saveState(this.snapshot);
+        log.warn("source.absent", { ...fields, action: "kept", reason: "--keep-on-absent" });
         return "kept";
       }
       if (set.why === "absent") log.warn("source.absent", { ...fields, action: "removing rower's files", hint: "--keep-on-absent keeps them" });
@@ -202,6 +202,11 @@ export class SyncLoop {
     if (cause === "drift" && changed === 0) return "unchanged";
     const result: MetricResult = changed > 0 ? "applied" : "unchanged";
     const counts = { created: outcome.counts.created, updated: outcome.counts.updated, deleted: outcome.counts.deleted, unchanged: outcome.counts.unchanged };
+    // A drift repair is counted as such, not as a sync of the source.
+    if (cause !== "drift") this.options.metrics.syncs.inc({ result });
+    this.recordSuccess(desired.revision, result, outcome.counts, desired.manifests.length);
+    // The state file is written before the event, so whoever sees the event can read it.
+    await this.options.saveState(this.snapshot);
     if (cause === "drift") {
       log.warn("drift.repaired", { ...fields, ...counts });
       this.options.metrics.driftRepairs.inc(changed);
@@ -209,14 +214,11 @@ export class SyncLoop {
       log.info(changed > 0 ? "sync.applied" : "sync.unchanged", { ...fields, ...counts, pods: desired.manifests.length });
     }
     if (!outcome.complete) log.warn("sync.interrupted", { ...fields, reason: "stopping" });
-    this.recordSuccess(desired.revision, result, outcome.counts, desired.manifests.length);
-    await this.options.saveState(this.snapshot);
     return result;
   }
 
   private recordSuccess(revision: string, result: MetricResult, counts: PlanCounts, pods: number): void {
     const { metrics, readiness } = this.options;
-    metrics.syncs.inc({ result });
     metrics.managedPods.set(pods);
     metrics.lastSuccessfulSync.set(Date.now() / 1000);
     recordAppliedRevision(metrics, this.options.source.name, revision);
@@ -228,14 +230,14 @@ export class SyncLoop {
     outcome: Extract<ReconcileOutcome, { kind: "conflict" }>, revision: string, fields: Record<string, unknown>, cause: string, changed: number,
   ): Promise<SyncVerdict> {
     const { log, metrics, readiness } = this.options;
-    for (const conflict of outcome.conflicts) log.warn("conflict", { ...fields, ...conflict });
-    log.error("sync.conflict", { ...fields, cause, conflicts: outcome.conflicts.length, changed, action: "nothing applied; resolve the conflicts" });
     metrics.syncs.inc({ result: "conflict" });
     readiness.recordRevisionRefused(revision, `${outcome.conflicts.length} conflict(s) in the manifest directory`);
     const now = new Date();
     this.snapshot.lastSync = { time: now, result: "error", revision, counts: outcome.counts };
     this.snapshot.lastError = { time: now, message: outcome.conflicts.map((c) => `${c.file}: ${c.reason}`).join("; ") };
     await this.options.saveState(this.snapshot);
+    for (const conflict of outcome.conflicts) log.warn("conflict", { ...fields, ...conflict });
+    log.error("sync.conflict", { ...fields, cause, conflicts: outcome.conflicts.length, changed, action: "nothing applied; resolve the conflicts" });
     return "conflict";
   }
 
@@ -245,13 +247,13 @@ export class SyncLoop {
     const { log, metrics, readiness } = this.options;
     this.applyFailures++;
     const retryInMs = backoffDelay(this.applyFailures, this.options.random);
-    log.error("sync.failed", { ...fields, code: outcome.code, message: outcome.message, retryInMs });
     metrics.syncs.inc({ result: "failed" });
     readiness.recordSyncFailed(`${outcome.code}: ${outcome.message}`);
     const now = new Date();
     this.snapshot.lastSync = { time: now, result: "error", revision };
     this.snapshot.lastError = { time: now, message: outcome.message };
     await this.options.saveState(this.snapshot);
+    log.error("sync.failed", { ...fields, code: outcome.code, message: outcome.message, retryInMs });
     // Disk full or read-only: the same revision will not arrive again, so retry on a timer.
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
