@@ -1,7 +1,7 @@
 // The failure-policy row "disk full, read-only, permission denied": no partial file becomes
 // visible, old files stay as they were, no temp file is left, and the error has a stable code.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyPlan } from "../../src/manifests/apply-plan.js";
@@ -38,6 +38,7 @@ afterEach(async () => {
   if (immutable) setImmutable(dir, false);
   if (mounted) unmount(dir);
   mounted = immutable = false;
+  await chmod(dir, 0o755); // undo the EACCES case so the directory can be removed
   await rm(root, { recursive: true, force: true });
 });
 
@@ -72,6 +73,15 @@ describe("applyPlan on a filesystem that refuses", () => {
     if (!immutable) return ctx.skip("this filesystem has no immutable attribute (chattr +i)");
 
     await expect(sync(dir, [pod("a", 10), pod("b")])).rejects.toMatchObject({ name: "ManifestIoError", code: "EPERM" });
+    expect(await contents(dir)).toEqual(before);
+  });
+
+  it("permission denied for an unprivileged user (EACCES): typed error, files untouched", async (ctx) => {
+    if (process.getuid?.() === 0) return ctx.skip("root ignores permission bits; the immutable-directory case covers root");
+    await sync(dir, [pod("a")]);
+    const before = await contents(dir);
+    await chmod(dir, 0o555);
+    await expect(sync(dir, [pod("a", 10), pod("b")])).rejects.toMatchObject({ name: "ManifestIoError", code: "EACCES" });
     expect(await contents(dir)).toEqual(before);
   });
 });
