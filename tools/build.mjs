@@ -2,6 +2,23 @@
 // `rower validate` close to `node -e 0`.
 import { build } from "esbuild";
 import { chmod, readFile } from "node:fs/promises";
+import { isBuiltin } from "node:module";
+
+// An ESM bundle hoists every `import ... from "node:http"` to the top of the file, so each
+// command would load every built-in any command uses (http2, tls, worker_threads...). Routing
+// built-ins through a tiny CommonJS shim makes each one a require() inside the lazily
+// initialised module that uses it: `rower validate` no longer loads the daemon's network stack.
+const lazyBuiltins = {
+  name: "lazy-builtins",
+  setup(b) {
+    b.onResolve({ filter: /^[a-z]/ }, (args) =>
+      args.namespace !== "lazy-builtin" && isBuiltin(args.path) ? { path: args.path, namespace: "lazy-builtin" } : undefined);
+    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 const outfile = new URL("../dist/rower.mjs", import.meta.url).pathname;
@@ -20,6 +37,7 @@ await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __rowerRequire } from 'node:module'; const require = __rowerRequire(import.meta.url);",
   },
+  plugins: [lazyBuiltins],
   logLevel: "warning",
 });
 await chmod(outfile, 0o755);
