@@ -49,6 +49,8 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
       throwHttpErrors: false,
       decompress: false,
     });
+    // A got stream with a body-carrying method waits for the body: send an empty one.
+    if (request.method === "PUT") stream.end();
     const finish = (result: FetchResult): void => {
       if (settled) return;
       settled = true;

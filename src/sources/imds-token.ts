@@ -29,6 +29,8 @@ export type TokenOutcome = { token: string | undefined } | SourceError;
 export class ImdsTokenCache {
   private token: string | undefined;
   private expiresAt = 0;
+  /** The PUT was refused and v1 is allowed: no token until a 401 says otherwise. */
+  private v1Mode = false;
 
   constructor(private readonly options: ImdsTokenOptions) {
     if (!Number.isInteger(options.ttlSec) || options.ttlSec < 1 || options.ttlSec > IMDS_MAX_TOKEN_TTL_SEC) {
@@ -42,12 +44,14 @@ export class ImdsTokenCache {
   }
 
   invalidate(): void {
+    this.v1Mode = false;
     this.token = undefined;
     this.expiresAt = 0;
   }
 
   async getToken(signal: AbortSignal): Promise<TokenOutcome> {
     const now = this.options.now();
+    if (this.v1Mode) return { token: undefined };
     if (this.token !== undefined && now < this.expiresAt - this.renewalMarginMs()) return { token: this.token };
     const result = await fetchBytes({
       url: `${this.options.endpoint}${IMDS_TOKEN_PATH}`,
@@ -65,7 +69,10 @@ export class ImdsTokenCache {
       return { token: this.token };
     }
     const refusedLikeV1 = result.ok ? V1_FALLBACK_STATUSES.has(result.status) : result.errorKind === "timeout";
-    if (this.options.allowV1 && refusedLikeV1) return { token: undefined };
+    if (this.options.allowV1 && refusedLikeV1) {
+      this.v1Mode = true;
+      return { token: undefined };
+    }
     if (!result.ok) return sourceError(name, result.errorKind, `IMDSv2 token: ${result.message}`, result.status);
     return sourceError(name, "http-status", `IMDSv2 token PUT answered ${result.status}`, result.status);
   }

@@ -1,0 +1,88 @@
+// The three shapes of EC2 user-data, and cloud-init's own, as a table.
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { extractUserDataSpec } from "../../src/sources/user-data-shapes.js";
+
+const SPEC = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n";
+const PATH = "/etc/rower/kube-pods.yaml";
+
+function ignition(file: object | undefined): string {
+  return JSON.stringify({ ignition: { version: "3.3.0" }, storage: { files: file === undefined ? [] : [{ path: "/etc/other", contents: { source: "data:,x" } }, file] } });
+}
+
+function mime(parts: Array<{ type: string; body: string; encoding?: string }>, boundary = "==BOUNDARY=="): string {
+  const lines = ["Content-Type: multipart/mixed; boundary=\"" + boundary + "\"", "MIME-Version: 1.0", ""];
+  for (const part of parts) {
+    lines.push(`--${boundary}`, `Content-Type: ${part.type}; charset="us-ascii"`);
+    if (part.encoding !== undefined) lines.push(`Content-Transfer-Encoding: ${part.encoding}`);
+    lines.push("", part.body);
+  }
+  lines.push(`--${boundary}--`, "");
+  return lines.join("\r\n");
+}
+
+const cases: Array<{ desc: string; input: Uint8Array | string; expect: { kind: string; shape: string; text?: string } }> = [
+  { desc: "the spec itself", input: SPEC, expect: { kind: "spec", shape: "raw", text: SPEC } },
+  { desc: "a cloud-config", input: "#cloud-config\npackages: [curl]\n", expect: { kind: "absent", shape: "cloud-init" } },
+  { desc: "a shell script", input: "#!/bin/sh\necho hi\n", expect: { kind: "absent", shape: "cloud-init" } },
+  {
+    desc: "MIME with a text/x-kube-pods part among others",
+    input: mime([{ type: "text/cloud-config", body: "#cloud-config\n" }, { type: "text/x-kube-pods", body: SPEC }]),
+    expect: { kind: "spec", shape: "mime", text: SPEC },
+  },
+  {
+    desc: "MIME with a base64 text/x-kube-pods part",
+    input: mime([{ type: "text/x-kube-pods", body: Buffer.from(SPEC).toString("base64"), encoding: "base64" }]),
+    expect: { kind: "spec", shape: "mime", text: SPEC },
+  },
+  { desc: "MIME without the part", input: mime([{ type: "text/cloud-config", body: "#cloud-config\n" }]), expect: { kind: "absent", shape: "mime" } },
+  { desc: "MIME without a boundary", input: "MIME-Version: 1.0\nContent-Type: multipart/mixed\n\nbody\n", expect: { kind: "invalid", shape: "mime" } },
+  {
+    desc: "gzipped MIME",
+    input: new Uint8Array(gzipSync(mime([{ type: "text/x-kube-pods", body: SPEC, encoding: "base64" }].map((p) => ({ ...p, body: Buffer.from(p.body).toString("base64") }))))),
+    expect: { kind: "spec", shape: "mime", text: SPEC },
+  },
+  {
+    desc: "Ignition with a base64 data URL",
+    input: ignition({ path: PATH, contents: { source: `data:text/plain;base64,${Buffer.from(SPEC).toString("base64")}` } }),
+    expect: { kind: "spec", shape: "ignition", text: SPEC },
+  },
+  {
+    desc: "Ignition with a percent-encoded data URL",
+    input: ignition({ path: PATH, contents: { source: `data:,${encodeURIComponent(SPEC)}` } }),
+    expect: { kind: "spec", shape: "ignition", text: SPEC },
+  },
+  {
+    desc: "Ignition with compression: gzip",
+    input: ignition({ path: PATH, contents: { compression: "gzip", source: `data:;base64,${gzipSync(SPEC).toString("base64")}` } }),
+    expect: { kind: "spec", shape: "ignition", text: SPEC },
+  },
+  { desc: "Ignition without the file", input: ignition(undefined), expect: { kind: "absent", shape: "ignition" } },
+  {
+    desc: "Ignition pointing at a remote URL",
+    input: ignition({ path: PATH, contents: { source: "https://example.com/pods.yaml" } }),
+    expect: { kind: "invalid", shape: "ignition" },
+  },
+  {
+    desc: "Ignition with an unknown compression",
+    input: ignition({ path: PATH, contents: { compression: "xz", source: "data:,x" } }),
+    expect: { kind: "invalid", shape: "ignition" },
+  },
+];
+
+describe("extractUserDataSpec", () => {
+  for (const c of cases) {
+    it(`finds the spec in ${c.desc}`, () => {
+      const input = typeof c.input === "string" ? new Uint8Array(Buffer.from(c.input)) : c.input;
+      const result = extractUserDataSpec(input, { ignitionPath: PATH, maxBytes: 1 << 20 });
+      expect({ kind: result.kind, shape: result.shape }).toEqual({ kind: c.expect.kind, shape: c.expect.shape });
+      if (c.expect.text !== undefined && result.kind === "spec") expect(Buffer.from(result.bytes).toString("utf8")).toBe(c.expect.text);
+    });
+  }
+
+  it("hands gzipped raw user-data to decode unchanged", () => {
+    const zipped = new Uint8Array(gzipSync(SPEC));
+    const result = extractUserDataSpec(zipped, { ignitionPath: PATH, maxBytes: 1 << 20 });
+    expect(result).toEqual({ kind: "spec", shape: "raw", bytes: zipped });
+  });
+});
