@@ -1,8 +1,7 @@
 // `rower status`: reads the state file and prints it for a person (text) or a script (json).
 // Exit 0 with a state, 3 with a one-line reason when no daemon has written one, 2 when the
 // options are bad or the state cannot be read.
-import { hostname } from "node:os";
-import { parseConfig } from "../config/config.js";
+import { loadConfig } from "../config/load-config.js";
 import { readState, type DaemonState } from "../daemon/state-file.js";
 import { EXIT_NO_STATE, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 
@@ -11,8 +10,8 @@ export interface StatusFlags {
   output: "text" | "json";
 }
 
-export async function runStatus(flags: StatusFlags, env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const parsed = parseConfig({ stateDir: flags.stateDir }, env, { hostname: hostname(), isTTY: false });
+export async function runStatus(flags: StatusFlags): Promise<number> {
+  const parsed = loadConfig({ stateDir: flags.stateDir });
   if (!parsed.ok) {
     process.stderr.write(`rower status: ${parsed.message}\n`);
     return EXIT_USAGE;

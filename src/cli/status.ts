@@ -10,6 +10,6 @@ export function registerStatus(program: Command): void {
     .addOption(new Option("-o, --output <format>", "text or json").choices(["text", "json"]).default("text"))
     .action(async (flags: { stateDir?: string; output: "text" | "json" }) => {
       const { runStatus } = await import("./run-status.js");
-      process.exitCode = await runStatus(flags, process.env);
+      process.exitCode = await runStatus(flags);
     });
 }
