@@ -37,7 +37,7 @@ describe("pinned versions in the launch material", () => {
   // ROWER_IMAGE setting itself, wherever the user points it.
   const images = occurrences(/\/rower:(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)/g);
   const settings = occurrences(/^\s*ROWER_IMAGE=(\S+)$/gm, (where) => !where.endsWith(".md"));
-  const kubelets = occurrences(/KUBELET_VERSION=(\S+)/g);
+  const kubelets = occurrences(/KUBELET_VERSION=(v?\d+\.\d+\.\d+)/g);
 
   it(`pins every rower image reference to the package version ${version}`, () => {
     expect(images.filter((i) => i.value !== version)).toEqual([]);
