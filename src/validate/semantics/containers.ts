@@ -17,15 +17,18 @@ import { checkSupported } from "./supported-values.js";
 import { checkVolumeMounts } from "./volume-mounts.js";
 
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
-const TERMINATION_MESSAGE_POLICIES = ["FallbackToLogsOnError", "File"] as const;
+const TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"] as const;
 const INIT_RESTART_POLICIES = ["Always"] as const;
 const PROBE_KINDS: readonly ProbeKind[] = ["livenessProbe", "readinessProbe", "startupProbe"];
 
 type ContainerKind = "container" | "initContainer" | "sidecar";
 
 export interface ContainerContext {
+  /** Names of the volumes that passed validation. */
   volumeNames: ReadonlySet<string>;
   hostNetwork: boolean;
+  /** spec.terminationGracePeriodSeconds after defaulting: the bound for sleep hooks. */
+  gracePeriodSeconds: number;
 }
 
 export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: ContainerContext): FieldError[] {
@@ -55,9 +58,8 @@ export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: C
   });
   const hostPorts = new Set<string>();
   containers.forEach((c, i) => errs.push(...checkHostPortConflicts(c, containersPath.index(i), hostPorts)));
-  if (ctx.hostNetwork) {
-    errs.push(...checkHostNetworkPorts(initContainers, initPath), ...checkHostNetworkPorts(containers, containersPath));
-  }
+  // The API server checks regular containers only (validatePodHostNetworkDeps).
+  if (ctx.hostNetwork) errs.push(...checkHostNetworkPorts(containers, containersPath));
   return errs;
 }
 
@@ -99,7 +101,7 @@ function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx
     else errs.push(forbidden(path.child(probe), { rule: "initContainer.probe.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));
   }
   if (isSet(c["lifecycle"])) {
-    if (probesAllowed) errs.push(...checkLifecycle(c["lifecycle"], path.child("lifecycle")));
+    if (probesAllowed) errs.push(...checkLifecycle(c["lifecycle"], ctx.gracePeriodSeconds, path.child("lifecycle")));
     else errs.push(forbidden(path.child("lifecycle"), { rule: "initContainer.lifecycle.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));
   }
 

@@ -3,12 +3,12 @@
 import type { FieldError } from "../field-error.js";
 import { invalid, required } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
-import { checkDns1123Subdomain, checkIp } from "./name-formats.js";
+import { checkDns1123SubdomainWithUnderscore, checkIp } from "./name-formats.js";
 import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 import { checkSupported } from "./supported-values.js";
 
-const DNS_POLICIES = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"] as const;
+const DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"] as const;
 const MAX_NAMESERVERS = 3;
 const MAX_SEARCH_PATHS = 32;
 const MAX_SEARCH_CHARS = 2048;
@@ -27,7 +27,8 @@ export function checkDns(spec: JsonRecord, specPath: FieldPath): FieldError[] {
   const nameservers = arrayOf(config["nameservers"]);
   const nsPath = configPath.child("nameservers");
   if (isNone && nameservers.length === 0) {
-    errs.push(required(nsPath, { rule: "spec.dnsConfig.nameservers.required", detail: "must provide at least one DNS nameserver when `dnsPolicy` is None" }));
+    // The API server stops here: the rest of dnsConfig is not looked at.
+    return [...errs, required(nsPath, { rule: "spec.dnsConfig.nameservers.required", detail: "must provide at least one DNS nameserver when `dnsPolicy` is None" })];
   }
   if (nameservers.length > MAX_NAMESERVERS) {
     errs.push(invalid(nsPath, nameservers, { rule: "spec.dnsConfig.nameservers.tooMany", detail: `must not have more than ${MAX_NAMESERVERS} nameservers` }));
@@ -48,17 +49,18 @@ export function checkDns(spec: JsonRecord, specPath: FieldPath): FieldError[] {
   }
   searches.forEach((s, i) => {
     const search = stringOf(s);
-    // A lone "." first means "no search domains"; a trailing dot marks a fully qualified name.
-    if (search === undefined || (i === 0 && search === ".")) return;
+    // "." means "no search domains"; a trailing dot marks a fully qualified name. Underscores
+    // are allowed (RelaxedDNSSearchValidation, on by default): SRV-style names use them.
+    if (search === undefined || search === ".") return;
     const domain = search.endsWith(".") ? search.slice(0, -1) : search;
-    for (const msg of checkDns1123Subdomain(domain)) errs.push(invalid(searchPath.index(i), domain, { rule: "spec.dnsConfig.search.format", detail: msg }));
+    for (const msg of checkDns1123SubdomainWithUnderscore(domain)) errs.push(invalid(searchPath.index(i), domain, { rule: "spec.dnsConfig.search.format", detail: msg }));
   });
 
   arrayOf(config["options"]).forEach((o, i) => {
     const option = recordOf(o);
     const name = stringOf(option?.["name"]);
     if (option && (name === undefined || name === "")) {
-      errs.push(required(configPath.child("options").index(i), { rule: "spec.dnsConfig.option.name.required", detail: "Option.Name must not be empty" }));
+      errs.push(required(configPath.child("options").index(i), { rule: "spec.dnsConfig.option.name.required", detail: "must not be empty" }));
     }
   });
   return errs;

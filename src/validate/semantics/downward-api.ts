@@ -20,28 +20,45 @@ const RESOURCE_FIELDS = [
   "requests.cpu", "requests.ephemeral-storage", "requests.memory",
 ] as const;
 
-/** `metadata.labels['key']` / `metadata.annotations['key']`. */
-const subscripted = /^metadata\.(labels|annotations)\['(.*)'\]$/;
+// Field labels the v1 conversion knows (pods.ConvertDownwardAPIFieldLabel); a label outside
+// this list fails conversion, one inside it but not offered where it is used is unsupported.
+const CONVERTIBLE_FIELD_PATHS = new Set([
+  "metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid",
+  "spec.nodeName", "spec.restartPolicy", "spec.serviceAccountName", "spec.schedulerName",
+  "spec.terminationGracePeriodSeconds", "status.phase", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
+]);
+
+/** fieldpath.SplitMaybeSubscriptedPath: `metadata.labels['k']` → ["metadata.labels", "k"]. */
+function splitSubscript(fieldPath: string): [string, string] | undefined {
+  if (!fieldPath.endsWith("']")) return undefined;
+  const inner = fieldPath.slice(0, -2);
+  const at = inner.indexOf("['");
+  if (at <= 0) return undefined;
+  return [inner.slice(0, at), inner.slice(at + 2)];
+}
 
 export function checkFieldRef(value: unknown, path: FieldPath, allowed: readonly string[]): FieldError[] {
   const ref = recordOf(value);
   if (!ref) return [];
   const fieldPath = stringOf(ref["fieldPath"]);
   if (fieldPath === undefined || fieldPath === "") return [required(path.child("fieldPath"), { rule: "downwardAPI.fieldPath.required" })];
-  // apiVersion defaults to v1; any other version has no field labels to convert.
+  const converting = (why: string): FieldError[] =>
+    [invalid(path.child("fieldPath"), fieldPath, { rule: "downwardAPI.fieldPath.conversion", detail: `error converting fieldPath: ${why}` })];
+  // apiVersion defaults to v1, the only version with field labels.
   const apiVersion = stringOf(ref["apiVersion"]);
-  if (apiVersion !== undefined && apiVersion !== "" && apiVersion !== "v1") {
-    return [invalid(path.child("apiVersion"), apiVersion, { rule: "downwardAPI.apiVersion", detail: "only `v1` is supported" })];
+  if (apiVersion !== undefined && apiVersion !== "" && apiVersion !== "v1") return converting(`unsupported pod version: ${apiVersion}`);
+  const split = splitSubscript(fieldPath);
+  if (split) {
+    const [base, subscript] = split;
+    if (base !== "metadata.labels" && base !== "metadata.annotations") return converting(`field label does not support subscript: ${fieldPath}`);
+    // Reported on the selector itself, with the subscript as the value; annotation keys are case-blind.
+    const key = base === "metadata.annotations" ? subscript.toLowerCase() : subscript;
+    return checkQualifiedName(key).map((msg) => invalid(path, key, { rule: "downwardAPI.fieldPath.key", detail: msg }));
   }
-  const sub = subscripted.exec(fieldPath);
-  if (sub) {
-    const key = sub[2] ?? "";
-    const msgs = checkQualifiedName(sub[1] === "annotations" ? key.toLowerCase() : key);
-    return msgs.map((msg) => invalid(path.child("fieldPath"), fieldPath, { rule: "downwardAPI.fieldPath.key", detail: msg }));
-  }
-  if (!allowed.includes(fieldPath)) {
-    return [unsupported(path.child("fieldPath"), fieldPath, allowed, { rule: "downwardAPI.fieldPath.unsupported" })];
-  }
+  // `spec.host` is the legacy spelling of spec.nodeName, still converted.
+  const internal = fieldPath === "spec.host" ? "spec.nodeName" : fieldPath;
+  if (!CONVERTIBLE_FIELD_PATHS.has(internal)) return converting(`field label not supported: ${fieldPath}`);
+  if (!allowed.includes(internal)) return [unsupported(path.child("fieldPath"), internal, allowed, { rule: "downwardAPI.fieldPath.unsupported" })];
   return [];
 }
 
@@ -50,11 +67,10 @@ export function checkResourceFieldRef(value: unknown, path: FieldPath, needsCont
   if (!ref) return [];
   const errs: FieldError[] = [];
   const container = stringOf(ref["containerName"]);
+  const resource = stringOf(ref["resource"]);
   if (needsContainerName && (container === undefined || container === "")) {
     errs.push(required(path.child("containerName"), { rule: "downwardAPI.containerName.required" }));
-  }
-  const resource = stringOf(ref["resource"]);
-  if (resource === undefined || resource === "") {
+  } else if (resource === undefined || resource === "") {
     errs.push(required(path.child("resource"), { rule: "downwardAPI.resource.required" }));
   } else if (!(RESOURCE_FIELDS as readonly string[]).includes(resource) && !/^(limits|requests)\.hugepages-/.test(resource)) {
     errs.push(unsupported(path.child("resource"), resource, RESOURCE_FIELDS, { rule: "downwardAPI.resource.unsupported" }));

@@ -3,11 +3,10 @@ import type { FieldError } from "../field-error.js";
 import { invalid, required } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkFieldRef, checkResourceFieldRef, ENV_FIELD_PATHS } from "./downward-api.js";
-import { checkEnvVarName } from "./name-formats.js";
+import { checkConfigMapKey, checkDns1123Subdomain, checkEnvVarName } from "./name-formats.js";
 import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
 
 const VALUE_SOURCES = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"] as const;
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
 export function checkEnv(value: unknown, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
@@ -49,14 +48,11 @@ function checkValueFrom(value: unknown, plainValue: string, path: FieldPath): Fi
 function checkKeySelector(value: unknown, path: FieldPath): FieldError[] {
   const sel = recordOf(value);
   if (!sel) return [];
-  const errs: FieldError[] = [];
+  const name = stringOf(sel["name"]) ?? "";
+  const errs = checkDns1123Subdomain(name).map((msg) => invalid(path.child("name"), name, { rule: "container.env.keyRef.name.format", detail: msg }));
   const key = stringOf(sel["key"]);
   if (key === undefined || key === "") errs.push(required(path.child("key"), { rule: "container.env.keyRef.key.required" }));
-  else if (!CONFIG_KEY.test(key) || key.length > 253) {
-    errs.push(invalid(path.child("key"), key, { rule: "container.env.keyRef.key.format", detail: "a valid config key must consist of alphanumeric characters, '-', '_' or '.'" }));
-  }
-  const name = stringOf(sel["name"]);
-  if (name === undefined || name === "") errs.push(required(path.child("name"), { rule: "container.env.keyRef.name.required" }));
+  else for (const msg of checkConfigMapKey(key)) errs.push(invalid(path.child("key"), key, { rule: "container.env.keyRef.key.format", detail: msg }));
   return errs;
 }
 
@@ -69,10 +65,11 @@ export function checkEnvFrom(value: unknown, path: FieldPath): FieldError[] {
     const prefix = stringOf(source["prefix"]);
     if (prefix) for (const msg of checkEnvVarName(prefix)) errs.push(invalid(at.child("prefix"), prefix, { rule: "container.envFrom.prefix.format", detail: msg }));
     const refs = (["configMapRef", "secretRef"] as const).filter((r) => isSet(source[r]));
+    // Reported on the list, not the entry, as the API server does.
     if (refs.length === 0) {
-      errs.push(invalid(at, "", { rule: "container.envFrom.none", detail: "must specify one of: `configMapRef` or `secretRef`" }));
+      errs.push(invalid(path, "", { rule: "container.envFrom.none", detail: "must specify one of: `configMapRef` or `secretRef`" }));
     } else if (refs.length > 1) {
-      errs.push(invalid(at, "", { rule: "container.envFrom.many", detail: "may not have more than one field specified at a time" }));
+      errs.push(invalid(path, "", { rule: "container.envFrom.many", detail: "may not have more than one field specified at a time" }));
     }
     for (const ref of refs) {
       const name = stringOf(recordOf(source[ref])?.["name"]);

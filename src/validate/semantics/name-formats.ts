@@ -49,6 +49,38 @@ export function checkDns1123Subdomain(value: string): string[] {
   return msgs;
 }
 
+const DNS1123_LABEL_WITH_UNDERSCORE_FMT = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?";
+const DNS1123_SUBDOMAIN_WITH_UNDERSCORE_FMT = `${DNS1123_LABEL_WITH_UNDERSCORE_FMT}(\\.${DNS1123_LABEL_WITH_UNDERSCORE_FMT})*`;
+const dns1123SubdomainWithUnderscore = new RegExp(`^${DNS1123_SUBDOMAIN_WITH_UNDERSCORE_FMT}$`);
+
+/** DNS search domains: a subdomain whose labels may also hold (and start with) '_'. */
+export function checkDns1123SubdomainWithUnderscore(value: string): string[] {
+  const msgs: string[] = [];
+  if (value.length > DNS1123_SUBDOMAIN_MAX) msgs.push(maxLenMessage(DNS1123_SUBDOMAIN_MAX));
+  if (!dns1123SubdomainWithUnderscore.test(value)) {
+    msgs.push(regexMessage(
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+      DNS1123_SUBDOMAIN_WITH_UNDERSCORE_FMT, "example.com"));
+  }
+  return msgs;
+}
+
+const CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
+const CONFIG_KEY_MAX = 253;
+
+/** A ConfigMap or Secret key (validation.IsConfigMapKey): a file name inside a volume. */
+export function checkConfigMapKey(value: string): string[] {
+  const msgs: string[] = [];
+  if (value.length > CONFIG_KEY_MAX) msgs.push(maxLenMessage(CONFIG_KEY_MAX));
+  if (!new RegExp(`^${CONFIG_KEY_FMT}$`).test(value)) {
+    msgs.push(regexMessage("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, "key.name", "KEY_NAME", "key-name"));
+  }
+  if (value === ".") msgs.push("must not be '.'");
+  else if (value === "..") msgs.push("must not be '..'");
+  else if (value.startsWith("..")) msgs.push("must not start with '..'");
+  return msgs;
+}
+
 const QUALIFIED_NAME_MESSAGE = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /** A label key or annotation key: `[prefix/]name`, prefix a DNS-1123 subdomain. */

@@ -4,7 +4,7 @@ import type { FieldError } from "../field-error.js";
 import { invalid } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkDns } from "./dns-config.js";
-import { checkDns1123Label, checkDns1123Subdomain, checkIp } from "./name-formats.js";
+import { checkDns1123Label, checkDns1123Subdomain, checkIp, checkQualifiedName } from "./name-formats.js";
 import { checkLabels } from "./object-meta.js";
 import { arrayOf, numberOf, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
@@ -28,6 +28,17 @@ export function checkPodSpecFields(spec: JsonRecord, specPath: FieldPath): Field
     ...checkPodSecurityContext(spec["securityContext"], specPath.child("securityContext")),
     ...checkHostAliases(spec["hostAliases"], specPath.child("hostAliases")),
   ];
+  for (const field of ["priorityClassName", "runtimeClassName"] as const) {
+    const name = stringOf(spec[field]);
+    if (name !== undefined && (name !== "" || field === "runtimeClassName")) {
+      for (const msg of checkDns1123Subdomain(name)) errs.push(invalid(specPath.child(field), name, { rule: `spec.${field}.format`, detail: msg }));
+    }
+  }
+  arrayOf(spec["readinessGates"]).forEach((gate, i) => {
+    const condition = stringOf(recordOf(gate)?.["conditionType"]);
+    const at = specPath.child("readinessGates").index(i).child("conditionType");
+    if (condition !== undefined) for (const msg of checkQualifiedName(condition)) errs.push(invalid(at, condition, { rule: "spec.readinessGates.conditionType", detail: msg }));
+  });
   for (const field of ["hostname", "subdomain"] as const) {
     const name = stringOf(spec[field]);
     if (name) for (const msg of checkDns1123Label(name)) errs.push(invalid(specPath.child(field), name, { rule: `spec.${field}.format`, detail: msg }));

@@ -40,18 +40,18 @@ export function checkProbe(value: unknown, kind: ProbeKind, path: FieldPath): Fi
   return errs;
 }
 
-export function checkLifecycle(value: unknown, path: FieldPath): FieldError[] {
+export function checkLifecycle(value: unknown, gracePeriodSeconds: number, path: FieldPath): FieldError[] {
   const lifecycle = recordOf(value);
   if (!lifecycle) return [];
   const errs: FieldError[] = [];
   for (const hook of ["postStart", "preStop"]) {
     const handler = recordOf(lifecycle[hook]);
-    if (handler) errs.push(...checkHandlers(handler, LIFECYCLE_HANDLERS, path.child(hook), "lifecycle"));
+    if (handler) errs.push(...checkHandlers(handler, LIFECYCLE_HANDLERS, path.child(hook), "lifecycle", gracePeriodSeconds));
   }
   return errs;
 }
 
-function checkHandlers(handler: JsonRecord, kinds: readonly string[], path: FieldPath, rulePrefix: string): FieldError[] {
+function checkHandlers(handler: JsonRecord, kinds: readonly string[], path: FieldPath, rulePrefix: string, gracePeriodSeconds = 0): FieldError[] {
   const present = kinds.filter((k) => isSet(handler[k]));
   if (present.length === 0) return [required(path, { rule: `${rulePrefix}.handler.required`, detail: "must specify a handler type" })];
   const errs = present.slice(1).map((k) => forbidden(path.child(k), { rule: `${rulePrefix}.handler.many`, detail: "may not specify more than 1 handler type" }));
@@ -67,8 +67,11 @@ function checkHandlers(handler: JsonRecord, kinds: readonly string[], path: Fiel
     case "tcpSocket": errs.push(...checkPortNumberOrName(body["port"], at.child("port"), `${rulePrefix}.tcpSocket.port`)); break;
     case "grpc": errs.push(...checkGrpcPort(body["port"], at.child("port"), rulePrefix)); break;
     case "sleep": {
-      const seconds = numberOf(body["seconds"]);
-      if (seconds !== undefined && seconds < 0) errs.push(invalid(at.child("seconds"), seconds, { rule: `${rulePrefix}.sleep.seconds`, detail: "must be non-negative" }));
+      // A sleep longer than the grace period would be cut short by the kill anyway.
+      const seconds = numberOf(body["seconds"]) ?? 0;
+      if (seconds < 0 || seconds > gracePeriodSeconds) {
+        errs.push(invalid(at, seconds, { rule: `${rulePrefix}.sleep.seconds`, detail: `must be non-negative and less than terminationGracePeriodSeconds (${gracePeriodSeconds})` }));
+      }
       break;
     }
     default: break;
@@ -84,8 +87,9 @@ function checkHttpGet(body: JsonRecord, path: FieldPath, rulePrefix: string): Fi
   }
   arrayOf(body["httpHeaders"]).forEach((item, i) => {
     const name = stringOf(recordOf(item)?.["name"]);
+    // Reported on the list, without the index, as the API server does.
     if (name !== undefined && !HEADER_NAME.test(name)) {
-      errs.push(invalid(path.child("httpHeaders").index(i).child("name"), name, { rule: `${rulePrefix}.httpGet.header.name`, detail: "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')" }));
+      errs.push(invalid(path.child("httpHeaders"), name, { rule: `${rulePrefix}.httpGet.header.name`, detail: "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')" }));
     }
   });
   return errs;

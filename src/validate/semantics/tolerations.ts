@@ -30,7 +30,7 @@ export function checkTolerations(value: unknown, path: FieldPath): FieldError[] 
       const msgs = checkLabelValue(tolValue);
       if (msgs.length > 0) errs.push(invalid(at.child("operator"), tolValue, { rule: "toleration.value.format", detail: msgs.join(";") }));
     } else if (operator === "Exists") {
-      if (tolValue !== "") errs.push(invalid(at.child("operator"), t, { rule: "toleration.value.withExists", detail: "value must be empty when `operator` is 'Exists'" }));
+      if (tolValue !== "") errs.push(invalid(at.child("operator"), tolValue, { rule: "toleration.value.withExists", detail: "value must be empty when `operator` is 'Exists'" }));
     } else {
       errs.push(unsupported(at.child("operator"), operator, OPERATORS, { rule: "toleration.operator.unsupported" }));
     }
