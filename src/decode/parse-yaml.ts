@@ -5,7 +5,7 @@ import type { LocatedError } from "../validate/field-error.js";
 import { decodeError } from "./decode-error.js";
 import { GO_YAML_SCHEMA } from "./go-yaml-schema.js";
 import { LineIndex } from "./line-index.js";
-import { lookUpLine, scanDocument } from "./scan-document.js";
+import { indexDocument, lookUpLine, measureDocument, type DocumentIndex } from "./scan-document.js";
 
 /** goyaml v2 nests at most this deep too; deeper input is an attack, not a pod. */
 const MAX_DEPTH = 100;
@@ -70,11 +70,14 @@ export function parseYaml(text: string, source: string): ParsedYaml {
   const documents: ParsedDocument[] = [];
   const errors: LocatedError[] = [];
   splitDocuments(events).forEach((docEvents, index) => {
-    const scan = scanDocument(docEvents, text, lines);
-    const line = scan.firstLine;
-    if (scan.expandedNodes > Math.max(MAX_EXPANDED_NODES, MAX_EXPANSION_RATIO * scan.nodes)) {
+    const size = measureDocument(docEvents, text, lines);
+    const line = size.firstLine;
+    // Field lines are needed only to report errors: index them on first use.
+    let fieldIndex: DocumentIndex | undefined;
+    const indexed = () => (fieldIndex ??= indexDocument(docEvents, text, lines));
+    if (size.expandedNodes > Math.max(MAX_EXPANDED_NODES, MAX_EXPANSION_RATIO * size.nodes)) {
       errors.push(decodeError({ source, document: index }, "decode.aliasBomb",
-        `aliases expand ${scan.nodes} written nodes to ${scan.expandedNodes}; refusing excessive aliasing`,
+        `aliases expand ${size.nodes} written nodes to ${size.expandedNodes}; refusing excessive aliasing`,
         { ...(line === undefined ? {} : { line }) }));
       return;
     }
@@ -83,7 +86,7 @@ export function parseYaml(text: string, source: string): ParsedYaml {
       value = constructFromEvents(docEvents, { source: text, schema: GO_YAML_SCHEMA })[0];
     } catch (err) {
       if (err instanceof YAMLException) {
-        errors.push(yamlErrorOf(err, source, text, index, scan.keysByOffset));
+        errors.push(yamlErrorOf(err, source, text, index, indexed().keysByOffset));
         return;
       }
       throw err;
@@ -92,7 +95,7 @@ export function parseYaml(text: string, source: string): ParsedYaml {
       index,
       line,
       value: value === null ? undefined : value,
-      lineOf: (field) => lookUpLine(scan, field),
+      lineOf: (field) => lookUpLine(indexed(), field),
     });
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, documents };

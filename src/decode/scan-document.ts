@@ -1,8 +1,10 @@
-// One pass over a document's parser events, before any value is built:
-// - the line of every field path, for `Document.lineOf`;
-// - the size the document would have with every alias expanded, so a billion-laughs
-//   payload is refused before validation walks a tree of 10^9 shared nodes;
-// - the text of each mapping key by offset, to name the key in a duplicate-key error.
+// Passes over a document's parser events:
+// - measureDocument (eager, cheap): node count and the size the document would have with
+//   every alias expanded, so a billion-laughs payload is refused before validation walks a
+//   tree of 10^9 shared nodes; and the document's first line;
+// - indexDocument (lazy: only documents with errors need it): the line of every field path,
+//   for `Document.lineOf`, and the text of each mapping key by offset, to name the key in a
+//   duplicate-key error.
 import { EVENT_ID, getScalarValue, type Event } from "js-yaml";
 import type { LineIndex } from "./line-index.js";
 
@@ -13,17 +15,19 @@ interface Frame {
   index: number;
   expectingKey: boolean;
   pendingKey: string | undefined;
-  anchor: string | undefined;
-  size: number;
 }
 
-export interface DocumentScan {
+export interface DocumentSize {
   /** Line of the document's first node. */
+  firstLine: number | undefined;
+  nodes: number;
+  expandedNodes: number;
+}
+
+export interface DocumentIndex {
   firstLine: number | undefined;
   lines: Map<string, number>;
   keysByOffset: Map<number, string>;
-  nodes: number;
-  expandedNodes: number;
 }
 
 function startOf(e: Event): number {
@@ -40,16 +44,15 @@ function startOf(e: Event): number {
   }
 }
 
-export function scanDocument(events: readonly Event[], source: string, lines: LineIndex): DocumentScan {
-  const scan: DocumentScan = { firstLine: undefined, lines: new Map(), keysByOffset: new Map(), nodes: 0, expandedNodes: 0 };
+export function measureDocument(events: readonly Event[], source: string, lines: LineIndex): DocumentSize {
+  const size: DocumentSize = { firstLine: undefined, nodes: 0, expandedNodes: 0 };
   const anchors = new Map<string, number>();
-  const stack: Frame[] = [];
+  const stack: { anchor: string | undefined; size: number }[] = [];
   const addSize = (n: number) => {
     const top = stack[stack.length - 1];
     if (top) top.size += n;
-    else scan.expandedNodes += n;
+    else size.expandedNodes += n;
   };
-
   for (const e of events) {
     if (e.type === EVENT_ID.DOCUMENT) continue;
     if (e.type === EVENT_ID.POP) {
@@ -59,11 +62,39 @@ export function scanDocument(events: readonly Event[], source: string, lines: Li
       addSize(done.size);
       continue;
     }
+    if (size.firstLine === undefined) {
+      const offset = startOf(e);
+      if (offset >= 0) size.firstLine = lines.lineAt(offset);
+    }
+    size.nodes++;
+    if (e.type === EVENT_ID.ALIAS) {
+      // An alias costs what its anchor expands to; an unknown alias is js-yaml's error to report.
+      addSize(anchors.get(source.slice(e.anchorStart, e.anchorEnd)) ?? 1);
+      continue;
+    }
+    const anchor = e.anchorStart >= 0 ? source.slice(e.anchorStart, e.anchorEnd) : undefined;
+    if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) {
+      stack.push({ anchor, size: 1 });
+    } else {
+      if (anchor !== undefined) anchors.set(anchor, 1);
+      addSize(1);
+    }
+  }
+  return size;
+}
 
+export function indexDocument(events: readonly Event[], source: string, lines: LineIndex): DocumentIndex {
+  const index: DocumentIndex = { firstLine: undefined, lines: new Map(), keysByOffset: new Map() };
+  const stack: Frame[] = [];
+  for (const e of events) {
+    if (e.type === EVENT_ID.DOCUMENT) continue;
+    if (e.type === EVENT_ID.POP) {
+      stack.pop();
+      continue;
+    }
     const offset = startOf(e);
     const line = offset >= 0 ? lines.lineAt(offset) : undefined;
-    scan.firstLine ??= line;
-    scan.nodes++;
+    index.firstLine ??= line;
 
     // Where this node sits: a mapping key, a mapping value, a sequence item, or the root.
     let path: string | undefined = "";
@@ -74,8 +105,8 @@ export function scanDocument(events: readonly Event[], source: string, lines: Li
       if (e.type === EVENT_ID.SCALAR) {
         const key = getScalarValue(source, e);
         parent.pendingKey = key;
-        if (offset >= 0) scan.keysByOffset.set(offset, key);
-        if (parent.path !== undefined && line !== undefined) scan.lines.set(`${parent.path}.${key}`, line);
+        if (offset >= 0) index.keysByOffset.set(offset, key);
+        if (parent.path !== undefined && line !== undefined) index.lines.set(`${parent.path}.${key}`, line);
       } else {
         parent.pendingKey = undefined;
       }
@@ -85,24 +116,13 @@ export function scanDocument(events: readonly Event[], source: string, lines: Li
     } else if (parent?.kind === "sequence") {
       path = parent.path !== undefined ? `${parent.path}[${parent.index}]` : undefined;
       parent.index++;
-      if (path !== undefined && line !== undefined) scan.lines.set(path, line);
+      if (path !== undefined && line !== undefined) index.lines.set(path, line);
     }
-
-    const anchor = e.type !== EVENT_ID.ALIAS && e.anchorStart >= 0 ? source.slice(e.anchorStart, e.anchorEnd) : undefined;
     if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) {
-      stack.push({
-        kind: e.type === EVENT_ID.MAPPING ? "mapping" : "sequence",
-        path, index: 0, expectingKey: true, pendingKey: undefined, anchor, size: 1,
-      });
-    } else if (e.type === EVENT_ID.SCALAR) {
-      if (anchor !== undefined) anchors.set(anchor, 1);
-      addSize(1);
-    } else {
-      // An alias costs what its anchor expands to; an unknown alias is js-yaml's error to report.
-      addSize(anchors.get(source.slice(e.anchorStart, e.anchorEnd)) ?? 1);
+      stack.push({ kind: e.type === EVENT_ID.MAPPING ? "mapping" : "sequence", path, index: 0, expectingKey: true, pendingKey: undefined });
     }
   }
-  return scan;
+  return index;
 }
 
 /** Turns a field path (`metadata.labels[app.kubernetes.io/name]`, `spec.containers[0]`) into the stored form. */
@@ -117,7 +137,7 @@ export function storedPathOf(field: string): string[] {
 }
 
 /** The line of a field, or of its nearest ancestor present in the source (a missing field's parent). */
-export function lookUpLine(scan: DocumentScan, field: string): number | undefined {
+export function lookUpLine(scan: DocumentIndex, field: string): number | undefined {
   const segments = storedPathOf(field);
   for (let n = segments.length; n > 0; n--) {
     const line = scan.lines.get(segments.slice(0, n).join(""));
