@@ -42,7 +42,7 @@ export function expandLists(parsed: readonly ParsedDocument[], source: string): 
     }
     items.forEach((item: unknown, i) => {
       const prefix = `items[${i}]`;
-      const line = doc.lineOf(prefix);
+      const line = doc.itemLines[i];
       const itemOrigin: Origin = { source, document: doc.index, item: i, ...(line === undefined ? {} : { line }) };
       if (!isMapping(item)) {
         errors.push(decodeError(itemOrigin, "decode.notMapping", `a list item must be a mapping (an object), not ${describeValue(item)}`, { field: prefix }));

@@ -18,6 +18,8 @@ export interface ParsedDocument {
   line: number | undefined;
   /** undefined for an empty document (`---` with nothing, or an explicit null). */
   value: unknown;
+  /** First line of each entry of a top-level `items` sequence, for List expansion. */
+  itemLines: number[];
   lineOf: (field: string) => number | undefined;
 }
 
@@ -28,12 +30,15 @@ export type ParsedYaml =
 function splitDocuments(events: readonly Event[]): Event[][] {
   const documents: Event[][] = [];
   let depth = 0;
-  for (const e of events) {
-    if (depth === 0) documents.push([]);
-    documents[documents.length - 1]?.push(e);
+  let start = 0;
+  events.forEach((e, i) => {
     if (e.type === EVENT_ID.POP) depth--;
     else if (e.type === EVENT_ID.DOCUMENT || e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) depth++;
-  }
+    if (depth === 0) {
+      documents.push(events.slice(start, i + 1));
+      start = i + 1;
+    }
+  });
   return documents;
 }
 
@@ -95,6 +100,7 @@ export function parseYaml(text: string, source: string): ParsedYaml {
       index,
       line,
       value: value === null ? undefined : value,
+      itemLines: size.itemLines,
       lineOf: (field) => lookUpLine(indexed(), field),
     });
   });

@@ -22,6 +22,8 @@ export interface DocumentSize {
   firstLine: number | undefined;
   nodes: number;
   expandedNodes: number;
+  /** First line of each entry of a top-level `items` sequence (a List's pods), in order. */
+  itemLines: number[];
 }
 
 export interface DocumentIndex {
@@ -45,9 +47,12 @@ function startOf(e: Event): number {
 }
 
 export function measureDocument(events: readonly Event[], source: string, lines: LineIndex): DocumentSize {
-  const size: DocumentSize = { firstLine: undefined, nodes: 0, expandedNodes: 0 };
+  const size: DocumentSize = { firstLine: undefined, nodes: 0, expandedNodes: 0, itemLines: [] };
   const anchors = new Map<string, number>();
-  const stack: { anchor: string | undefined; size: number }[] = [];
+  const stack: { anchor: string | undefined; size: number; isItems: boolean }[] = [];
+  // Top-level mapping keys alternate key, value: track them to spot the `items` sequence.
+  let rootKeyNext = true;
+  let rootKeyIsItems = false;
   const addSize = (n: number) => {
     const top = stack[stack.length - 1];
     if (top) top.size += n;
@@ -67,6 +72,15 @@ export function measureDocument(events: readonly Event[], source: string, lines:
       if (offset >= 0) size.firstLine = lines.lineAt(offset);
     }
     size.nodes++;
+    let isItems = false;
+    if (stack.length === 1) {
+      if (rootKeyNext) rootKeyIsItems = e.type === EVENT_ID.SCALAR && getScalarValue(source, e) === "items";
+      else isItems = rootKeyIsItems;
+      rootKeyNext = !rootKeyNext;
+    } else if (stack.length === 2 && stack[1]?.isItems) {
+      const offset = startOf(e);
+      if (offset >= 0) size.itemLines.push(lines.lineAt(offset));
+    }
     if (e.type === EVENT_ID.ALIAS) {
       // An alias costs what its anchor expands to; an unknown alias is js-yaml's error to report.
       addSize(anchors.get(source.slice(e.anchorStart, e.anchorEnd)) ?? 1);
@@ -74,7 +88,7 @@ export function measureDocument(events: readonly Event[], source: string, lines:
     }
     const anchor = e.anchorStart >= 0 ? source.slice(e.anchorStart, e.anchorEnd) : undefined;
     if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) {
-      stack.push({ anchor, size: 1 });
+      stack.push({ anchor, size: 1, isItems: isItems && e.type === EVENT_ID.SEQUENCE });
     } else {
       if (anchor !== undefined) anchors.set(anchor, 1);
       addSize(1);
