@@ -175,4 +175,18 @@ describe("applyPlan", () => {
     await writeFile(join(root, "file"), "x");
     await expect(observeDirectory(join(root, "file"))).rejects.toMatchObject({ code: "ENOTDIR" });
   });
+
+  it("with the record from the last apply, a rower file stripped of its marker is still rower's: restored", async () => {
+    const first = await sync([pod("a")]);
+    await writeFile(join(dir, "a.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n");
+    const withRecord = await applyPlan(planManifests([pod("a")], await observeDirectory(dir, first.record)), { dir });
+    expect(withRecord).toMatchObject({ updated: 1, conflicts: 0 });
+    expect(await readFile(join(dir, "a.yaml"), "utf8")).toBe(pod("a").content);
+
+    // Without the record (state lost), the same edit makes it foreign: a conflict, left alone.
+    await writeFile(join(dir, "a.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n");
+    const withoutRecord = await sync([pod("a")]);
+    expect(withoutRecord.conflictList).toEqual([{ file: "a.yaml", reason: "foreign-file" }]);
+    expect(await readFile(join(dir, "a.yaml"), "utf8")).toBe("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n");
+  });
 });
