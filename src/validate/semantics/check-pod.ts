@@ -9,7 +9,7 @@ import { FieldPath } from "../field-path.js";
 import { checkAllContainers } from "./containers.js";
 import { checkObjectMeta } from "./object-meta.js";
 import { checkPodSpecFields } from "./pod-spec.js";
-import { numberOf, recordOf } from "./read-json.js";
+import { numberOf, recordOf, stringOf } from "./read-json.js";
 import { checkVolumes } from "./volumes.js";
 
 /** API defaulting's terminationGracePeriodSeconds. */
@@ -25,13 +25,14 @@ export function checkPodSemantics(pod: V1Pod, options: PodSemanticsOptions): Fie
   const errs = checkObjectMeta(root["metadata"], FieldPath.root("metadata"), options.nodeName);
   const specPath = FieldPath.root("spec");
   const spec = recordOf(root["spec"]);
-  if (!spec) return [...errs, ...checkAllContainers({}, specPath, { volumeNames: new Set(), hostNetwork: false, gracePeriodSeconds: DEFAULT_GRACE_PERIOD_SECONDS })];
+  if (!spec) return [...errs, ...checkAllContainers({}, specPath, { volumeNames: new Set(), hostNetwork: false, gracePeriodSeconds: DEFAULT_GRACE_PERIOD_SECONDS, podRestartPolicy: "Always" })];
   const volumes = checkVolumes(spec["volumes"], specPath.child("volumes"));
   errs.push(...volumes.errors);
   errs.push(...checkAllContainers(spec, specPath, {
     volumeNames: volumes.names,
     hostNetwork: spec["hostNetwork"] === true,
     gracePeriodSeconds: numberOf(spec["terminationGracePeriodSeconds"]) ?? DEFAULT_GRACE_PERIOD_SECONDS,
+    podRestartPolicy: stringOf(spec["restartPolicy"]) ?? "Always",
   }));
   errs.push(...checkPodSpecFields(spec, specPath));
   return errs;

@@ -19,6 +19,8 @@ import { checkVolumeMounts } from "./volume-mounts.js";
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 const TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"] as const;
 const INIT_RESTART_POLICIES = ["Always"] as const;
+const RESIZE_RESOURCES = ["cpu", "memory"] as const;
+const RESIZE_RESTART_POLICIES = ["NotRequired", "RestartContainer"] as const;
 const PROBE_KINDS: readonly ProbeKind[] = ["livenessProbe", "readinessProbe", "startupProbe"];
 
 type ContainerKind = "container" | "initContainer" | "sidecar";
@@ -29,6 +31,8 @@ export interface ContainerContext {
   hostNetwork: boolean;
   /** spec.terminationGracePeriodSeconds after defaulting: the bound for sleep hooks. */
   gracePeriodSeconds: number;
+  /** spec.restartPolicy after defaulting. */
+  podRestartPolicy: string;
 }
 
 export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: ContainerContext): FieldError[] {
@@ -105,6 +109,7 @@ function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx
     else errs.push(forbidden(path.child("lifecycle"), { rule: "initContainer.lifecycle.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));
   }
 
+  errs.push(...checkResizePolicy(c["resizePolicy"], ctx.podRestartPolicy, path.child("resizePolicy")));
   const privileged = recordOf(c["securityContext"])?.["privileged"] === true;
   errs.push(
     ...checkContainerPorts(c["ports"], path.child("ports")),
@@ -114,6 +119,29 @@ function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx
     ...checkResources(c["resources"], path.child("resources")),
     ...checkContainerSecurityContext(c["securityContext"], path.child("securityContext")),
   );
+  return errs;
+}
+
+/** In-place resize rules; the API server reports them on the list, without the index. */
+function checkResizePolicy(value: unknown, podRestartPolicy: string, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  arrayOf(value).forEach((item, i) => {
+    const entry = recordOf(item);
+    if (!entry) return;
+    const resource = stringOf(entry["resourceName"]);
+    const policy = stringOf(entry["restartPolicy"]);
+    if (resource !== undefined) {
+      if (seen.has(resource)) errs.push(duplicate(path.index(i), resource, { rule: "container.resizePolicy.duplicate" }));
+      seen.add(resource);
+      errs.push(...checkSupported(resource, RESIZE_RESOURCES, path, "container.resizePolicy.resourceName.unsupported"));
+    }
+    errs.push(...checkSupported(policy, RESIZE_RESTART_POLICIES, path, "container.resizePolicy.restartPolicy.unsupported"));
+    // A pod that never restarts cannot restart a container to resize it.
+    if (podRestartPolicy === "Never" && policy !== undefined && policy !== "NotRequired") {
+      errs.push(invalid(path, policy, { rule: "container.resizePolicy.restartPolicy.never", detail: "must be 'NotRequired' when `restartPolicy` is 'Never'" }));
+    }
+  });
   return errs;
 }
 

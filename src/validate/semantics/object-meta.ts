@@ -13,6 +13,16 @@ import { recordOf, stringEntriesOf, stringOf } from "./read-json.js";
 /** apimachinery TotalAnnotationSizeLimitB. */
 export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
 
+/** Read by ReplicaSets when scaling down; the API server insists it parses as an int32. */
+const POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+
+/** Go's strconv.ParseInt(s, 10, 32). */
+function isInt32Text(text: string): boolean {
+  if (!/^[+-]?[0-9]+$/.test(text)) return false;
+  const n = BigInt(text);
+  return n >= -(2n ** 31n) && n < 2n ** 31n;
+}
+
 export function checkObjectMeta(metadata: unknown, path: FieldPath, nodeName: string): FieldError[] {
   const meta = recordOf(metadata);
   if (!meta) return [required(path.child("name"), { rule: "metadata.name.required" })];
@@ -65,6 +75,10 @@ function checkAnnotations(value: unknown, path: FieldPath): FieldError[] {
       errs.push(invalid(path, key, { rule: "metadata.annotations.key", detail: msg }));
     }
     size += Buffer.byteLength(key, "utf8") + Buffer.byteLength(val, "utf8");
+  }
+  const cost = stringOf(recordOf(value)?.[POD_DELETION_COST]);
+  if (cost !== undefined && !isInt32Text(cost)) {
+    errs.push(invalid(path.key(POD_DELETION_COST), cost, { rule: "metadata.annotations.podDeletionCost", detail: "must be a 32bit integer" }));
   }
   if (size > ANNOTATIONS_SIZE_LIMIT) errs.push(tooLong(path, ANNOTATIONS_SIZE_LIMIT, { rule: "metadata.annotations.tooLong" }));
   return errs;

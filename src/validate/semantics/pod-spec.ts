@@ -1,7 +1,7 @@
 // Pod-level fields of validation.go validatePodSpec that are not about containers or
 // volumes: restartPolicy, DNS, tolerations, host names, deadlines, node selection.
 import type { FieldError } from "../field-error.js";
-import { invalid } from "../field-error.js";
+import { forbidden, invalid } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkDns } from "./dns-config.js";
 import { checkDns1123Label, checkDns1123Subdomain, checkIp, checkQualifiedName } from "./name-formats.js";
@@ -42,6 +42,13 @@ export function checkPodSpecFields(spec: JsonRecord, specPath: FieldPath): Field
   for (const field of ["hostname", "subdomain"] as const) {
     const name = stringOf(spec[field]);
     if (name) for (const msg of checkDns1123Label(name)) errs.push(invalid(specPath.child(field), name, { rule: `spec.${field}.format`, detail: msg }));
+  }
+  // A user namespace cannot be combined with the host's other namespaces (validateHostUsers;
+  // the API server spells two of these paths capitalised).
+  if (spec["hostUsers"] === false) {
+    for (const [field, shown] of [["hostNetwork", "hostNetwork"], ["hostPID", "HostPID"], ["hostIPC", "HostIPC"]] as const) {
+      if (spec[field] === true) errs.push(forbidden(specPath.child(shown), { rule: "spec.hostUsers.hostNamespace", detail: "when `pod.Spec.HostUsers` is false" }));
+    }
   }
   const deadline = numberOf(spec["activeDeadlineSeconds"]);
   if (deadline !== undefined && !(Number.isInteger(deadline) && deadline >= 1 && deadline <= MAX_INT32)) {

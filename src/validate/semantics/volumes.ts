@@ -5,7 +5,8 @@ import type { FieldError } from "../field-error.js";
 import { duplicate, forbidden, invalid, required, unsupported } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkFieldRef, checkResourceFieldRef, VOLUME_FIELD_PATHS } from "./downward-api.js";
-import { checkLocalNonReservedPath, checkNoBacksteps } from "./local-paths.js";
+import { parseQuantityValue, signOfQuantity } from "../quantity.js";
+import { checkLocalDescendingPath, checkLocalNonReservedPath, checkNoBacksteps } from "./local-paths.js";
 import { checkDns1123Label } from "./name-formats.js";
 import { arrayOf, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
@@ -56,6 +57,8 @@ function checkVolumeSource(volume: JsonRecord, path: FieldPath): FieldError[] {
     case "configMap": case "secret": errs.push(...checkKeyToPathItems(body["items"], at.child("items")), ...checkMode(body["defaultMode"], at.child("defaultMode"))); break;
     case "image": errs.push(...checkImageVolume(body, at)); break;
     case "nfs": errs.push(...checkNfs(body, at)); break;
+    case "emptyDir": errs.push(...checkEmptyDir(body, at)); break;
+    case "gitRepo": errs.push(...checkGitRepo(body, at)); break;
     default: break;
   }
   return errs;
@@ -149,6 +152,20 @@ function checkImageVolume(source: JsonRecord, path: FieldPath): FieldError[] {
   const reference = stringOf(source["reference"]);
   if (reference === undefined || reference === "") return [required(path.child("reference"), { rule: "volume.image.reference.required" })];
   return [];
+}
+
+function checkEmptyDir(source: JsonRecord, path: FieldPath): FieldError[] {
+  const limit = parseQuantityValue(source["sizeLimit"]);
+  if (!limit || signOfQuantity(limit) >= 0) return [];
+  return [forbidden(path.child("sizeLimit"), { rule: "volume.emptyDir.sizeLimit.negative", detail: "SizeLimit field must be a valid resource quantity" })];
+}
+
+function checkGitRepo(source: JsonRecord, path: FieldPath): FieldError[] {
+  const repository = stringOf(source["repository"]);
+  const errs = repository ? [] : [required(path.child("repository"), { rule: "volume.gitRepo.repository.required" })];
+  const directory = stringOf(source["directory"]);
+  if (directory) errs.push(...checkLocalDescendingPath(directory, path.child("directory"), "volume.gitRepo.directory.format"));
+  return errs;
 }
 
 function checkNfs(source: JsonRecord, path: FieldPath): FieldError[] {
