@@ -5,19 +5,15 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { load, loadAll, YAML11_SCHEMA } from "js-yaml";
 import { decodeDataUrl } from "../../tools/butane/data-url.js";
+import { BUTANE_SOURCES, CLOUD_CONFIG_PATH, CLOUDFORMATION_PATH } from "../../tools/launch-material/render-launch-material.js";
 import { CLOUDFORMATION_SCHEMA } from "./cloudformation-schema.js";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Butane sources and the Ignition each renders to, relative to the repository. */
-export const BUTANE_CONFIGS = [
-  { butane: "cloud-config/flatcar.bu", ignition: "cloud-config/flatcar.ign" },
-  { butane: "cloud-config/fcos.bu", ignition: "cloud-config/fcos.ign" },
-  { butane: "examples/aws/flatcar-nginx.bu", ignition: "examples/aws/flatcar-nginx.ign" },
-] as const;
-
-export const CLOUD_CONFIG = "cloud-config/cloud-config.yaml";
-export const CLOUDFORMATION = "examples/aws/cloudformation.yaml";
+export const BUTANE_CONFIGS = BUTANE_SOURCES;
+export const CLOUD_CONFIG = CLOUD_CONFIG_PATH;
+export const CLOUDFORMATION = CLOUDFORMATION_PATH;
 /** Where the pods file sits inside Ignition; rower's EC2 source reads it from user-data. */
 export const IGNITION_PODS_PATH = "/etc/rower/kube-pods.yaml";
 

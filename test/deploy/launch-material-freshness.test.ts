@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { embedUserData } from "../../tools/launch-material/embed-user-data.js";
+import { renderCloudConfig } from "../../tools/launch-material/render-cloud-config.js";
+import { renderLaunchMaterial } from "../../tools/launch-material/render-launch-material.js";
+import { REPO, readRepoFile } from "./launch-material.js";
+
+const readLocal = (relative: string): Uint8Array | undefined => {
+  const path = join(REPO, relative);
+  return existsSync(path) ? readFileSync(path) : undefined;
+};
+
+describe("derived launch material (tools/render-launch-material.ts)", () => {
+  const result = renderLaunchMaterial(readLocal);
+  const files = result.ok ? [...result.files.keys()] : [];
+
+  it("renders without errors", () => {
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    expect(files.sort()).toEqual([
+      "cloud-config/cloud-config.yaml",
+      "cloud-config/fcos.ign",
+      "cloud-config/flatcar.ign",
+      "examples/aws/cloudformation.yaml",
+      "examples/aws/flatcar-nginx.ign",
+    ]);
+  });
+
+  it.each(files)("%s is up to date (run the tool after changing its sources)", (path) => {
+    expect(result.ok && result.files.get(path)).toBe(readRepoFile(path));
+  });
+});
+
+describe("embedUserData", () => {
+  const template = "    UserData:\n      Fn::Base64: |\n        {\"ignition\":{\"version\":\"3.2.0\"}}\n  Next: 1\n";
+
+  it.each([
+    { desc: "replaces the Ignition line, keeping the indentation", json: '{"ignition":{"version":"3.3.0"}}\n', ok: true },
+    { desc: "keeps $-sequences in the JSON literally", json: '{"ignition":{"version":"3.3.0"},"x":"$&$1"}', ok: true },
+    { desc: "refuses JSON spread over lines", json: '{\n"ignition":{}}', ok: false },
+  ])("$desc", ({ json, ok }) => {
+    const embedded = embedUserData(template, json);
+    expect(embedded.ok).toBe(ok);
+    if (embedded.ok) {
+      expect(embedded.text).toBe(`    UserData:\n      Fn::Base64: |\n        ${json.trim()}\n  Next: 1\n`);
+    }
+  });
+
+  it("refuses a template without an Ignition user-data line", () => {
+    expect(embedUserData("Resources: {}\n", "{}").ok).toBe(false);
+  });
+});
+
+describe("renderCloudConfig", () => {
+  it("names a missing source instead of writing an incomplete file", () => {
+    const result = renderCloudConfig((path) => (path === "deploy/rower.env" ? undefined : readLocal(path)));
+    expect(result).toEqual({ ok: false, errors: ["deploy/rower.env: not found"] });
+  });
+
+  it("refuses a source whose trailing newlines a YAML block scalar would lose", () => {
+    const result = renderCloudConfig((path) => (path === "deploy/rower.env" ? Buffer.from("A=1\n\n") : readLocal(path)));
+    expect(result).toEqual({ ok: false, errors: ["deploy/rower.env: must end with exactly one newline"] });
+  });
+});
