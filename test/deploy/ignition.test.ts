@@ -79,6 +79,15 @@ describe.each(BUTANE_CONFIGS)("$butane", ({ butane, ignition }) => {
     expect(enabled.sort()).toEqual(["containerd.service", "kubelet.service", "rower-init.service", "rower.service"]);
   });
 
+  it("writes every file and program the installed units read or run", () => {
+    const units = [...files].filter(([path]) => path.startsWith("/etc/systemd/system/")).map(([, text]) => text);
+    const needed = units
+      .flatMap((text) => text.match(/(?<=^(?:EnvironmentFile|ExecStartPre|ExecStart)=[-+]?)\/\S+/gm) ?? [])
+      .filter((path) => path.startsWith("/etc/") || path.startsWith("/opt/rower/"));
+    expect(needed.length).toBeGreaterThan(0);
+    for (const path of needed) expect([...files.keys()]).toContain(path);
+  });
+
   it("carries a pods file only where it is meant to (the AWS example)", () => {
     expect(files.has(IGNITION_PODS_PATH)).toBe(ignition.startsWith("examples/aws/"));
   });
