@@ -30,7 +30,10 @@ function regexMessage(message: string, format: string, ...examples: string[]): s
 export function checkDns1123Label(value: string): string[] {
   const msgs: string[] = [];
   if (value.length > DNS1123_LABEL_MAX) msgs.push(maxLenMessage(DNS1123_LABEL_MAX));
-  if (!dns1123Label.test(value)) {
+  if (!dns1123Label.test(value) && dns1123Subdomain.test(value)) {
+    // A valid subdomain that is not a label: the dots are the problem.
+    msgs.push("must not contain dots");
+  } else if (!dns1123Label.test(value)) {
     msgs.push(regexMessage(
       "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
       DNS1123_LABEL_FMT, "my-name", "123-abc"));
@@ -96,11 +99,12 @@ export function checkQualifiedName(value: string): string[] {
     if (prefix.length === 0) msgs.push(`prefix part ${EMPTY_MESSAGE}`);
     else msgs.push(...checkDns1123Subdomain(prefix).map((m) => `prefix part ${m}`));
   } else {
-    return [`a qualified name ${regexMessage(QUALIFIED_NAME_MESSAGE, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+    return [`a valid label key ${regexMessage(QUALIFIED_NAME_MESSAGE, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
   if (name.length === 0) msgs.push(`name part ${EMPTY_MESSAGE}`);
   else if (name.length > QUALIFIED_NAME_MAX) msgs.push(`name part ${maxLenMessage(QUALIFIED_NAME_MAX)}`);
-  if (name.length > 0 && !qualifiedName.test(name)) {
+  // An empty name gets the pattern message too, as apimachinery's content.IsLabelKey does.
+  if (!qualifiedName.test(name)) {
     msgs.push(`name part ${regexMessage(QUALIFIED_NAME_MESSAGE, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")}`);
   }
   return msgs;
