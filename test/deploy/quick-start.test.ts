@@ -46,7 +46,14 @@ describe.skipIf(!existsSync(START))(
   existsSync(START) ? "the README quick start" : "the README quick start (skipped: tools/start.mjs does not exist yet)",
   () => {
     const root = mkdtempSync(join(tmpdir(), "rower-quick-start-"));
-    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    let running: ChildProcess | undefined;
+    afterAll(() => {
+      // A hung test must not leave the daemon behind: end the whole process group.
+      if (running?.pid !== undefined && running.exitCode === null && running.signalCode === null) {
+        process.kill(-running.pid, "SIGKILL");
+      }
+      rmSync(root, { recursive: true, force: true });
+    });
 
     it("npm start writes the example pods to ./manifests and stops cleanly on Ctrl-C", async () => {
       cpSync(REPO, root, {
@@ -59,6 +66,7 @@ describe.skipIf(!existsSync(START))(
       // Its own process group, so Ctrl-C can be delivered the way a terminal does: to npm,
       // the shell npm runs the script with, and node alike.
       const child = spawn("npm", ["start"], { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true });
+      running = child;
       const pressCtrlC = (): void => {
         if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGINT");
       };
