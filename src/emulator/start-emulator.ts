@@ -31,6 +31,8 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+const SETTLE_RELOAD_MS = 75;
+
 /** The variable naming the emulated Azure endpoint (Azure has no standard one). */
 export const AZURE_ENDPOINT_VARIABLE = "ROWER_AZURE_METADATA_ENDPOINT";
 
@@ -117,12 +119,21 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
     state.fileError = undefined;
     state.setServedValue(next);
   };
-  watcher.on("all", (_event, path) => {
-    if (basename(path) !== basename(file)) return;
-    reload().catch((err: unknown) => {
+  // Reloads run one after another, so a slow older read never overwrites a newer one.
+  let reloading = Promise.resolve();
+  const reloadReporting = (): void => {
+    reloading = reloading.then(reload).catch((err: unknown) => {
       // An unreadable file keeps the last value; the CLI reports the reason.
       state.fileError = err instanceof Error ? err.message : String(err);
     });
+  };
+  // chokidar drops a file's "change" events for 50 ms after one: re-read once after that window.
+  let settleTimer: NodeJS.Timeout | undefined;
+  watcher.on("all", (_event, path) => {
+    if (basename(path) !== basename(file)) return;
+    reloadReporting();
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(reloadReporting, SETTLE_RELOAD_MS);
   });
   await new Promise<void>((ready) => watcher.once("ready", () => ready()));
 
@@ -136,7 +147,9 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
     state,
     async close() {
       closing.abort();
+      clearTimeout(settleTimer);
       await watcher.close();
+      await reloading;
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();

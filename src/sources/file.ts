@@ -12,6 +12,9 @@ import { sourceError } from "./source-error.js";
 import { DEFAULT_MAX_BYTES, silentLog, type SourceOptions } from "./source-options.js";
 
 const DEFAULT_DEBOUNCE_MS = 100;
+/** chokidar drops a file's "change" events for 50 ms after one; re-read once after that window. */
+export const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
+const SETTLE_READ_MS = CHOKIDAR_CHANGE_THROTTLE_MS + 25;
 const DOCUMENT_SEPARATOR = Buffer.from("---\n");
 
 function errnoCode(err: unknown): string | undefined {
@@ -79,6 +82,18 @@ export class FileSource implements Source {
     }
   }
 
+  /** Resolves on the next event (through `arm`) or after `ms`, whichever comes first. */
+  private async waitForEvent(ms: number, signal: AbortSignal, arm: (wake: () => void) => void): Promise<void> {
+    const stop = new AbortController();
+    const event = new Promise<void>((woken) => arm(woken));
+    const timer = delay(ms, undefined, { signal: AbortSignal.any([signal, stop.signal]) }).catch((err: unknown) => {
+      if (!signal.aborted && !stop.signal.aborted) throw err;
+    });
+    await Promise.race([event, timer]);
+    stop.abort();
+    await timer;
+  }
+
   async read(signal: AbortSignal): Promise<Payload | SourceError> {
     signal.throwIfAborted();
     return this.readCurrent();
@@ -111,6 +126,7 @@ export class FileSource implements Source {
     try {
       await new Promise<void>((ready) => watcher.once("ready", () => ready()));
       let lastRevision: string | undefined;
+      let settleReadDue = false;
       while (!signal.aborted) {
         dirty = false;
         const payload = await this.readCurrent();
@@ -122,9 +138,17 @@ export class FileSource implements Source {
           log.debug?.("source.revision", describePayload(payload));
           yield payload;
         }
+        if (!dirty && settleReadDue) {
+          // An edit inside chokidar's throttle window raises no event: look once more.
+          settleReadDue = false;
+          await this.waitForEvent(SETTLE_READ_MS, signal, (woken) => (wake = woken));
+          wake = undefined;
+          continue;
+        }
         if (!dirty) await new Promise<void>((woken) => (wake = woken));
         wake = undefined;
         if (signal.aborted) return;
+        settleReadDue = true;
         // Let a burst of events (write, rename, chmod) settle before reading.
         await delay(debounceMs, undefined, { signal }).catch((err: unknown) => {
           if (!signal.aborted) throw err;

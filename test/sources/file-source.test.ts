@@ -1,0 +1,90 @@
+// file:PATH over real temp files: a file, a directory of non-dot files in name order,
+// editors' rename-and-replace saves, and the size cap.
+import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FileSource } from "../../src/sources/file.js";
+import { text, watchSource, type WatchCursor } from "./watch-cursor.js";
+
+const signal = new AbortController().signal;
+
+describe("file source", () => {
+  let dir: string;
+  let cursor: WatchCursor | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "rower-file-source-"));
+  });
+  afterEach(async () => {
+    await cursor?.stop();
+    cursor = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("reads a file's bytes and a missing file as absent", async () => {
+    const file = join(dir, "pods.yaml");
+    expect(await new FileSource(file, {}).read(signal)).toMatchObject({ kind: "absent", source: `file:${file}` });
+    await writeFile(file, "a: 1\n");
+    expect(text(await new FileSource(file, {}).read(signal))).toBe("a: 1\n");
+  });
+
+  const directoryCases: Array<{ desc: string; files: Record<string, string>; expect: string }> = [
+    { desc: "files in name order, separated into documents", files: { "b.yaml": "b: 1\n", "a.yaml": "a: 1" }, expect: "a: 1\n---\nb: 1\n" },
+    { desc: "dotfiles skipped", files: { ".hidden.yaml": "h: 1\n", "a.yaml": "a: 1\n" }, expect: "a: 1\n" },
+    { desc: "no doubled separator for a file starting with ---", files: { "a.yaml": "a: 1\n", "b.yaml": "---\nb: 1\n" }, expect: "a: 1\n---\nb: 1\n" },
+    { desc: "an empty directory is an empty payload", files: {}, expect: "" },
+  ];
+  for (const c of directoryCases) {
+    it(`reads a directory: ${c.desc}`, async () => {
+      const pods = join(dir, "pods.d");
+      await mkdir(pods);
+      for (const [name, content] of Object.entries(c.files)) await writeFile(join(pods, name), content);
+      await mkdir(join(pods, "subdir"));
+      expect(text(await new FileSource(pods, {}).read(signal))).toBe(c.expect);
+    });
+  }
+
+  it("refuses a file or directory over maxBytes as too-large", async () => {
+    await writeFile(join(dir, "big.yaml"), "x".repeat(101));
+    expect(await new FileSource(join(dir, "big.yaml"), { maxBytes: 100 }).read(signal)).toMatchObject({ kind: "error", errorKind: "too-large" });
+    expect(await new FileSource(dir, { maxBytes: 100 }).read(signal)).toMatchObject({ kind: "error", errorKind: "too-large" });
+  });
+
+  it("watches a file through in-place writes, rename-and-replace saves and deletion", async () => {
+    const file = join(dir, "pods.yaml");
+    await writeFile(file, "v1\n");
+    cursor = watchSource(new FileSource(file, { debounceMs: 10 }));
+    expect(text(await cursor.next())).toBe("v1\n");
+    const next = cursor.next();
+    // An editor's save: write a temp file beside it, then rename over the original.
+    await writeFile(join(dir, ".pods.yaml.swp"), "v2\n");
+    await rename(join(dir, ".pods.yaml.swp"), file);
+    expect(text(await next)).toBe("v2\n");
+    const afterWrite = cursor.next();
+    await writeFile(file, "v3\n");
+    expect(text(await afterWrite)).toBe("v3\n");
+    const afterDelete = cursor.next();
+    await unlink(file);
+    expect(await afterDelete).toMatchObject({ kind: "absent" });
+  });
+
+  it("does not yield for unrelated files beside the watched one", async () => {
+    const file = join(dir, "pods.yaml");
+    await writeFile(file, "v1\n");
+    cursor = watchSource(new FileSource(file, { debounceMs: 10 }));
+    expect(text(await cursor.next())).toBe("v1\n");
+    const next = cursor.next();
+    await writeFile(join(dir, "other.yaml"), "noise\n");
+    await writeFile(file, "v2\n");
+    expect(text(await next)).toBe("v2\n");
+  });
+
+  it("watches a directory: a new file joins in name order", async () => {
+    await writeFile(join(dir, "b.yaml"), "b: 1\n");
+    cursor = watchSource(new FileSource(dir, { debounceMs: 10 }));
+    expect(text(await cursor.next())).toBe("b: 1\n");
+    const next = cursor.next();
+    await writeFile(join(dir, "a.yaml"), "a: 1\n");
+    expect(text(await next)).toBe("a: 1\n---\nb: 1\n");
+  });
+});
