@@ -29,7 +29,7 @@ const INVALID: Case[] = [
   ["container-name-duplicate", [["spec.containers[1].name", "Duplicate value", "container.name.duplicate"]]],
   ["container-name-empty", [["spec.containers[0].name", "Required value", "container.name.required"]]],
   ["container-name-invalid", [["spec.containers[0].name", "Invalid value", "container.name.format"]]],
-  ["container-restart-policy-forbidden", [["spec.containers[0].restartPolicy", "Forbidden", "container.restartPolicy.forbidden"]]],
+  ["container-restart-policy-unsupported", [["spec.containers[0].restartPolicy", "Unsupported value", "container.restartPolicy.unsupported"]]],
   ["containers-empty", [["spec.containers", "Required value", "spec.containers.required"]]],
   ["dns-nameserver-invalid", [["spec.dnsConfig.nameservers[0]", "Invalid value", "spec.dnsConfig.nameserver.ip"]]],
   ["dns-none-without-config", [["spec.dnsConfig", "Required value", "spec.dnsConfig.required"]]],
@@ -57,7 +57,7 @@ const INVALID: Case[] = [
   ["init-container-name-clash", [["spec.initContainers[0].name", "Duplicate value", "container.name.duplicate"]]],
   ["init-lifecycle-forbidden", [["spec.initContainers[0].lifecycle", "Forbidden", "initContainer.lifecycle.forbidden"]]],
   ["init-probe-forbidden", [["spec.initContainers[0].readinessProbe", "Forbidden", "initContainer.probe.forbidden"]]],
-  ["init-restart-policy-unsupported", [["spec.initContainers[0].restartPolicy", "Unsupported value", "initContainer.restartPolicy.unsupported"]]],
+  ["init-restart-policy-unsupported", [["spec.initContainers[0].restartPolicy", "Unsupported value", "container.restartPolicy.unsupported"]]],
   ["label-key-invalid", [["metadata.labels", "Invalid value", "metadata.labels.key"]]],
   ["label-value-invalid", [["metadata.labels", "Invalid value", "metadata.labels.value"]]],
   ["lifecycle-sleep-beyond-grace", [["spec.containers[0].lifecycle.preStop.sleep", "Invalid value", "lifecycle.sleep.seconds"]]],
@@ -172,6 +172,29 @@ describe("limits computed from the input", () => {
       ["spec.containers[0].image", "Required value", "container.image.required"],
       ["spec.restartPolicy", "Unsupported value", "spec.restartPolicy.unsupported"],
     ]);
+  });
+});
+
+// Fields newer than kubectl 1.32's schema, so they live here rather than in fixtures.
+describe("container restart rules (1.35+)", () => {
+  const withContainer = (container: Record<string, unknown>): V1Pod =>
+    ({ metadata: { name: "p" }, spec: { containers: [{ name: "app", image: "busybox", ...container }] } }) as V1Pod;
+  const CASES: [desc: string, container: Record<string, unknown>, expected: string[][]][] = [
+    ["a regular container may override the pod's policy", { restartPolicy: "OnFailure" }, []],
+    ["rules with a policy", { restartPolicy: "Never", restartPolicyRules: [{ action: "Restart", exitCodes: { operator: "In", values: [42] } }] }, []],
+    ["rules need an explicit policy", { restartPolicyRules: [{ action: "Restart", exitCodes: { operator: "In", values: [42] } }] },
+      [["spec.containers[0].restartPolicy", "Required value", "container.restartPolicy.requiredByRules"]]],
+    ["a rule's action and operator are enums", { restartPolicy: "Never", restartPolicyRules: [{ action: "Stop", exitCodes: { operator: "Is", values: [1] } }] }, [
+      ["spec.containers[0].restartPolicyRules[0].action", "Unsupported value", "container.restartPolicyRules.action.unsupported"],
+      ["spec.containers[0].restartPolicyRules[0].exitCodes.operator", "Unsupported value", "container.restartPolicyRules.operator.unsupported"],
+    ]],
+    ["a rule needs exit codes", { restartPolicy: "Never", restartPolicyRules: [{ action: "Restart" }] },
+      [["spec.containers[0].restartPolicyRules[0].exitCodes", "Required value", "container.restartPolicyRules.exitCodes.required"]]],
+    ["at most 20 rules", { restartPolicy: "Never", restartPolicyRules: Array.from({ length: 21 }, () => ({ action: "Restart", exitCodes: { operator: "In", values: [1] } })) },
+      [["spec.containers[0].restartPolicyRules", "Too many", "container.restartPolicyRules.tooMany"]]],
+  ];
+  it.each(CASES)("%s", (_desc, container, expected) => {
+    expect(triples(checkPodSemantics(withContainer(container), NODE))).toEqual(expected);
   });
 });
 

@@ -1,8 +1,8 @@
 // initContainers and containers (validation.go validateInitContainers, validateContainers,
 // validateContainerCommon). An init container with `restartPolicy: Always` is a sidecar:
-// it keeps running, so it may have probes and lifecycle hooks; a plain init container may not.
+// it keeps running, so it may have probes and lifecycle hooks; any other init container may not.
 import type { FieldError } from "../field-error.js";
-import { duplicate, forbidden, invalid, required } from "../field-error.js";
+import { duplicate, forbidden, invalid, required, tooMany } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkEnv, checkEnvFrom } from "./env.js";
 import { checkDns1123Label } from "./name-formats.js";
@@ -18,7 +18,11 @@ import { checkVolumeMounts } from "./volume-mounts.js";
 
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 const TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"] as const;
-const INIT_RESTART_POLICIES = ["Always"] as const;
+const CONTAINER_RESTART_POLICIES = ["Always", "OnFailure", "Never"] as const;
+const RESTART_RULE_ACTIONS = ["Restart"] as const;
+const EXIT_CODE_OPERATORS = ["In", "NotIn"] as const;
+const MAX_RESTART_RULES = 20;
+const MAX_EXIT_CODES = 255;
 const RESIZE_RESOURCES = ["cpu", "memory"] as const;
 const RESIZE_RESTART_POLICIES = ["NotRequired", "RestartContainer"] as const;
 const PROBE_KINDS: readonly ProbeKind[] = ["livenessProbe", "readinessProbe", "startupProbe"];
@@ -96,7 +100,7 @@ function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx
   }
   errs.push(...checkSupported(c["imagePullPolicy"], PULL_POLICIES, path.child("imagePullPolicy"), "container.imagePullPolicy.unsupported"));
   errs.push(...checkSupported(c["terminationMessagePolicy"], TERMINATION_MESSAGE_POLICIES, path.child("terminationMessagePolicy"), "container.terminationMessagePolicy.unsupported"));
-  errs.push(...checkRestartPolicy(c, kind, path));
+  errs.push(...checkRestartPolicy(c, path));
 
   const probesAllowed = kind !== "initContainer";
   for (const probe of PROBE_KINDS) {
@@ -145,12 +149,36 @@ function checkResizePolicy(value: unknown, podRestartPolicy: string, path: Field
   return errs;
 }
 
-function checkRestartPolicy(c: JsonRecord, kind: ContainerKind, path: FieldPath): FieldError[] {
-  const policy = c["restartPolicy"];
-  if (!isSet(policy)) return [];
-  if (kind === "container") {
-    return [forbidden(path.child("restartPolicy"), { rule: "container.restartPolicy.forbidden", detail: "may not be set for non-init containers" })];
+/**
+ * Container restart policies (ContainerRestartRules, beta and on by default since 1.35): any
+ * container may override the pod's policy; rules need an explicit policy to fall back on.
+ */
+function checkRestartPolicy(c: JsonRecord, path: FieldPath): FieldError[] {
+  const rules = arrayOf(c["restartPolicyRules"]);
+  const errs: FieldError[] = [];
+  if (!isSet(c["restartPolicy"])) {
+    if (rules.length > 0) errs.push(required(path.child("restartPolicy"), { rule: "container.restartPolicy.requiredByRules", detail: "must specify restartPolicy when restart rules are used" }));
+  } else {
+    errs.push(...checkSupported(c["restartPolicy"], CONTAINER_RESTART_POLICIES, path.child("restartPolicy"), "container.restartPolicy.unsupported"));
   }
-  return checkSupported(policy, INIT_RESTART_POLICIES, path.child("restartPolicy"), "initContainer.restartPolicy.unsupported");
+  const rulesPath = path.child("restartPolicyRules");
+  if (rules.length > MAX_RESTART_RULES) errs.push(tooMany(rulesPath, rules.length, MAX_RESTART_RULES, { rule: "container.restartPolicyRules.tooMany" }));
+  rules.forEach((item, i) => {
+    const rule = recordOf(item);
+    if (!rule) return;
+    const at = rulesPath.index(i);
+    errs.push(...checkSupported(rule["action"], RESTART_RULE_ACTIONS, at.child("action"), "container.restartPolicyRules.action.unsupported"));
+    const exitCodes = recordOf(rule["exitCodes"]);
+    if (!exitCodes) {
+      if (!isSet(rule["exitCodes"])) errs.push(required(at.child("exitCodes"), { rule: "container.restartPolicyRules.exitCodes.required", detail: "must be specified" }));
+      return;
+    }
+    errs.push(...checkSupported(exitCodes["operator"], EXIT_CODE_OPERATORS, at.child("exitCodes").child("operator"), "container.restartPolicyRules.operator.unsupported"));
+    const values = arrayOf(exitCodes["values"]);
+    if (values.length > MAX_EXIT_CODES) {
+      errs.push(tooMany(at.child("exitCodes").child("values"), values.length, MAX_EXIT_CODES, { rule: "container.restartPolicyRules.values.tooMany" }));
+    }
+  });
+  return errs;
 }
 
