@@ -1,5 +1,6 @@
+import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readRepoFile } from "./launch-material.js";
+import { listRepoFiles, readRepoFile } from "./launch-material.js";
 
 interface Instruction {
   op: string;
@@ -89,5 +90,31 @@ describe("Dockerfile", () => {
       .flatMap((i) => i.args.split(/\s+/).slice(0, -1))
       .map((p) => p.split("/")[0]);
     for (const path of copied) expect(ignored).not.toContain(path);
+  });
+
+  describe("the build stage's context is enough for npm run build", () => {
+    const copied = build
+      .filter((i) => i.op === "COPY" && !i.args.startsWith("--from"))
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    const isCopied = (path: string): boolean => copied.some((c) => path === c || path.startsWith(`${c}/`));
+
+    it("copies what the build script reads (package.json, the lockfile, the entry point)", () => {
+      const buildScript = readRepoFile("tools/build.mjs");
+      const reads = [...buildScript.matchAll(/new URL\("\.\.\/([^"]+)"/g)].map((m) => m[1] ?? "").filter((p) => !p.startsWith("dist/"));
+      expect(reads).toEqual(expect.arrayContaining(["package.json", "src/cli/main.ts"]));
+      expect(["tools/build.mjs", "package-lock.json", ...reads].filter((p) => !isCopied(p))).toEqual([]);
+    });
+
+    it("has no source file importing from outside src/", () => {
+      const escapes = listRepoFiles("src")
+        .filter((file) => file.endsWith(".ts"))
+        .flatMap((file) =>
+          [...readRepoFile(file).matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)]
+            .map((m) => normalize(join(dirname(file), m[1] ?? "")))
+            .filter((target) => !target.startsWith("src/"))
+            .map((target) => `${file} -> ${target}`),
+        );
+      expect(escapes).toEqual([]);
+    });
   });
 });
