@@ -176,7 +176,7 @@ describe("limits computed from the input", () => {
 });
 
 // Fields newer than kubectl 1.32's schema, so they live here rather than in fixtures.
-describe("container restart rules (1.35+)", () => {
+describe("fields added after 1.32: container restart rules, env files", () => {
   const withContainer = (container: Record<string, unknown>): V1Pod =>
     ({ metadata: { name: "p" }, spec: { containers: [{ name: "app", image: "busybox", ...container }] } }) as V1Pod;
   const CASES: [desc: string, container: Record<string, unknown>, expected: string[][]][] = [
@@ -190,6 +190,9 @@ describe("container restart rules (1.35+)", () => {
     ]],
     ["a rule needs exit codes", { restartPolicy: "Never", restartPolicyRules: [{ action: "Restart" }] },
       [["spec.containers[0].restartPolicyRules[0].exitCodes", "Required value", "container.restartPolicyRules.exitCodes.required"]]],
+    ["an env var read from a file in an emptyDir (EnvFiles)", { env: [{ name: "TOKEN", valueFrom: { fileKeyRef: { volumeName: "cfg", path: "app.env", key: "TOKEN" } } }] }, []],
+    ["an env file path stays inside its volume", { env: [{ name: "TOKEN", valueFrom: { fileKeyRef: { volumeName: "cfg", path: "env/../../app.env", key: "TOKEN" } } }] },
+      [["spec.containers[0].env[0].valueFrom.fileKeyRef.path", "Invalid value", "container.env.fileKeyRef.path.format"]]],
     ["at most 20 rules", { restartPolicy: "Never", restartPolicyRules: Array.from({ length: 21 }, () => ({ action: "Restart", exitCodes: { operator: "In", values: [1] } })) },
       [["spec.containers[0].restartPolicyRules", "Too many", "container.restartPolicyRules.tooMany"]]],
   ];

@@ -3,10 +3,12 @@ import type { FieldError } from "../field-error.js";
 import { invalid, required } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkFieldRef, checkResourceFieldRef, ENV_FIELD_PATHS } from "./downward-api.js";
+import { checkLocalNonReservedPath } from "./local-paths.js";
 import { checkConfigMapKey, checkDns1123Subdomain, checkEnvVarName } from "./name-formats.js";
 import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
 
-const VALUE_SOURCES = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"] as const;
+// fileKeyRef (an env file in an emptyDir, EnvFiles: beta and on by default since 1.35) counts too.
+const VALUE_SOURCES = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef"] as const;
 
 export function checkEnv(value: unknown, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
@@ -35,6 +37,7 @@ function checkValueFrom(value: unknown, plainValue: string, path: FieldPath): Fi
   for (const source of ["configMapKeyRef", "secretKeyRef"] as const) {
     if (set.includes(source)) errs.push(...checkKeySelector(from[source], path.child(source)));
   }
+  if (set.includes("fileKeyRef")) errs.push(...checkFileKeySelector(from["fileKeyRef"], path.child("fileKeyRef")));
   if (set.length === 0) {
     errs.push(invalid(path, "", { rule: "container.env.valueFrom.none", detail: "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`" }));
   } else if (plainValue !== "") {
@@ -53,6 +56,21 @@ function checkKeySelector(value: unknown, path: FieldPath): FieldError[] {
   const key = stringOf(sel["key"]);
   if (key === undefined || key === "") errs.push(required(path.child("key"), { rule: "container.env.keyRef.key.required" }));
   else for (const msg of checkConfigMapKey(key)) errs.push(invalid(path.child("key"), key, { rule: "container.env.keyRef.key.format", detail: msg }));
+  return errs;
+}
+
+function checkFileKeySelector(value: unknown, path: FieldPath): FieldError[] {
+  const sel = recordOf(value);
+  if (!sel) return [];
+  const errs: FieldError[] = [];
+  const volume = stringOf(sel["volumeName"]);
+  if (!volume) errs.push(required(path.child("volumeName"), { rule: "container.env.fileKeyRef.volumeName.required" }));
+  const filePath = stringOf(sel["path"]);
+  if (!filePath) errs.push(required(path.child("path"), { rule: "container.env.fileKeyRef.path.required" }));
+  else errs.push(...checkLocalNonReservedPath(filePath, path.child("path"), "container.env.fileKeyRef.path.format"));
+  const key = stringOf(sel["key"]);
+  if (!key) errs.push(required(path.child("key"), { rule: "container.env.fileKeyRef.key.required" }));
+  else for (const msg of checkEnvVarName(key)) errs.push(invalid(path.child("key"), key, { rule: "container.env.fileKeyRef.key.format", detail: msg }));
   return errs;
 }
 
