@@ -3,6 +3,10 @@
 // that defaulting fills (restartPolicy, dnsPolicy, protocol, imagePullPolicy, …) are fine;
 // set-but-wrong values are errors. Never throws: what cannot be read is skipped, because
 // the schema layer already reports wrong types.
+// Three API-server checks are left to the static-pod rules, which refuse the same fields with
+// the reason that holds for a static pod: ephemeralContainers ("cannot be set on create"),
+// schedulingGates (the kubelet sets nodeName) and projected serviceAccountToken sources
+// ("must not be specified when serviceAccountName is not set": a static pod has neither).
 import type { V1Pod } from "@kubernetes/client-node";
 import type { FieldError } from "../field-error.js";
 import { FieldPath } from "../field-path.js";
