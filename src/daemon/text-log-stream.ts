@@ -46,7 +46,9 @@ function formatErrorItem(item: unknown): string {
   if (typeof item !== "object" || item === null) return `    * ${JSON.stringify(item)}`;
   const error = item as Record<string, unknown>;
   const origin = error.origin as { source?: unknown; document?: unknown; line?: unknown } | undefined;
-  const where = origin ? `${String(origin.source)}#${String(origin.document)}${origin.line === undefined ? "" : `:${String(origin.line)}`} ` : "";
+  // The field's own line when the decoder knew it, else the document's.
+  const line = error.line ?? origin?.line;
+  const where = origin ? `${String(origin.source)}#${String(origin.document)}${line === undefined ? "" : `:${String(line)}`} ` : "";
   const field = typeof error.field === "string" && error.field !== "" ? `${error.field}: ` : "";
   const value = error.value === undefined ? "" : ` ${JSON.stringify(error.value)}`;
   const detail = error.detail === undefined ? "" : `: ${String(error.detail)}`;

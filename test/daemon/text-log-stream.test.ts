@@ -9,7 +9,7 @@ describe("formatTextLine", () => {
   it("prints each field error on its own line, kubectl style", () => {
     const line = JSON.stringify({
       level: "warn", time: 0, event: "sync.invalid",
-      errors: [{ origin: { source: "gce:kube-pods", document: 1, line: 9 }, field: "spec.containers[0].image", type: "Required value", rule: "container.image.required" }],
+      errors: [{ origin: { source: "gce:kube-pods", document: 1, line: 3 }, line: 9, field: "spec.containers[0].image", type: "Required value", rule: "container.image.required" }],
     });
     expect(formatTextLine(line).split("\n")).toEqual([
       "00:00:00.000 WARN  sync.invalid errors=1",
