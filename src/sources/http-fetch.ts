@@ -39,10 +39,15 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
     let headers: IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
     let size = 0;
+    // got leaves its abort listener on the signal of a request that ends normally: give it a
+    // per-request signal linked to the caller's, and unlink that when the request settles.
+    const requestAbort = new AbortController();
+    const forwardAbort = (): void => requestAbort.abort(request.signal.reason);
+    request.signal.addEventListener("abort", forwardAbort, { once: true });
     const stream = got.stream(request.url, {
       method: request.method ?? "GET",
       headers: { "user-agent": "rower", ...request.headers },
-      signal: request.signal,
+      signal: requestAbort.signal,
       timeout: { connect: request.connectTimeoutMs, request: request.responseTimeoutMs },
       retry: { limit: 0 },
       followRedirect: false,
@@ -54,6 +59,7 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
     const finish = (result: FetchResult): void => {
       if (settled) return;
       settled = true;
+      request.signal.removeEventListener("abort", forwardAbort);
       if (!result.ok) stream.destroy();
       resolve(result);
     };
@@ -81,6 +87,7 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
       if (settled) return;
       if (request.signal.aborted) {
         settled = true;
+        request.signal.removeEventListener("abort", forwardAbort);
         reject(request.signal.reason);
         return;
       }
