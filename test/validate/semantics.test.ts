@@ -91,6 +91,7 @@ const INVALID: Case[] = [
   ["restart-policy-unsupported", [["spec.restartPolicy", "Unsupported value", "spec.restartPolicy.unsupported"]]],
   ["run-as-user-negative", [["spec.securityContext.runAsUser", "Invalid value", "securityContext.runAsUser.range"]]],
   ["seccomp-localhost-without-profile", [["spec.securityContext.seccompProfile.localhostProfile", "Required value", "securityContext.seccompProfile.localhostProfile.required"]]],
+  ["sysctl-name-invalid", [["spec.securityContext.sysctls[0].name", "Invalid value", "securityContext.sysctl.name.format"]]],
   ["termination-message-policy-unsupported", [["spec.containers[0].terminationMessagePolicy", "Unsupported value", "container.terminationMessagePolicy.unsupported"]]],
   ["toleration-empty-key-equal", [["spec.tolerations[0].operator", "Invalid value", "toleration.operator.emptyKey"]]],
   ["toleration-exists-with-value", [["spec.tolerations[0].operator", "Invalid value", "toleration.value.withExists"]]],

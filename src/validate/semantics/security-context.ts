@@ -13,6 +13,11 @@ const FS_GROUP_CHANGE_POLICIES = ["Always", "OnRootMismatch"] as const;
 const SUPPLEMENTAL_GROUPS_POLICIES = ["Merge", "Strict"] as const;
 const PROFILE_TYPES = ["Localhost", "RuntimeDefault", "Unconfined"] as const;
 const PROC_MOUNTS = ["Default", "Unmasked"] as const;
+// Sysctl names: dot- or slash-separated segments (kernel names like net.ipv4.ip_forward).
+const SYSCTL_SEGMENT_FMT = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?";
+const SYSCTL_FMT = `(${SYSCTL_SEGMENT_FMT}[\\./])*${SYSCTL_SEGMENT_FMT}`;
+const SYSCTL_MAX = 253;
+const sysctlName = new RegExp(`^${SYSCTL_FMT}$`);
 
 function checkId(value: unknown, path: FieldPath, rule: string): FieldError[] {
   const id = numberOf(value);
@@ -50,6 +55,14 @@ export function checkPodSecurityContext(value: unknown, path: FieldPath): FieldE
     ...checkProfile(sc["seccompProfile"], path.child("seccompProfile"), "securityContext.seccompProfile"),
     ...checkProfile(sc["appArmorProfile"], path.child("appArmorProfile"), "securityContext.appArmorProfile"),
   ];
+  arrayOf(sc["sysctls"]).forEach((item, i) => {
+    const name = stringOf(recordOf(item)?.["name"]);
+    const at = path.child("sysctls").index(i).child("name");
+    if (name === undefined || name === "") errs.push(required(at, { rule: "securityContext.sysctl.name.required" }));
+    else if (name.length > SYSCTL_MAX || !sysctlName.test(name)) {
+      errs.push(invalid(at, name, { rule: "securityContext.sysctl.name.format", detail: `must have at most ${SYSCTL_MAX} characters and match regex ${SYSCTL_FMT}` }));
+    }
+  });
   arrayOf(sc["supplementalGroups"]).forEach((g, i) => {
     errs.push(...checkId(g, path.child("supplementalGroups").index(i), "securityContext.supplementalGroups.range"));
   });
