@@ -1,0 +1,168 @@
+// Layer 1: the value against the generated Kubernetes schema, as strictly as the kubelet's
+// Go decoder reads it plus kubectl --validate=strict (unknown fields, required fields).
+// Reports every problem; never throws on any input.
+import { FieldPath } from "../field-path.js";
+import { invalid, required, unsupported, type FieldError } from "../field-error.js";
+import { parseQuantityValue } from "../quantity.js";
+import { suggestField } from "../suggest-field.js";
+import { POD_TYPE, type FieldKind, type ObjectType, type ScalarKind } from "./compile-schema.js";
+
+/** apimachinery's ErrFormatWrong text, which the API server prints for a bad quantity. */
+export const QUANTITY_FORMAT_DETAIL =
+  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+// Go's time.Parse(time.RFC3339, …), which metav1.Time uses; fractional seconds are allowed.
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+type PlainObject = Record<string, unknown>;
+
+const isPlainObject = (value: unknown): value is PlainObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const isScalar = (value: unknown): boolean => value === null || typeof value !== "object";
+
+/** What a kind is called in `must be of type …` details. */
+function describeKind(kind: FieldKind): string {
+  switch (kind.shape) {
+    case "object": case "map": return "object";
+    case "array": return "array";
+    case "scalar":
+      switch (kind.scalar) {
+        case "int32": case "int64": return "integer";
+        case "int-or-string": return "integer or string";
+        case "quantity": return "quantity";
+        case "date-time": return "string";
+        default: return kind.scalar;
+      }
+  }
+}
+
+function typeError(path: FieldPath, value: unknown, kind: FieldKind): FieldError {
+  // Objects and arrays are left out of `value`: the message names the path, not the blob.
+  return invalid(path, isScalar(value) ? value : undefined, { rule: "schema.type", detail: `must be of type ${describeKind(kind)}` });
+}
+
+/** Why a value is not an integer of the given width, or undefined when it is one. */
+function integerProblem(value: unknown, scalar: "int32" | "int64"): string | undefined {
+  if (typeof value !== "number" || !Number.isInteger(value)) return "must be of type integer";
+  // Go refuses to unmarshal a number that overflows the field's integer type.
+  const fits = scalar === "int32" ? value >= INT32_MIN && value <= INT32_MAX : Math.abs(value) < 2 ** 63;
+  return fits ? undefined : `must be of type ${scalar}`;
+}
+
+function checkScalar(value: unknown, scalar: ScalarKind, kind: FieldKind, path: FieldPath, errors: FieldError[]): void {
+  switch (scalar) {
+    case "free-form":
+      return;
+    case "string":
+    case "date-time":
+      if (typeof value !== "string") errors.push(typeError(path, value, kind));
+      else if (scalar === "date-time" && !RFC3339.test(value)) {
+        errors.push(invalid(path, value, { rule: "schema.dateTime", detail: "must be an RFC 3339 date-time (2006-01-02T15:04:05Z)" }));
+      }
+      return;
+    case "boolean":
+      if (typeof value !== "boolean") errors.push(typeError(path, value, kind));
+      return;
+    case "number":
+      if (typeof value !== "number") errors.push(typeError(path, value, kind));
+      return;
+    case "int32":
+    case "int64": {
+      const problem = integerProblem(value, scalar);
+      if (problem !== undefined) errors.push(invalid(path, value, { rule: "schema.type", detail: problem }));
+      return;
+    }
+    case "int-or-string": {
+      // IntOrString reads a JSON string, or else an int32.
+      const problem = typeof value === "string" ? undefined : integerProblem(value, "int32");
+      if (problem === "must be of type integer") errors.push(typeError(path, value, kind));
+      else if (problem !== undefined) errors.push(invalid(path, value, { rule: "schema.type", detail: problem }));
+      return;
+    }
+    case "quantity":
+      // Quantity.UnmarshalJSON parses any non-object JSON text, so a boolean fails on syntax.
+      if (!isScalar(value)) errors.push(typeError(path, value, kind));
+      else if (parseQuantityValue(value) === undefined) {
+        errors.push(invalid(path, value, { rule: "schema.quantity", detail: QUANTITY_FORMAT_DETAIL }));
+      }
+      return;
+  }
+}
+
+function checkObject(value: PlainObject, type: ObjectType, path: FieldPath, errors: FieldError[]): void {
+  for (const key of Object.keys(value)) {
+    const fieldPath = path.child(key);
+    const kind = type.fields.get(key);
+    if (kind === undefined) {
+      const suggestion = suggestField(key, type.fieldNames);
+      errors.push({
+        field: fieldPath.toString(), type: "unknown field", rule: "schema.unknownField",
+        ...(suggestion === undefined ? {} : { detail: `did you mean ${JSON.stringify(suggestion)}?` }),
+      });
+      continue;
+    }
+    const fieldValue = value[key];
+    // A null for a field means unset, as Go's decoder and kubectl read it; required is checked below.
+    if (fieldValue !== null) checkValue(fieldValue, kind, fieldPath, errors);
+  }
+  for (const name of type.required) {
+    if (value[name] === undefined || value[name] === null) errors.push(required(path.child(name), { rule: "schema.required" }));
+  }
+}
+
+/** Walks one value of a known kind. Nulls inside arrays and maps are errors (kubectl: "unknown object type nil"). */
+function checkValue(value: unknown, kind: FieldKind, path: FieldPath, errors: FieldError[]): void {
+  switch (kind.shape) {
+    case "scalar":
+      if (value === null && kind.scalar !== "free-form") errors.push(typeError(path, value, kind));
+      else checkScalar(value, kind.scalar, kind, path, errors);
+      return;
+    case "object":
+      if (isPlainObject(value)) checkObject(value, kind.type, path, errors);
+      else errors.push(typeError(path, value, kind));
+      return;
+    case "array":
+      if (!Array.isArray(value)) {
+        errors.push(typeError(path, value, kind));
+        return;
+      }
+      for (let i = 0; i < value.length; i++) checkValue(value[i], kind.item, path.index(i), errors);
+      return;
+    case "map":
+      if (!isPlainObject(value)) {
+        errors.push(typeError(path, value, kind));
+        return;
+      }
+      for (const key of Object.keys(value)) checkValue(value[key], kind.value, path.key(key), errors);
+      return;
+  }
+}
+
+function checkTypeMeta(pod: PlainObject, root: FieldPath, errors: FieldError[]): void {
+  const expected = [["apiVersion", "v1"], ["kind", "Pod"]] as const;
+  for (const [field, want] of expected) {
+    const value = pod[field];
+    if (value === undefined || value === null || value === "") {
+      errors.push(required(root.child(field), { rule: `schema.${field}` }));
+    } else if (value !== want) {
+      errors.push(unsupported(root.child(field), value, [want], { rule: `schema.${field}` }));
+    }
+  }
+}
+
+/** Every schema problem in a decoded document that should be a v1 Pod. */
+export function checkSchema(value: unknown): FieldError[] {
+  const root = FieldPath.root();
+  const errors: FieldError[] = [];
+  if (!isPlainObject(value)) {
+    errors.push(invalid(root, isScalar(value) ? value : undefined, { rule: "schema.type", detail: "must be of type object" }));
+    return errors;
+  }
+  checkTypeMeta(value, root, errors);
+  const { apiVersion: _apiVersion, kind: _kind, ...rest } = value;
+  checkObject(rest, POD_TYPE, root, errors);
+  return errors;
+}

@@ -1,0 +1,24 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import {
+  GENERATED_TABLE_FILE, GENERATED_VERSION_FILE, defaultSchemaInputs, generateSchema,
+} from "../../tools/generate-schema.js";
+
+const inputs = defaultSchemaInputs();
+const missing = [inputs.openApiFile, inputs.modelsDir].filter((p) => !existsSync(p));
+if (missing.length > 0) console.warn(`skipping the schema generator check: ${missing.join(", ")} not found`);
+
+describe.skipIf(missing.length > 0)("generated schema", () => {
+  it("is exactly what tools/generate-schema.ts produces from its inputs", async () => {
+    const generated = await generateSchema(inputs);
+    expect(await readFile(GENERATED_TABLE_FILE, "utf8")).toBe(generated.table);
+    expect(await readFile(GENERATED_VERSION_FILE, "utf8")).toBe(generated.versionModule);
+    expect(generated.kubernetesVersion).toBe("1.36");
+  });
+
+  it("stays small enough to parse at every start", async () => {
+    const table = await readFile(GENERATED_TABLE_FILE, "utf8");
+    expect(table.length).toBeLessThan(150_000);
+  });
+});
