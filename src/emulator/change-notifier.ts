@@ -22,10 +22,10 @@ export class ChangeNotifier {
       wake = resolve;
       this.waiters.add(resolve);
     });
-    const timedOut = delay(timeoutMs, undefined, { signal: stop.signal }).then(
-      () => undefined,
-      () => undefined,
-    );
+    const timedOut = delay(timeoutMs, undefined, { signal: stop.signal }).catch((err: unknown) => {
+      // Stopped early because a change came or the request went away.
+      if (!stop.signal.aborted) throw err;
+    });
     try {
       await Promise.race([changed, timedOut]);
     } finally {

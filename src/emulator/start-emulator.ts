@@ -77,8 +77,13 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
     res.on("close", () => gone.abort());
     const signal = AbortSignal.any([closing.signal, gone.signal]);
     if (state.faults.delayMs > 0) {
-      await delay(state.faults.delayMs, undefined, { signal }).catch(() => undefined);
-      if (signal.aborted) return;
+      try {
+        await delay(state.faults.delayMs, undefined, { signal });
+      } catch (err) {
+        // The client left or the emulator is closing: nobody to answer.
+        if (signal.aborted) return;
+        throw err;
+      }
     }
     const fault = state.faults.takeRequestFault();
     if (fault.kind === "reset") {
