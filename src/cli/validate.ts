@@ -1,9 +1,20 @@
-import type { Command } from "commander";
+// `rower validate [FILE|-]... [-f FILE]... [-o text|json]`: kubectl-style dry run.
+// Declares flags only; the implementation is imported when the command runs.
+import { Option, type Command } from "commander";
+import { addInputOptions, type InputOptions } from "./input-options.js";
 
-// Placeholder: the owning helper replaces this file with the real command.
+export interface ValidateFlags extends InputOptions {
+  output: "text" | "json";
+}
+
 export function registerValidate(program: Command): void {
-  program.command("validate").description("(not built yet)").action(() => {
-    process.stderr.write("rower validate: not built yet\n");
-    process.exitCode = 1;
+  const command = program
+    .command("validate")
+    .description("check pods the way the kubelet and the API server would; exit 0 valid, 1 invalid, 2 usage or I/O error")
+    .argument("[files...]", "files to read, - for standard input")
+    .addOption(new Option("-o, --output <format>", "result format").choices(["text", "json"]).default("text"));
+  addInputOptions(command).action(async (files: string[], flags: ValidateFlags) => {
+    const { runValidate } = await import("./run-validate.js");
+    process.exitCode = await runValidate([...files, ...flags.filename], flags);
   });
 }

@@ -1,0 +1,116 @@
+// `rower validate` speed and memory, printed as a small table:
+// - start-up: `rower validate examples/nginx.yaml` wall time over `node -e 0` (interleaved runs,
+//   medians; target ratio < 2.0);
+// - throughput: decodePayload and validateDocuments on a 1,000-pod List built from varied
+//   pods (target ≥ 5,000 pods/s for validation);
+// - peak RSS of `rower validate` on that List, read from process.resourceUsage() in the child.
+// Run: npm run build && node --import tsx bench/validate.bench.ts [runs]
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { decodePayload } from "../src/decode/decode-payload.js";
+import { validateDocuments } from "../src/validate/validate-documents.js";
+
+const ROWER = resolve("dist/rower.mjs");
+const NODE_NAME = "n".repeat(63);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function timeSpawn(args: string[]): number {
+  const start = performance.now();
+  const run = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
+  const elapsed = performance.now() - start;
+  if (run.status !== 0 && args[0] === ROWER) throw new Error(`rower exited ${run.status}: ${run.stderr}`);
+  return elapsed;
+}
+
+function measureStartup(runs: number): { rower: number; node: number } {
+  const rower: number[] = [];
+  const node: number[] = [];
+  timeSpawn(["-e", "0"]); // warm the file cache for both before timing
+  timeSpawn([ROWER, "validate", "examples/nginx.yaml"]);
+  for (let i = 0; i < runs; i++) {
+    node.push(timeSpawn(["-e", "0"]));
+    rower.push(timeSpawn([ROWER, "validate", "examples/nginx.yaml"]));
+  }
+  return { rower: median(rower), node: median(node) };
+}
+
+/** 1,000 distinct, valid pods: the fixtures and examples, renamed and varied. */
+function buildPodList(count: number): string {
+  const files = [...readdirSync("test/fixtures/valid").map((f) => join("test/fixtures/valid", f)), "examples/nginx.yaml", "examples/pods.yaml"];
+  const bases = files.flatMap((file) => {
+    const decoded = decodePayload(readFileSync(file), { source: file });
+    return decoded.kind === "documents" ? decoded.documents.map((d) => d.value as Record<string, unknown>) : [];
+  });
+  const items = Array.from({ length: count }, (_, i) => {
+    const pod = structuredClone(bases[i % bases.length]) as { metadata: Record<string, unknown>; spec: { containers: Record<string, unknown>[] } };
+    pod.metadata.name = `pod-${i}`;
+    pod.metadata.labels = { ...(pod.metadata.labels as object), replica: String(i % 7), "app.kubernetes.io/instance": `i${i}` };
+    const first = pod.spec.containers[0];
+    if (first) first.image = `registry.example.com/team-${i % 13}/app:${1 + (i % 9)}.${i % 5}`;
+    return pod;
+  });
+  return JSON.stringify({ apiVersion: "v1", kind: "List", items });
+}
+
+function measureThroughput(text: string, rounds: number): { decode: number; validate: number; pods: number } {
+  const bytes = new TextEncoder().encode(text);
+  const decodeTimes: number[] = [];
+  const validateTimes: number[] = [];
+  let pods = 0;
+  for (let r = 0; r < rounds; r++) {
+    let start = performance.now();
+    const decoded = decodePayload(bytes, { source: "bench", maxBytes: bytes.length });
+    decodeTimes.push(performance.now() - start);
+    if (decoded.kind !== "documents") throw new Error(`bench List did not decode: ${JSON.stringify(decoded).slice(0, 500)}`);
+    start = performance.now();
+    const result = validateDocuments(decoded.documents, { nodeName: NODE_NAME });
+    validateTimes.push(performance.now() - start);
+    if (!result.valid) throw new Error(`bench List is invalid: ${JSON.stringify(result.documents.find((d) => d.errors.length)).slice(0, 500)}`);
+    pods = decoded.documents.length;
+  }
+  return { decode: (pods / median(decodeTimes)) * 1000, validate: (pods / median(validateTimes)) * 1000, pods };
+}
+
+function measurePeakRss(file: string, bytes: number): number {
+  // The child reports its own peak RSS as it exits: no external tool needed.
+  const wrapper = `process.argv = [process.argv[0], "rower", "validate", "--max-bytes", "${bytes}", ${JSON.stringify(file)}];
+process.on("exit", () => process.stderr.write("maxrss=" + process.resourceUsage().maxRSS + "\\n"));
+await import(${JSON.stringify(pathToFileURL(ROWER).href)});`;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", wrapper], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const kib = /maxrss=(\d+)/.exec(run.stderr)?.[1];
+  if (run.status !== 0 || kib === undefined) throw new Error(`rower validate on the List failed (${run.status}): ${run.stderr.slice(0, 500)}`);
+  return Number(kib) / 1024;
+}
+
+const runs = Math.max(20, Number(process.argv[2] ?? 20) || 20);
+const startup = measureStartup(runs);
+const list = buildPodList(1000);
+const throughput = measureThroughput(list, 7);
+const dir = await mkdtemp(join(tmpdir(), "rower-bench-"));
+let rssMiB: number;
+try {
+  const file = join(dir, "pods-1000.json");
+  await writeFile(file, list);
+  rssMiB = measurePeakRss(file, Buffer.byteLength(list));
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+const rows: [string, string, string][] = [
+  ["validate start-up (nginx.yaml), median", `${startup.rower.toFixed(1)} ms vs node -e 0 ${startup.node.toFixed(1)} ms`, `ratio ${(startup.rower / startup.node).toFixed(2)} (target < 2.0, ${runs} runs each)`],
+  ["decodePayload, 1,000-pod List", `${Math.round(throughput.decode).toLocaleString("en")} pods/s`, `${(Buffer.byteLength(list) / 1024).toFixed(0)} KiB JSON`],
+  ["validateDocuments, 1,000-pod List", `${Math.round(throughput.validate).toLocaleString("en")} pods/s`, "target ≥ 5,000 pods/s"],
+  ["rower validate peak RSS, 1,000 pods", `${rssMiB.toFixed(1)} MiB`, "process.resourceUsage().maxRSS"],
+];
+const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
+process.stdout.write(`${rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd()).join("\n")}\n`);

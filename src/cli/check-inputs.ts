@@ -1,0 +1,23 @@
+// Reads and decodes the inputs of validate/render, then validates them as one set.
+// Returns a usage or I/O message instead when the command cannot run.
+import { decodePayload } from "../decode/decode-payload.js";
+import { validateInputs, type DecodedInput } from "../validate/validate-inputs.js";
+import type { ValidationResult } from "../validate/validation-result.js";
+import type { InputOptions } from "./input-options.js";
+import { readInput } from "./read-input.js";
+
+export type CheckedInputs =
+  | { ok: true; result: ValidationResult; inputCount: number }
+  | { ok: false; message: string };
+
+export async function checkInputs(specs: readonly string[], options: InputOptions): Promise<CheckedInputs> {
+  if (specs.length === 0) return { ok: false, message: "no input: give a FILE, -f FILE, or - for standard input" };
+  if (specs.filter((s) => s === "-").length > 1) return { ok: false, message: "standard input (-) can be read only once" };
+  const decoded: DecodedInput[] = [];
+  for (const spec of specs) {
+    const input = await readInput(spec);
+    if (!input.ok) return { ok: false, message: input.message };
+    decoded.push({ source: input.source, decoded: decodePayload(input.bytes, { source: input.source, maxBytes: options.maxBytes }) });
+  }
+  return { ok: true, result: validateInputs(decoded, { nodeName: options.nodeName }), inputCount: specs.length };
+}

@@ -1,0 +1,32 @@
+// The flags `rower validate` and `rower render` share: inputs (positional or `-f`, the
+// kubectl habit), the decoded-size cap and the node name the mirror pod name must fit with.
+import { InvalidArgumentError, Option, type Command } from "commander";
+
+/** `rower validate` runs off the node: assume the longest node name DNS allows for a label. */
+export const VALIDATE_NODE_NAME = "n".repeat(63);
+// decode-payload.ts has the same default; not imported, so registering commands loads no YAML code.
+export const DEFAULT_MAX_BYTES = 524_288;
+
+export interface InputOptions {
+  filename: string[];
+  nodeName: string;
+  maxBytes: number;
+}
+
+function parsePositiveInteger(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+    throw new InvalidArgumentError("expected a positive whole number of bytes");
+  }
+  return Number(text);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function addInputOptions(command: Command): Command {
+  return command
+    .addOption(new Option("-f, --filename <file>", "a file to read, or - for standard input (repeatable)").argParser(collect).default([]))
+    .addOption(new Option("--node-name <name>", "node name the kubelet appends to mirror pod names (default: a 63-character name)").default(VALIDATE_NODE_NAME, "63 characters"))
+    .addOption(new Option("--max-bytes <n>", "decoded payload cap in bytes").argParser(parsePositiveInteger).default(DEFAULT_MAX_BYTES));
+}

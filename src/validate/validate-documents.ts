@@ -1,0 +1,108 @@
+// documents → every error, or the valid pods. All three layers run on every document
+// (schema, the API server's pod rules, the kubelet's static-pod rules), so one run reports
+// everything; then the set is checked as a whole (names and file names unique).
+import type { V1Pod } from "@kubernetes/client-node";
+import type { Document } from "../decode/document.js";
+import { manifestFileName } from "../manifests/manifest-name.js";
+import { compareErrors } from "./compare-errors.js";
+import { describeOrigin } from "./describe-origin.js";
+import type { FieldError, LocatedError, Origin } from "./field-error.js";
+import { checkSchema } from "./schema/check-schema.js";
+import { checkPodSemantics } from "./semantics/check-pod.js";
+import { checkStaticPodRules } from "./static-pod/check-static-pod.js";
+import type { DocumentResult, ValidationResult } from "./validation-result.js";
+
+export interface ValidateOptions {
+  /** The kubelet names a static pod's mirror `<name>-<node name>`, which must fit 253 characters. */
+  nodeName: string;
+}
+
+function readString(value: unknown, ...path: string[]): string | undefined {
+  let at = value;
+  for (const key of path) {
+    if (typeof at !== "object" || at === null || Array.isArray(at)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return typeof at === "string" ? at : undefined;
+}
+
+/** Two layers may flag the same thing (a missing name is both schema-required and semantic). */
+function dropRepeats(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.field}\u0000${e.type}\u0000${JSON.stringify(e.value) ?? ""}\u0000${e.detail ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function locate(error: FieldError, origin: Origin, doc: Document): LocatedError {
+  const line = doc.lineOf?.(error.field);
+  return line === undefined ? { ...error, origin } : { ...error, origin, line };
+}
+
+function validateDocument(doc: Document, options: ValidateOptions): DocumentResult {
+  const value = doc.value;
+  const kind = readString(value, "kind");
+  const name = readString(value, "metadata", "name");
+  const namespace = readString(value, "metadata", "namespace");
+  const pod = value as V1Pod;
+  const found = dropRepeats([
+    ...checkSchema(value),
+    ...checkPodSemantics(pod, { nodeName: options.nodeName }),
+    ...checkStaticPodRules(pod),
+  ]).sort(compareErrors);
+  const origin: Origin = name === undefined ? doc.origin : { ...doc.origin, pod: name };
+  return {
+    origin,
+    ...(kind === undefined ? {} : { kind }),
+    ...(name === undefined ? {} : { name }),
+    ...(namespace === undefined ? {} : { namespace }),
+    errors: found.map((e) => locate(e, origin, doc)),
+  };
+}
+
+/** The set-level rules: (namespace, name) unique, and so the file each pod is written to. */
+function checkSet(results: DocumentResult[], documents: readonly Document[]): void {
+  const byPod = new Map<string, Origin>();
+  const byFile = new Map<string, Origin>();
+  results.forEach((result, i) => {
+    if (result.name === undefined) return;
+    const doc = documents[i];
+    const line = doc?.lineOf?.("metadata.name");
+    const at = (e: FieldError): LocatedError => (line === undefined ? { ...e, origin: result.origin } : { ...e, origin: result.origin, line });
+    const namespace = result.namespace === undefined || result.namespace === "" ? "default" : result.namespace;
+    const podKey = `${namespace}/${result.name}`;
+    const earlier = byPod.get(podKey);
+    if (earlier) {
+      result.errors.push(at({
+        field: "metadata.name", type: "Duplicate value", value: result.name, rule: "set.pod.duplicate",
+        detail: `pod ${JSON.stringify(podKey)} is declared at ${describeOrigin(earlier)} and again at ${describeOrigin(result.origin)}`,
+      }));
+      return;
+    }
+    byPod.set(podKey, result.origin);
+    const file = manifestFileName(result.name, result.namespace);
+    const sameFile = byFile.get(file);
+    if (sameFile) {
+      result.errors.push(at({
+        field: "metadata.name", type: "Duplicate value", value: result.name, rule: "set.file.duplicate",
+        detail: `manifest file ${JSON.stringify(file)} is also the file of the pod at ${describeOrigin(sameFile)}`,
+      }));
+      return;
+    }
+    byFile.set(file, result.origin);
+  });
+}
+
+export function validateDocuments(documents: Document[], options: ValidateOptions): ValidationResult {
+  const results = documents.map((doc) => validateDocument(doc, options));
+  checkSet(results, documents);
+  const valid = results.every((r) => r.errors.length === 0);
+  return {
+    valid,
+    documents: results,
+    pods: valid ? documents.map((doc, i) => ({ origin: results[i]?.origin ?? doc.origin, pod: doc.value as V1Pod })) : [],
+  };
+}
