@@ -1,11 +1,12 @@
 // 230 real pods from the Kubernetes documentation and repositories (origins in SOURCES.tsv).
-// Every one passes semantic validation; the ones that reference API objects are refused by
+// Every one passes schema and semantic validation; the ones that reference API objects are refused by
 // the static-pod rules alone, and the errors name exactly the fields holding a reference,
 // as found by an independent scan of the document's keys.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { V1Pod } from "@kubernetes/client-node";
 import { decodePayload } from "../../src/decode/decode-payload.js";
+import { checkSchema } from "../../src/validate/schema/check-schema.js";
 import { checkPodSemantics } from "../../src/validate/semantics/check-pod.js";
 import { checkStaticPodRules } from "../../src/validate/static-pod/check-static-pod.js";
 
@@ -46,6 +47,7 @@ describe.skipIf(!present)("the kubernetes-examples corpus", () => {
 
   it.each(files)("%s", (file) => {
     const pod = readPod(file);
+    expect(checkSchema(pod)).toEqual([]);
     expect(checkPodSemantics(pod, { nodeName: "n".repeat(63) })).toEqual([]);
     const errs = checkStaticPodRules(pod);
     const spec = (pod as { spec?: unknown }).spec;

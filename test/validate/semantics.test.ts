@@ -1,11 +1,13 @@
 // Layer 2 (API-server semantics): every invalid fixture yields exactly the listed
-// {field, type, rule} set and nothing from the static-pod layer; valid fixtures yield nothing.
+// {field, type, rule} set and nothing from the schema or static-pod layers; valid fixtures
+// yield nothing from any layer.
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { V1Pod } from "@kubernetes/client-node";
 import { decodePayload } from "../../src/decode/decode-payload.js";
 import type { FieldError } from "../../src/validate/field-error.js";
+import { checkSchema } from "../../src/validate/schema/check-schema.js";
 import { checkPodSemantics } from "../../src/validate/semantics/check-pod.js";
 import { checkStaticPodRules } from "../../src/validate/static-pod/check-static-pod.js";
 
@@ -108,6 +110,8 @@ describe("checkPodSemantics on invalid fixtures", () => {
     const pod = readPod(`invalid/${file}.yaml`);
     expect(triples(checkPodSemantics(pod, NODE))).toEqual(expected);
     expect(checkStaticPodRules(pod)).toEqual([]);
+    // These fixtures test semantics: the schema layer must have nothing to say (unless named schema-*).
+    if (!file.startsWith("schema-")) expect(checkSchema(pod)).toEqual([]);
   });
 
   it("covers every invalid fixture that is not a static-pod one", () => {
@@ -120,6 +124,7 @@ describe("checkPodSemantics on valid fixtures", () => {
   const files = readdirSync(new URL("valid/", FIXTURES)).filter((f) => f.endsWith(".yaml"));
   it.each(files)("%s has no errors", (file) => {
     const pod = readPod(`valid/${file}`);
+    expect(checkSchema(pod)).toEqual([]);
     expect(checkPodSemantics(pod, NODE)).toEqual([]);
     expect(checkStaticPodRules(pod)).toEqual([]);
   });

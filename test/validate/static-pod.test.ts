@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { V1Pod } from "@kubernetes/client-node";
 import { decodePayload } from "../../src/decode/decode-payload.js";
 import type { FieldError } from "../../src/validate/field-error.js";
+import { checkSchema } from "../../src/validate/schema/check-schema.js";
 import { checkPodSemantics } from "../../src/validate/semantics/check-pod.js";
 import { checkStaticPodRules } from "../../src/validate/static-pod/check-static-pod.js";
 
@@ -43,6 +44,7 @@ describe("checkStaticPodRules on fixtures", () => {
     // Each reason says what is refused and why: no API server to read it from.
     for (const e of errs) expect(e.detail).toMatch(/^static pods (may not|do not) .+: .+/);
     expect(checkPodSemantics(pod, { nodeName: "node-1" })).toEqual([]);
+    expect(checkSchema(pod)).toEqual([]);
   });
 
   it("covers every static-* fixture", () => {
