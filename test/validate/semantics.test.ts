@@ -28,6 +28,7 @@ type Case = [file: string, errors: [field: string, type: string, rule: string][]
 const INVALID: Case[] = [
   ["active-deadline-zero", [["spec.activeDeadlineSeconds", "Invalid value", "spec.activeDeadlineSeconds.range"]]],
   ["annotation-key-invalid", [["metadata.annotations", "Invalid value", "metadata.annotations.key"]]],
+  ["container-claim-not-found", [["spec.containers[0].resources.claims[0]", "Not found", "container.resources.claim.notFound"]]],
   ["container-name-duplicate", [["spec.containers[1].name", "Duplicate value", "container.name.duplicate"]]],
   ["container-name-empty", [["spec.containers[0].name", "Required value", "container.name.required"]]],
   ["container-name-invalid", [["spec.containers[0].name", "Invalid value", "container.name.format"]]],

@@ -10,14 +10,17 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import type { FieldError } from "../field-error.js";
 import { FieldPath } from "../field-path.js";
+import type { ContainerContext } from "./containers.js";
 import { checkAllContainers } from "./containers.js";
 import { checkObjectMeta } from "./object-meta.js";
 import { checkPodSpecFields } from "./pod-spec.js";
-import { numberOf, recordOf, stringOf } from "./read-json.js";
+import { arrayOf, numberOf, recordOf, stringOf } from "./read-json.js";
+import type { JsonRecord } from "./read-json.js";
 import { checkVolumes } from "./volumes.js";
 
-/** API defaulting's terminationGracePeriodSeconds. */
+// API defaulting's values for the fields container checks read.
 const DEFAULT_GRACE_PERIOD_SECONDS = 30;
+const DEFAULT_RESTART_POLICY = "Always";
 
 export interface PodSemanticsOptions {
   /** The kubelet's node name: the static pod is renamed `<name>-<nodeName>`. */
@@ -26,18 +29,26 @@ export interface PodSemanticsOptions {
 
 export function checkPodSemantics(pod: V1Pod, options: PodSemanticsOptions): FieldError[] {
   const root = recordOf(pod as unknown) ?? {};
-  const errs = checkObjectMeta(root["metadata"], FieldPath.root("metadata"), options.nodeName);
+  // A missing spec is checked as an empty one: it still needs containers.
+  const spec = recordOf(root["spec"]) ?? {};
   const specPath = FieldPath.root("spec");
-  const spec = recordOf(root["spec"]);
-  if (!spec) return [...errs, ...checkAllContainers({}, specPath, { volumeNames: new Set(), hostNetwork: false, gracePeriodSeconds: DEFAULT_GRACE_PERIOD_SECONDS, podRestartPolicy: "Always" })];
   const volumes = checkVolumes(spec["volumes"], specPath.child("volumes"));
-  errs.push(...volumes.errors);
-  errs.push(...checkAllContainers(spec, specPath, {
-    volumeNames: volumes.names,
+  return [
+    ...checkObjectMeta(root["metadata"], FieldPath.root("metadata"), options.nodeName),
+    ...volumes.errors,
+    ...checkAllContainers(spec, specPath, readContainerContext(spec, volumes.names)),
+    ...checkPodSpecFields(spec, specPath),
+  ];
+}
+
+/** The pod-level facts container checks depend on, with API defaults where absent. */
+function readContainerContext(spec: JsonRecord, volumeNames: ReadonlySet<string>): ContainerContext {
+  const claimNames = arrayOf(spec["resourceClaims"]).map((c) => stringOf(recordOf(c)?.["name"]) ?? "");
+  return {
+    volumeNames,
     hostNetwork: spec["hostNetwork"] === true,
     gracePeriodSeconds: numberOf(spec["terminationGracePeriodSeconds"]) ?? DEFAULT_GRACE_PERIOD_SECONDS,
-    podRestartPolicy: stringOf(spec["restartPolicy"]) ?? "Always",
-  }));
-  errs.push(...checkPodSpecFields(spec, specPath));
-  return errs;
+    podRestartPolicy: stringOf(spec["restartPolicy"]) ?? DEFAULT_RESTART_POLICY,
+    podClaimNames: new Set(claimNames.filter((n) => n !== "")),
+  };
 }

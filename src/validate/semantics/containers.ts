@@ -37,6 +37,8 @@ export interface ContainerContext {
   gracePeriodSeconds: number;
   /** spec.restartPolicy after defaulting. */
   podRestartPolicy: string;
+  /** Names in spec.resourceClaims, which container resources.claims refer to. */
+  podClaimNames: ReadonlySet<string>;
 }
 
 export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: ContainerContext): FieldError[] {
@@ -120,7 +122,7 @@ function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx
     ...checkEnv(c["env"], path.child("env")),
     ...checkEnvFrom(c["envFrom"], path.child("envFrom")),
     ...checkVolumeMounts(c["volumeMounts"], ctx.volumeNames, privileged, path.child("volumeMounts")),
-    ...checkResources(c["resources"], path.child("resources")),
+    ...checkResources(c["resources"], ctx.podClaimNames, path.child("resources")),
     ...checkContainerSecurityContext(c["securityContext"], path.child("securityContext")),
   );
   return errs;

@@ -2,12 +2,12 @@
 // validateContainerResourceName, ValidateResourceQuantityValue). Quantity syntax itself is
 // the schema layer's (the API server fails the decode): an unparsable amount is skipped here.
 import type { FieldError } from "../field-error.js";
-import { forbidden, invalid, required } from "../field-error.js";
+import { duplicate, forbidden, invalid, notFound, required } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import type { Quantity } from "../quantity.js";
 import { compareQuantities, parseQuantityValue, signOfQuantity } from "../quantity.js";
 import { checkQualifiedName } from "./name-formats.js";
-import { recordOf } from "./read-json.js";
+import { arrayOf, recordOf, stringOf } from "./read-json.js";
 
 const STANDARD_CONTAINER_RESOURCES = new Set(["cpu", "memory", "ephemeral-storage"]);
 // helper.IsStandardResourceName: the container ones plus quota-only names.
@@ -24,10 +24,10 @@ const isOvercommitAllowed = (name: string): boolean => isNative(name) && !isHuge
 
 interface Amount { name: string; quantity: Quantity; text: string }
 
-export function checkResources(value: unknown, path: FieldPath): FieldError[] {
+export function checkResources(value: unknown, podClaimNames: ReadonlySet<string>, path: FieldPath): FieldError[] {
   const resources = recordOf(value);
   if (!resources) return [];
-  const errs: FieldError[] = [];
+  const errs = checkClaimReferences(resources["claims"], podClaimNames, path.child("claims"));
   const limitsPath = path.child("limits");
   const requestsPath = path.child("requests");
   const limits = readAmounts(resources["limits"], limitsPath, errs);
@@ -50,6 +50,28 @@ export function checkResources(value: unknown, path: FieldPath): FieldError[] {
   if (all.some((a) => isHugePages(a.name)) && !all.some((a) => a.name === "cpu" || a.name === "memory")) {
     errs.push(forbidden(path, { rule: "container.resources.hugePages.needsCpuOrMemory", detail: "HugePages require cpu or memory" }));
   }
+  return errs;
+}
+
+/** A container's claims name entries of spec.resourceClaims (validation.go validateResourceClaimNames). */
+function checkClaimReferences(value: unknown, podClaimNames: ReadonlySet<string>, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  arrayOf(value).forEach((item, i) => {
+    const name = stringOf(recordOf(item)?.["name"]);
+    if (name === undefined) return;
+    if (name === "") {
+      errs.push(required(path.index(i), { rule: "container.resources.claim.required" }));
+      return;
+    }
+    if (seen.has(name)) errs.push(duplicate(path.index(i), name, { rule: "container.resources.claim.duplicate" }));
+    seen.add(name);
+    if (!podClaimNames.has(name)) {
+      const known = [...podClaimNames].sort();
+      const detail = `must be one of the names in pod.spec.resourceClaims${known.length === 0 ? " which is empty" : `: ${known.join(", ")}`}`;
+      errs.push(notFound(path.index(i), name, { rule: "container.resources.claim.notFound", detail }));
+    }
+  });
   return errs;
 }
 
