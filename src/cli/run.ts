@@ -1,9 +1,16 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { addSharedOptions } from "../config/shared-options.js";
 
-// Placeholder: the owning helper replaces this file with the real command.
+// `rower run`: flags only; the daemon is imported when the command runs.
 export function registerRun(program: Command): void {
-  program.command("run").description("(not built yet)").action(() => {
-    process.stderr.write("rower run: not built yet\n");
-    process.exitCode = 1;
-  });
+  const command = program
+    .command("run")
+    .description("keep the manifest directory equal to the pods the metadata declares")
+    .option("--once", "one sync, then exit: 0 applied or nothing to do, 1 invalid or failed");
+  addSharedOptions(command)
+    .addOption(new Option("--emulate-gce <file>", "local trials: serve FILE from an in-process GCE metadata emulator"))
+    .action(async (flags: Record<string, unknown>) => {
+      const { runCommand } = await import("../daemon/run-command.js");
+      process.exitCode = await runCommand(flags);
+    });
 }

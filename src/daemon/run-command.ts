@@ -1,0 +1,53 @@
+// `rower run`: configuration, logger, signals, exit codes around startDaemon/runDaemonOnce.
+import { loadConfig } from "../config/load-config.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "../cli/exit-codes.js";
+import { createLogger } from "./logger.js";
+import { runDaemonOnce, startDaemon } from "./start-daemon.js";
+import type { SyncVerdict } from "./sync-loop.js";
+
+export interface RunFlags extends Record<string, unknown> {
+  once?: boolean;
+  emulateGce?: string;
+}
+
+const SUCCESSFUL: ReadonlySet<SyncVerdict> = new Set(["applied", "unchanged", "kept"]);
+/** Past this, something holds the event loop open after a clean stop; exit anyway. */
+const EXIT_GRACE_MS = 2_000;
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const loaded = loadConfig(flags);
+  if (!loaded.ok) {
+    process.stderr.write(`rower run: ${loaded.message}\n`);
+    return EXIT_USAGE;
+  }
+  const { config } = loaded;
+  const log = createLogger({ format: config.logFormat });
+  const options = { log, ...(flags.emulateGce === undefined ? {} : { emulateGce: flags.emulateGce }) };
+
+  if (flags.once) {
+    const result = await runDaemonOnce(config, options);
+    if (!result.ok) {
+      log.error("daemon.refused", { message: result.message });
+      return EXIT_INVALID;
+    }
+    log.info("run.once", { verdict: result.verdict });
+    return SUCCESSFUL.has(result.verdict) ? EXIT_OK : EXIT_INVALID;
+  }
+
+  const started = await startDaemon(config, options);
+  if (!started.ok) {
+    log.error("daemon.refused", { message: started.message });
+    return EXIT_INVALID;
+  }
+  const { daemon } = started;
+  const stop = (signal: NodeJS.Signals): void => {
+    log.info("daemon.signal", { signal });
+    void daemon.stop();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGHUP", () => daemon.reload());
+  await daemon.done;
+  setTimeout(() => process.exit(process.exitCode ?? EXIT_OK), EXIT_GRACE_MS).unref();
+  return EXIT_OK;
+}

@@ -1,0 +1,199 @@
+// Builds a daemon from a Config: lock, state, source, loop, drift watch, health server.
+// Everything it starts belongs to the returned object, so two daemons can share a process.
+import type { Config } from "../config/config.js";
+import { decodePayload } from "../decode/decode-payload.js";
+import type { RunningEmulator } from "../emulator/start-emulator.js";
+import { acquireDirLock, DirLockHeldError, type DirLock } from "../manifests/dir-lock.js";
+import { ManifestIoError } from "../manifests/manifest-io-error.js";
+import { renderManifest } from "../manifests/render-manifest.js";
+import { createSource } from "../sources/create-source.js";
+import type { SourceOptions } from "../sources/source-options.js";
+import { validateDocuments } from "../validate/validate-documents.js";
+import { createDaemonMetrics } from "./daemon-metrics.js";
+import { buildDaemonState, type StateSnapshot } from "./daemon-state.js";
+import { startDriftWatch, type DriftWatch } from "./drift-watch.js";
+import type { EventLog } from "./event-log.js";
+import { startHealthServer, type HealthServer } from "./health-server.js";
+import { ReadinessTracker } from "./readiness.js";
+import { ownedFilesFor, readState, writeState } from "./state-file.js";
+import { SyncLoop, type SyncVerdict } from "./sync-loop.js";
+
+export interface DaemonOptions {
+  log: EventLog;
+  /** Serve this file from an in-process GCE metadata emulator (`npm start`, local trials). */
+  emulateGce?: string;
+  /** Drift re-check period; tests shorten it. */
+  driftRecheckMs?: number;
+}
+
+export interface RunningDaemon {
+  /** `/healthz`, `/readyz`, `/metrics` base URL when `--listen` was given. */
+  healthUrl?: string;
+  /** SIGHUP: abandon the current watch, re-read the source and re-sync. */
+  reload(): void;
+  /** SIGTERM/SIGINT: finish the write in flight, stop, leave the files. */
+  stop(): Promise<void>;
+  /** Settles when the daemon has stopped. */
+  done: Promise<void>;
+}
+
+export type StartResult = { ok: true; daemon: RunningDaemon } | { ok: false; message: string };
+
+/** The shared start-up of `run` and `run --once`; undone in reverse by `release`. */
+interface Prepared {
+  lock: DirLock;
+  sourceName: string;
+  emulator?: RunningEmulator;
+  loop: SyncLoop;
+  metrics: ReturnType<typeof createDaemonMetrics>;
+  readiness: ReadinessTracker;
+  stopping: AbortController;
+  release(): Promise<void>;
+}
+
+export async function startDaemon(config: Config, options: DaemonOptions): Promise<StartResult> {
+  const prepared = await prepare(config, options);
+  if (!prepared.ok) return prepared;
+  const { loop, metrics, readiness, stopping, release } = prepared.value;
+  const { log } = options;
+
+  let health: HealthServer | undefined;
+  if (config.listen) {
+    const started = await startHealthServer({ address: config.listen, readiness: () => readiness.current(), registry: metrics.registry });
+    if (!started.ok) {
+      await release();
+      return started;
+    }
+    health = started.server;
+  }
+  const drift: DriftWatch = startDriftWatch({
+    dir: config.manifestDir,
+    recheckMs: options.driftRecheckMs,
+    onDrift: () => loop.requestDriftCheck(),
+    onError: (error) => log.warn("drift.watchError", { message: error.message }),
+  });
+  await drift.ready;
+
+  let cycle = new AbortController();
+  const nextCycle = (): AbortSignal => {
+    cycle = new AbortController();
+    return AbortSignal.any([stopping.signal, cycle.signal]);
+  };
+  log.info("daemon.started", {
+    source: prepared.value.sourceName, manifestDir: config.manifestDir, stateDir: config.stateDir, nodeName: config.nodeName,
+    healthUrl: health?.url, emulatedGce: prepared.value.emulator?.url,
+  });
+  const done = loop.run(nextCycle).finally(async () => {
+    await drift.close();
+    await health?.close();
+    await release();
+    log.info("daemon.stopped", {});
+  });
+  const daemon: RunningDaemon = {
+    reload: () => {
+      log.info("daemon.reload", { reason: "SIGHUP: full re-read and re-sync" });
+      cycle.abort();
+    },
+    stop: async () => {
+      if (!stopping.signal.aborted) log.info("daemon.stopping", {});
+      stopping.abort();
+      await done;
+    },
+    done,
+  };
+  if (health) daemon.healthUrl = health.url;
+  return { ok: true, daemon };
+}
+
+/** `rower run --once`: one sync under the lock; the verdict decides the exit code. */
+export async function runDaemonOnce(config: Config, options: DaemonOptions): Promise<{ ok: true; verdict: SyncVerdict } | { ok: false; message: string }> {
+  const prepared = await prepare(config, options);
+  if (!prepared.ok) return prepared;
+  try {
+    return { ok: true, verdict: await prepared.value.loop.syncOnce() };
+  } finally {
+    await prepared.value.release();
+  }
+}
+
+async function prepare(config: Config, options: DaemonOptions): Promise<{ ok: true; value: Prepared } | { ok: false; message: string }> {
+  const { log } = options;
+  let lock: DirLock;
+  try {
+    lock = await acquireDirLock(config.manifestDir);
+  } catch (err) {
+    if (err instanceof DirLockHeldError) {
+      return { ok: false, message: `another rower (pid ${err.holderPid ?? "unknown"}) holds ${err.path}; one rower per manifest directory` };
+    }
+    if (err instanceof ManifestIoError) return { ok: false, message: `cannot lock the manifest directory: ${err.message}` };
+    throw err;
+  }
+
+  const stored = await readState(config.stateDir).catch((err: unknown) => {
+    if (err instanceof ManifestIoError) return { kind: "invalid" as const, path: err.path, message: err.message };
+    throw err;
+  });
+  if (stored.kind === "invalid") log.warn("state.unreadable", { path: stored.path, message: stored.message, action: "ownership falls back to the marker" });
+  const record = stored.kind === "state" ? ownedFilesFor(stored.state, config.manifestDir) : undefined;
+
+  let emulator: RunningEmulator | undefined;
+  const sourceOptions = sourceOptionsOf(config, log);
+  let sourceSpec = config.source;
+  if (options.emulateGce !== undefined) {
+    // Local trials only: production never loads the emulator.
+    const { startEmulator } = await import("../emulator/start-emulator.js");
+    emulator = await startEmulator("gce", { file: options.emulateGce, key: config.key });
+    sourceOptions.gceMetadataHost = emulator.env.GCE_METADATA_HOST;
+    sourceSpec = "gce";
+  }
+  const source = createSource(sourceSpec, sourceOptions);
+  const metrics = createDaemonMetrics();
+  const readiness = new ReadinessTracker();
+  const stopping = new AbortController();
+  const saveState = async (snapshot: StateSnapshot): Promise<void> => {
+    try {
+      await writeState(config.stateDir, buildDaemonState(snapshot, new Date(), process.pid));
+    } catch (err) {
+      // The manifests are what matter; a state directory we cannot write is reported and retried next sync.
+      if (!(err instanceof ManifestIoError)) throw err;
+      log.warn("state.writeFailed", { code: err.code, message: err.message });
+    }
+  };
+  const loop = new SyncLoop({
+    source,
+    steps: { decodePayload, validateDocuments, renderManifest },
+    desiredSet: { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent },
+    manifestDir: config.manifestDir,
+    record,
+    log,
+    metrics,
+    readiness,
+    saveState,
+    signal: stopping.signal,
+  });
+  const release = async (): Promise<void> => {
+    await emulator?.close();
+    await lock.release();
+  };
+  const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, release };
+  if (emulator) value.emulator = emulator;
+  return { ok: true, value };
+}
+
+function sourceOptionsOf(config: Config, log: EventLog): SourceOptions {
+  const options: SourceOptions = {
+    key: config.key,
+    ec2MetadataDisabled: config.ec2MetadataDisabled,
+    pollIntervalMs: config.pollIntervalMs,
+    maxBytes: config.maxBytes,
+    projectFallback: config.projectFallback,
+    imdsv1: config.imdsv1,
+    ignitionPath: config.ignitionPath,
+    log: { info: (event, fields) => log.info(event, { ...fields }), warn: (event, fields) => log.warn(event, { ...fields }) },
+  };
+  if (config.metadataEndpoint !== undefined) options.endpoint = config.metadataEndpoint;
+  if (config.gceMetadataHost !== undefined) options.gceMetadataHost = config.gceMetadataHost;
+  if (config.ec2MetadataEndpoint !== undefined) options.ec2MetadataEndpoint = config.ec2MetadataEndpoint;
+  if (config.azureMetadataEndpoint !== undefined) options.azureMetadataEndpoint = config.azureMetadataEndpoint;
+  return options;
+}

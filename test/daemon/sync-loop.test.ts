@@ -1,0 +1,211 @@
+import { readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/daemon/logger.js";
+import { runDaemonOnce, startDaemon } from "../../src/daemon/start-daemon.js";
+import { readState } from "../../src/daemon/state-file.js";
+import { startEmulator } from "../../src/emulator/start-emulator.js";
+import { createHarness, type Harness } from "./daemon-harness.js";
+import { EventRecorder, podsYaml, podYaml } from "./event-recorder.js";
+
+const HELLO = podYaml("hello");
+const CLOCK = podYaml("clock", "busybox:1.36");
+
+describe("the sync loop against the GCE emulator", () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it("applies the set, follows add/change/remove, and leaves untouched files' bytes and mtimes", async () => {
+    h = await createHarness(podsYaml(HELLO, CLOCK));
+    await h.start();
+    expect(await h.recorder.next("sync.applied")).toMatchObject({ created: 2, updated: 0, deleted: 0, pods: 2 });
+    expect(await h.files()).toEqual(["clock.yaml", "hello.yaml"]);
+    const hello = { bytes: await h.read("hello.yaml"), mtime: await h.mtimeOf("hello.yaml") };
+
+    const steps: { desc: string; yaml: string; counts: object; files: string[] }[] = [
+      { desc: "add", yaml: podsYaml(HELLO, CLOCK, podYaml("web")), counts: { created: 1, updated: 0, deleted: 0, unchanged: 2 }, files: ["clock.yaml", "hello.yaml", "web.yaml"] },
+      { desc: "change one", yaml: podsYaml(HELLO, CLOCK, podYaml("web", "nginx:1.28")), counts: { created: 0, updated: 1, deleted: 0, unchanged: 2 }, files: ["clock.yaml", "hello.yaml", "web.yaml"] },
+      { desc: "remove one", yaml: podsYaml(HELLO, podYaml("web", "nginx:1.28")), counts: { created: 0, updated: 0, deleted: 1, unchanged: 2 }, files: ["hello.yaml", "web.yaml"] },
+    ];
+    for (const step of steps) {
+      const mark = h.recorder.mark();
+      await h.serve(step.yaml);
+      expect(await h.recorder.next("sync.applied", mark), step.desc).toMatchObject(step.counts);
+      expect(await h.files(), step.desc).toEqual(step.files);
+      expect(await h.read("hello.yaml"), step.desc).toBe(hello.bytes);
+      expect(await h.mtimeOf("hello.yaml"), step.desc).toBe(hello.mtime);
+    }
+    expect(await h.read("web.yaml")).toContain("nginx:1.28");
+
+    const state = await readState(h.stateDir);
+    expect(state.kind).toBe("state");
+    if (state.kind === "state") {
+      expect(state.state.managed.map((m) => m.file)).toEqual(["hello.yaml", "web.yaml"]);
+      expect(state.state.lastSync).toMatchObject({ result: "applied", counts: { deleted: 1 } });
+    }
+  });
+
+  it("refuses invalid and garbage revisions whole, keeps every file, and reports paths", async () => {
+    h = await createHarness(podsYaml(HELLO, CLOCK));
+    const daemon = await h.start();
+    await h.recorder.next("sync.applied");
+    const before = { files: await h.files(), clock: await h.read("clock.yaml") };
+
+    const cases: { desc: string; yaml: string; error: { field: string; type: string; rule?: string } }[] = [
+      { desc: "a pod without an image", yaml: podsYaml(HELLO, podYaml("web").replace("      image: nginx:1.27\n", "")), error: { field: "spec.containers[0].image", type: "Required value" } },
+      { desc: "garbage", yaml: "{{{ not yaml", error: { field: "", type: "Decode error" } },
+    ];
+    for (const c of cases) {
+      const mark = h.recorder.mark();
+      await h.serve(c.yaml);
+      const invalid = await h.recorder.next("sync.invalid", mark);
+      expect(invalid.errors, c.desc).toEqual(expect.arrayContaining([expect.objectContaining(c.error)]));
+      expect(JSON.stringify(invalid), c.desc).not.toContain("not yaml");
+      expect(await h.files(), c.desc).toEqual(before.files);
+      expect(await h.read("clock.yaml"), c.desc).toBe(before.clock);
+      const ready = await fetch(`${daemon.healthUrl}/readyz`);
+      expect(ready.status, c.desc).toBe(503);
+      expect(await ready.json(), c.desc).toMatchObject({ ready: false, reason: "revision-refused" });
+    }
+
+    const mark = h.recorder.mark();
+    await h.serve(podsYaml(HELLO));
+    expect(await h.recorder.next("sync.applied", mark)).toMatchObject({ deleted: 1, unchanged: 1 });
+    expect((await fetch(`${daemon.healthUrl}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${daemon.healthUrl}/metrics`)).text();
+    expect(metrics).toContain('rower_syncs_total{result="invalid"} 2');
+    expect(metrics).toContain('rower_syncs_total{result="applied"} 2');
+    expect(metrics).toContain("rower_managed_pods 1");
+    expect(metrics).toMatch(/rower_source_revision_info\{source="gce:[^"]*",revision="[^"]+"\} 1/);
+  });
+
+  it("an absent key empties the set; an empty value too", async () => {
+    h = await createHarness(podsYaml(HELLO, CLOCK));
+    await h.start();
+    await h.recorder.next("sync.applied");
+    let mark = h.recorder.mark();
+    await h.removeKey();
+    expect(await h.recorder.next("source.absent", mark)).toMatchObject({ action: "removing rower's files" });
+    expect(await h.recorder.next("sync.applied", mark)).toMatchObject({ deleted: 2, pods: 0 });
+    expect(await h.files()).toEqual([]);
+
+    mark = h.recorder.mark();
+    await h.serve(HELLO);
+    expect(await h.recorder.next("sync.applied", mark)).toMatchObject({ created: 1 });
+    mark = h.recorder.mark();
+    await h.serve("  \n");
+    expect(await h.recorder.next("sync.applied", mark)).toMatchObject({ deleted: 1 });
+    expect(h.recorder.named("source.empty", mark)).toHaveLength(1);
+  });
+
+  it("--keep-on-absent keeps the files when the key goes away", async () => {
+    h = await createHarness(podsYaml(HELLO), { keepOnAbsent: true });
+    await h.start();
+    await h.recorder.next("sync.applied");
+    const mark = h.recorder.mark();
+    await h.removeKey();
+    expect(await h.recorder.next("source.absent", mark)).toMatchObject({ action: "kept" });
+    expect(await h.files()).toEqual(["hello.yaml"]);
+  });
+
+  it("repairs drift: a deleted or edited rower file comes back, a foreign file is never touched", async () => {
+    h = await createHarness(podsYaml(HELLO, CLOCK));
+    await h.start();
+    await h.recorder.next("sync.applied");
+    const hello = await h.read("hello.yaml");
+    const clock = await h.read("clock.yaml");
+    await writeFile(join(h.manifestDir, "foreign.yaml"), podYaml("foreign"));
+
+    let mark = h.recorder.mark();
+    await unlink(join(h.manifestDir, "hello.yaml"));
+    expect(await h.recorder.next("drift.repaired", mark)).toMatchObject({ created: 1 });
+    expect(await h.read("hello.yaml")).toBe(hello);
+
+    mark = h.recorder.mark();
+    await writeFile(join(h.manifestDir, "clock.yaml"), "edited by hand\n");
+    expect(await h.recorder.next("drift.repaired", mark)).toMatchObject({ updated: 1 });
+    expect(await h.read("clock.yaml")).toBe(clock);
+    expect(await h.read("foreign.yaml")).toBe(podYaml("foreign"));
+  });
+
+  it("a foreign file in a rower file's place refuses the revision until it is gone", async () => {
+    h = await createHarness(podsYaml(HELLO));
+    await h.start();
+    await h.recorder.next("sync.applied");
+    await writeFile(join(h.manifestDir, "web.yaml"), podYaml("web", "mine:1"));
+    let mark = h.recorder.mark();
+    await h.serve(podsYaml(HELLO, CLOCK, podYaml("web")));
+    expect(await h.recorder.next("conflict", mark)).toMatchObject({ file: "web.yaml", reason: "foreign-file" });
+    expect(await h.recorder.next("sync.conflict", mark)).toMatchObject({ conflicts: 1, changed: 0 });
+    expect(await h.files()).toEqual(["hello.yaml", "web.yaml"]);
+    expect(await h.read("web.yaml")).toBe(podYaml("web", "mine:1"));
+
+    mark = h.recorder.mark();
+    await rm(join(h.manifestDir, "web.yaml"));
+    expect(await h.recorder.next("drift.repaired", mark)).toMatchObject({ created: 2 });
+    expect(await h.files()).toEqual(["clock.yaml", "hello.yaml", "web.yaml"]);
+  });
+
+  it("keeps the files while the source is unreachable, turns unready after 3 failures, and recovers", async () => {
+    h = await createHarness(podsYaml(HELLO));
+    const daemon = await h.start();
+    await h.recorder.next("sync.applied");
+    const port = Number(new URL(h.emulator.url).port);
+    const mark = h.recorder.mark();
+    await h.emulator.close();
+    expect(await h.recorder.next((e) => e.event === "source.error" && e.attempt === 3, mark)).toMatchObject({ source: expect.any(String) });
+    expect(await h.files()).toEqual(["hello.yaml"]);
+    const ready = await fetch(`${daemon.healthUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ reason: "source-failing" });
+
+    h.emulator = await startEmulator("gce", { file: h.servedFile, port });
+    await h.recorder.next("source.recovered", mark);
+    expect((await fetch(`${daemon.healthUrl}/readyz`)).status).toBe(200);
+    expect(await h.files()).toEqual(["hello.yaml"]);
+  });
+
+  it("SIGHUP re-reads and re-syncs; stop leaves the files in place", async () => {
+    h = await createHarness(podsYaml(HELLO));
+    const daemon = await h.start();
+    await h.recorder.next("sync.applied");
+    const mark = h.recorder.mark();
+    daemon.reload();
+    await h.recorder.next("daemon.reload", mark);
+    expect(await h.recorder.next("sync.unchanged", mark)).toMatchObject({ unchanged: 1 });
+    await daemon.stop();
+    await h.recorder.next("daemon.stopped", mark);
+    expect(await h.files()).toEqual(["hello.yaml"]);
+  });
+
+  it("a second daemon on the same directory refuses, naming the holder's pid", async () => {
+    h = await createHarness(podsYaml(HELLO));
+    await h.start();
+    await h.recorder.next("sync.applied");
+    const second = await startDaemon(h.config, { log: createLogger({ format: "json", destination: new EventRecorder().destination }) });
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.message).toContain(`pid ${process.pid}`);
+  });
+
+  it("--once returns the verdict of one sync", async () => {
+    h = await createHarness(podsYaml(HELLO));
+    const recorder = new EventRecorder();
+    const log = createLogger({ format: "json", destination: recorder.destination });
+    const cases: { desc: string; yaml?: string; endpoint?: string; verdict: string }[] = [
+      { desc: "valid", yaml: podsYaml(HELLO), verdict: "applied" },
+      { desc: "nothing to do", yaml: podsYaml(HELLO), verdict: "unchanged" },
+      { desc: "invalid", yaml: "kind: Pod\n", verdict: "invalid" },
+      { desc: "unreachable", endpoint: "http://127.0.0.1:1", verdict: "source-error" },
+    ];
+    for (const c of cases) {
+      if (c.yaml !== undefined) await h.serve(c.yaml);
+      const config = c.endpoint ? { ...h.config, metadataEndpoint: c.endpoint } : h.config;
+      const result = await runDaemonOnce(config, { log });
+      expect(result, c.desc).toEqual({ ok: true, verdict: c.verdict });
+    }
+    expect(await readFile(join(h.manifestDir, "hello.yaml"), "utf8")).toContain("name: hello");
+  });
+});

@@ -1,0 +1,125 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { podsYaml, podYaml } from "../daemon/event-recorder.js";
+import { BUNDLE, spawnDaemon, spawnEmulator, stopProcess, type SpawnedDaemon, type SpawnedEmulator } from "./spawned-rower.js";
+
+describe("rower run as a process (built CLI, GCE emulator)", () => {
+  let root: string;
+  let manifestDir: string;
+  let stateDir: string;
+  let servedFile: string;
+  let emulator: SpawnedEmulator;
+  const daemons: SpawnedDaemon[] = [];
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), "rower-cli-"));
+    manifestDir = join(root, "manifests");
+    stateDir = join(root, "state");
+    servedFile = join(root, "pods.yaml");
+    await writeFile(servedFile, podsYaml(podYaml("hello"), podYaml("clock", "busybox:1.36")));
+    emulator = await spawnEmulator("gce", servedFile);
+  });
+  afterEach(async () => {
+    for (const daemon of daemons.splice(0)) await stopProcess(daemon.child, "SIGKILL");
+    await stopProcess(emulator.child);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const baseArgs = (): string[] => ["--source", "gce", "--manifest-dir", manifestDir, "--state-dir", stateDir, "--node-name", "node-1"];
+  const start = (extra: string[] = []): SpawnedDaemon => {
+    const daemon = spawnDaemon([...baseArgs(), ...extra], emulator.env);
+    daemons.push(daemon);
+    return daemon;
+  };
+  const files = async (): Promise<string[]> => (await readdir(manifestDir)).filter((f) => !f.startsWith(".")).sort();
+  const serve = async (text: string): Promise<void> => {
+    const response = await fetch(`${emulator.url}/_emulator/instance/attributes/kube-pods`, { method: "PUT", body: text });
+    expect(response.status).toBe(204);
+  };
+
+  it("serves readyz transitions and metrics, repairs drift, re-syncs on SIGHUP, exits 0 on SIGTERM", async () => {
+    const daemon = start(["--listen", "127.0.0.1:0"]);
+    const { recorder } = daemon;
+    const started = await recorder.next("daemon.started");
+    const healthUrl = String(started.healthUrl);
+    await recorder.next("sync.applied");
+    expect((await fetch(`${healthUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${healthUrl}/readyz`)).status).toBe(200);
+
+    let mark = recorder.mark();
+    await serve(podsYaml(podYaml("hello"), "kind: Pod\n"));
+    await recorder.next("sync.invalid", mark);
+    const refused = await fetch(`${healthUrl}/readyz`);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ ready: false, reason: "revision-refused" });
+    expect(await files()).toEqual(["clock.yaml", "hello.yaml"]);
+
+    mark = recorder.mark();
+    const clock = await readFile(join(manifestDir, "clock.yaml"), "utf8");
+    await unlink(join(manifestDir, "clock.yaml"));
+    expect(await recorder.next("drift.repaired", mark)).toMatchObject({ created: 1 });
+    expect(await readFile(join(manifestDir, "clock.yaml"), "utf8")).toBe(clock);
+
+    mark = recorder.mark();
+    await serve(podsYaml(podYaml("hello")));
+    await recorder.next("sync.applied", mark);
+    expect((await fetch(`${healthUrl}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
+    for (const line of [
+      'rower_syncs_total{result="applied"} 2',
+      'rower_syncs_total{result="invalid"} 1',
+      "rower_drift_repairs_total 1",
+      "rower_managed_pods 1",
+    ]) expect(metrics).toContain(line);
+    expect(metrics).toMatch(/rower_last_successful_sync_timestamp_seconds \d+/);
+    expect(metrics).toMatch(/rower_source_fetch_duration_seconds_count \d+/);
+
+    mark = recorder.mark();
+    daemon.child.kill("SIGHUP");
+    await recorder.next("daemon.reload", mark);
+    expect(await recorder.next("sync.unchanged", mark)).toMatchObject({ unchanged: 1 });
+
+    mark = recorder.mark();
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
+    expect(recorder.named("daemon.stopped", mark)).toHaveLength(1);
+    expect(await files()).toEqual(["hello.yaml"]);
+  });
+
+  it("a second rower on the same directory refuses and names the holder's pid", async () => {
+    const first = start();
+    await first.recorder.next("sync.applied");
+    const second = start();
+    expect(await second.exited).toBe(1);
+    expect(await second.recorder.next("daemon.refused")).toMatchObject({ message: expect.stringContaining(`pid ${first.child.pid}`) });
+  });
+
+  it("--once exits 0 when applied or nothing to do, 1 when invalid or unreachable, 2 on a bad option", () => {
+    const once = (args: string[], env = emulator.env) => spawnSync(process.execPath, [BUNDLE, "run", "--once", "--log-format", "json", ...baseArgs(), ...args], {
+      env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8",
+    });
+    expect(once([]).status).toBe(0);
+    expect(once([]).status).toBe(0);
+    expect(once(["--key", "missing-key", "--keep-on-absent"]).status).toBe(0);
+    expect(once(["--metadata-endpoint", "http://127.0.0.1:1"]).status).toBe(1);
+    const usage = once(["--poll-interval", "10"]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("--poll-interval");
+    expect(usage.stderr).toContain("500ms, 10s, 5m");
+    const envUsage = once([], { ...emulator.env, ROWER_MAX_BYTES: "lots" });
+    expect(envUsage.status).toBe(2);
+    expect(envUsage.stderr).toContain("ROWER_MAX_BYTES");
+  });
+
+  it("--once exits 1 on an invalid revision and changes nothing", async () => {
+    await writeFile(servedFile, "kind: Pod\nmetadata:\n  name: broken\n");
+    const result = spawnSync(process.execPath, [BUNDLE, "run", "--once", "--log-format", "json", ...baseArgs()], {
+      env: { PATH: process.env.PATH ?? "", ...emulator.env }, encoding: "utf8",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('"event":"sync.invalid"');
+  });
+});
