@@ -57,7 +57,7 @@ export async function runKubectlStrict(file: string): Promise<KubectlVerdict> {
 }
 
 // kubectl names the file in every per-file error when given a directory.
-const FILE_ERROR = /(?:error validating|unable to decode|error parsing) "?([^":]+?\.(?:ya?ml|json))"?[:\s]/;
+const FILE_ERROR = /(?:error validating|unable to decode|error parsing| from) "?([^":]+?\.(?:ya?ml|json))"?[:\s]/;
 
 /**
  * One kubectl call over many files: they are copied into a temp directory (kubectl -f DIR
