@@ -100,6 +100,8 @@ const INVALID: Case[] = [
   ["toleration-exists-with-value", [["spec.tolerations[0].operator", "Invalid value", "toleration.value.withExists"]]],
   ["toleration-operator-unsupported", [["spec.tolerations[0].operator", "Unsupported value", "toleration.operator.unsupported"]]],
   ["toleration-seconds-without-no-execute", [["spec.tolerations[0].effect", "Invalid value", "toleration.effect.tolerationSeconds"]]],
+  ["topology-spread-duplicate", [["spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}", "Duplicate value", "spec.topologySpread.duplicate"]]],
+  ["topology-spread-max-skew-zero", [["spec.topologySpreadConstraints[0].maxSkew", "Invalid value", "spec.topologySpread.maxSkew"]]],
   ["volume-name-duplicate", [["spec.volumes[1].name", "Duplicate value", "volume.name.duplicate"]]],
   ["volume-name-invalid", [["spec.volumes[0].name", "Invalid value", "volume.name.format"]]],
   ["volume-no-source", [["spec.volumes[0]", "Required value", "volume.source.required"]]],

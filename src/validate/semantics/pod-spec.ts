@@ -11,6 +11,7 @@ import type { JsonRecord } from "./read-json.js";
 import { checkPodSecurityContext } from "./security-context.js";
 import { checkSupported } from "./supported-values.js";
 import { checkTolerations } from "./tolerations.js";
+import { checkTopologySpread } from "./topology-spread.js";
 
 const RESTART_POLICIES = ["Always", "OnFailure", "Never"] as const;
 const OS_NAMES = ["linux", "windows"] as const;
@@ -27,6 +28,7 @@ export function checkPodSpecFields(spec: JsonRecord, specPath: FieldPath): Field
     ...checkLabels(spec["nodeSelector"], specPath.child("nodeSelector"), "spec.nodeSelector"),
     ...checkPodSecurityContext(spec["securityContext"], specPath.child("securityContext")),
     ...checkHostAliases(spec["hostAliases"], specPath.child("hostAliases")),
+    ...checkTopologySpread(spec["topologySpreadConstraints"], specPath.child("topologySpreadConstraints")),
   ];
   for (const field of ["priorityClassName", "runtimeClassName"] as const) {
     const name = stringOf(spec[field]);
