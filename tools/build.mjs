@@ -3,6 +3,7 @@
 import { build } from "esbuild";
 import { chmod, readFile } from "node:fs/promises";
 import { isBuiltin } from "node:module";
+import { dirname } from "node:path";
 
 // An ESM bundle hoists every `import ... from "node:http"` to the top of the file, so each
 // command would load every built-in any command uses (http2, tls, worker_threads...). Routing
@@ -23,6 +24,19 @@ const lazyBuiltins = {
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 const outfile = new URL("../dist/rower.mjs", import.meta.url).pathname;
 
+// zod re-exports 50 message locales (a fifth of the bundle); rower only uses English,
+// which zod's classic API loads by itself. Every module compiled at start-up costs time.
+const englishZodOnly = {
+  name: "english-zod-only",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 await build({
   entryPoints: [new URL("../src/cli/main.ts", import.meta.url).pathname],
   outfile,
@@ -37,7 +51,7 @@ await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __rowerRequire } from 'node:module'; const require = __rowerRequire(import.meta.url);",
   },
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins, englishZodOnly],
   logLevel: "warning",
 });
 await chmod(outfile, 0o755);
