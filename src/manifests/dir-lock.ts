@@ -11,6 +11,8 @@ import { errnoCode, ManifestIoError, withIoContext } from "./manifest-io-error.j
 
 export const LOCK_FILE = ".rower.lock";
 const HOLDER_ANSWER_TIMEOUT_MS = 5_000;
+// sockaddr_un.sun_path is 108 bytes on Linux, one of them the terminating NUL.
+const MAX_SOCKET_PATH_BYTES = 107;
 
 export interface DirLock {
   readonly path: string;
@@ -26,16 +28,21 @@ export class DirLockHeldError extends Error {
   }
 }
 
-export async function acquireDirLock(dir: string, options: { pid?: number } = {}): Promise<DirLock> {
+export async function acquireDirLock(dir: string, options: { pid?: number; answerTimeoutMs?: number } = {}): Promise<DirLock> {
   const pid = options.pid ?? process.pid;
   const path = join(dir, LOCK_FILE);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    // libuv would silently bind a truncated path, i.e. a lock somewhere else entirely.
+    const cause = Object.assign(new Error(`unix socket paths are limited to ${MAX_SOCKET_PATH_BYTES} bytes`), { code: "ENAMETOOLONG" });
+    throw new ManifestIoError("lock", path, cause);
+  }
   const created = await withIoContext("create directory", dir, () => mkdir(dir, { recursive: true, mode: 0o755 }));
   if (created !== undefined) await withIoContext("chmod", dir, () => chmod(dir, 0o755));
   // Two rounds: the second follows the removal of a stale socket.
   for (let round = 0; round < 2; round++) {
     const server = await listenAt(path, pid);
     if (server !== "in-use") return { path, release: () => closeServer(server) };
-    const holder = await askHolder(path);
+    const holder = await askHolder(path, options.answerTimeoutMs ?? HOLDER_ANSWER_TIMEOUT_MS);
     if (holder.kind === "alive") throw new DirLockHeldError(path, holder.pid);
     await withIoContext("remove stale lock", path, () => unlink(path).catch((err: unknown) => {
       if (errnoCode(err) !== "ENOENT") throw err; // someone else removed it first: fine
@@ -66,13 +73,13 @@ function listenAt(path: string, pid: number): Promise<Server | "in-use"> {
 type Holder = { kind: "alive"; pid: number | undefined } | { kind: "stale" };
 
 /** Connects to the lock socket: a listener means a live holder, which answers its PID. */
-function askHolder(path: string): Promise<Holder> {
+function askHolder(path: string, answerTimeoutMs: number): Promise<Holder> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(path);
     let answer = "";
     socket.setEncoding("utf8");
     // A holder stopped (SIGSTOP) or busy still accepted the connection: it is alive.
-    socket.setTimeout(HOLDER_ANSWER_TIMEOUT_MS, () => {
+    socket.setTimeout(answerTimeoutMs, () => {
       socket.destroy();
       resolve({ kind: "alive", pid: undefined });
     });

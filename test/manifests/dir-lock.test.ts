@@ -71,4 +71,17 @@ describe("acquireDirLock", () => {
     expect((await lstat(join(dir, "new", "manifests"))).mode & 0o777).toBe(0o755);
     await lock.release();
   });
+
+  it("a stopped holder (SIGSTOP) accepts but cannot answer: still refused, PID unknown", async () => {
+    holder = await spawnHolder();
+    holder.kill("SIGSTOP");
+    const refused = await acquireDirLock(dir, { answerTimeoutMs: 200 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DirLockHeldError);
+    expect(refused).toMatchObject({ holderPid: undefined });
+  });
+
+  it("a lock path longer than a unix socket allows is refused, not silently truncated", async () => {
+    const deep = join(dir, "d".repeat(120 - dir.length));
+    await expect(acquireDirLock(deep)).rejects.toMatchObject({ name: "ManifestIoError", code: "ENAMETOOLONG" });
+  });
 });
