@@ -67,6 +67,7 @@ const cases: Array<{ desc: string; yaml: string; errors: Expected[] }> = [
   { desc: "container name missing", yaml: `${POD_HEAD}spec:\n  containers:\n  - image: nginx\n`, errors: [{ field: "spec.containers[0].name", type: "Required value", rule: "schema.required" }] },
   { desc: "container port missing", yaml: withContainer("ports:\n- name: http"), errors: [{ field: "spec.containers[0].ports[0].containerPort", type: "Required value", rule: "schema.required" }] },
   { desc: "null optional field means unset", yaml: withContainer("workingDir: null\nresources: null"), errors: [] },
+  { desc: "an unknown field set to null is unset, as kubectl reads it", yaml: withContainer("imagee: null"), errors: [] },
   { desc: "null metadata means unset", yaml: "apiVersion: v1\nkind: Pod\nmetadata: null\nspec: {containers: [{name: a, image: b}]}\n", errors: [] },
   { desc: "null array item", yaml: withContainer("env:\n- null"), errors: [{ field: "spec.containers[0].env[0]", type: "Invalid value", rule: "schema.type" }] },
   { desc: "number label value", yaml: `${POD_HEAD}  labels: {tier: 1}\n`, errors: [{ field: "metadata.labels[tier]", type: "Invalid value", rule: "schema.type" }] },

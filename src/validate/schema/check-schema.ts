@@ -92,8 +92,13 @@ function checkScalar(value: unknown, scalar: ScalarKind, kind: FieldKind, path: 
   }
 }
 
-function checkObject(value: PlainObject, type: ObjectType, path: FieldPath, errors: FieldError[]): void {
+function checkObject(value: PlainObject, type: ObjectType, path: FieldPath, errors: FieldError[], skip?: ReadonlySet<string>): void {
   for (const key of Object.keys(value)) {
+    if (skip?.has(key)) continue;
+    const fieldValue = value[key];
+    // A null means unset, as Go's decoder and kubectl read it: kubectl checks nothing under
+    // a null, not even whether the key is known. Required fields are checked below.
+    if (fieldValue === null) continue;
     const fieldPath = path.child(key);
     const kind = type.fields.get(key);
     if (kind === undefined) {
@@ -104,9 +109,7 @@ function checkObject(value: PlainObject, type: ObjectType, path: FieldPath, erro
       });
       continue;
     }
-    const fieldValue = value[key];
-    // A null for a field means unset, as Go's decoder and kubectl read it; required is checked below.
-    if (fieldValue !== null) checkValue(fieldValue, kind, fieldPath, errors);
+    checkValue(fieldValue, kind, fieldPath, errors);
   }
   for (const name of type.required) {
     if (value[name] === undefined || value[name] === null) errors.push(required(path.child(name), { rule: "schema.required" }));
@@ -141,6 +144,9 @@ function checkValue(value: unknown, kind: FieldKind, path: FieldPath, errors: Fi
   }
 }
 
+/** Checked by checkTypeMeta against fixed values rather than as plain strings. */
+const TYPE_META_FIELDS: ReadonlySet<string> = new Set(["apiVersion", "kind"]);
+
 function checkTypeMeta(pod: PlainObject, root: FieldPath, errors: FieldError[]): void {
   const expected = [["apiVersion", "v1"], ["kind", "Pod"]] as const;
   for (const [field, want] of expected) {
@@ -162,7 +168,6 @@ export function checkSchema(value: unknown): FieldError[] {
     return errors;
   }
   checkTypeMeta(value, root, errors);
-  const { apiVersion: _apiVersion, kind: _kind, ...rest } = value;
-  checkObject(rest, POD_TYPE, root, errors);
+  checkObject(value, POD_TYPE, root, errors, TYPE_META_FIELDS);
   return errors;
 }
