@@ -54,6 +54,7 @@ export class SyncLoop {
   /** `rower run --once`: one full read and one sync. */
   async syncOnce(): Promise<SyncVerdict> {
     const payload = await this.readSource(this.options.signal);
+    if (payload === "aborted") return "source-error";
     if (payload.kind === "error") {
       this.reportSourceError(payload, 1, undefined);
       return "source-error";
@@ -61,14 +62,17 @@ export class SyncLoop {
     return this.syncPayload(payload, true);
   }
 
-  /** Runs until the signal aborts. `reloads` yields a fresh cycle signal after each SIGHUP. */
+  /**
+   * Runs until the signal aborts. A cycle is one full read followed by the watch;
+   * `nextCycle` returns the signal of a new cycle, which SIGHUP aborts to force a re-read.
+   */
   async run(nextCycle: () => AbortSignal): Promise<void> {
     const { signal } = this.options;
     let failures = 0;
     while (!signal.aborted) {
       const cycle = nextCycle();
       const first = await this.readSource(cycle);
-      if (cycle.aborted) continue;
+      if (first === "aborted" || cycle.aborted) continue;
       if (first.kind === "error") {
         failures++;
         const delay = backoffDelay(failures, this.options.random);
@@ -78,6 +82,19 @@ export class SyncLoop {
       }
       failures = this.recordSourceReached(failures);
       await this.syncPayload(first, true);
+      failures = await this.followWatch(cycle, failures);
+      if (!cycle.aborted) {
+        failures++;
+        await waitFor(backoffDelay(failures, this.options.random), cycle);
+      }
+    }
+    await this.close();
+  }
+
+  /** Follows the source's watch until it ends or the cycle aborts; returns the failure count. */
+  private async followWatch(cycle: AbortSignal, failuresSoFar: number): Promise<number> {
+    let failures = failuresSoFar;
+    try {
       for await (const item of this.options.source.watch(cycle)) {
         if (item.kind === "error") {
           failures++;
@@ -90,12 +107,11 @@ export class SyncLoop {
         failures = this.recordSourceReached(failures);
         await this.syncPayload(item, false);
       }
-      if (!cycle.aborted) {
-        failures++;
-        await waitFor(backoffDelay(failures, this.options.random), cycle);
-      }
+    } catch (err) {
+      // A request cut short by SIGHUP or SIGTERM rejects with the abort reason: that is the plan.
+      if (!cycle.aborted) throw err;
     }
-    await this.close();
+    return failures;
   }
 
   /** Someone touched the directory (or the periodic re-check fired): re-apply the latest valid set. */
@@ -115,17 +131,25 @@ export class SyncLoop {
     await this.queue;
   }
 
+  /** Runs `work` after everything queued before it; the caller sees its result or failure. */
   private serialize<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work);
-    this.queue = next.catch(() => undefined);
+    // The queue only needs to know the work settled; its failure belongs to `next`'s caller.
+    this.queue = next.then(() => undefined, () => undefined);
     return next;
   }
 
-  private async readSource(signal: AbortSignal): Promise<Payload | SourceError> {
+  private async readSource(signal: AbortSignal): Promise<Payload | SourceError | "aborted"> {
     const started = performance.now();
-    const result = await this.options.source.read(signal);
-    this.options.metrics.fetchSeconds.observe((performance.now() - started) / 1000);
-    return result;
+    try {
+      const result = await this.options.source.read(signal);
+      this.options.metrics.fetchSeconds.observe((performance.now() - started) / 1000);
+      return result;
+    } catch (err) {
+      // Rejecting with the abort reason is how a source stops a read cut short by a signal.
+      if (signal.aborted) return "aborted";
+      throw err;
+    }
   }
 
   /** Returns the new failure count (zero). */
