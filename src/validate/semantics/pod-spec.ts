@@ -3,6 +3,7 @@
 import type { FieldError } from "../field-error.js";
 import { forbidden, invalid } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
+import { checkAffinity } from "./affinity.js";
 import { checkDns } from "./dns-config.js";
 import { checkDns1123Label, checkDns1123Subdomain, checkIp, checkQualifiedName } from "./name-formats.js";
 import { checkLabels } from "./object-meta.js";
@@ -29,6 +30,7 @@ export function checkPodSpecFields(spec: JsonRecord, specPath: FieldPath): Field
     ...checkPodSecurityContext(spec["securityContext"], specPath.child("securityContext")),
     ...checkHostAliases(spec["hostAliases"], specPath.child("hostAliases")),
     ...checkTopologySpread(spec["topologySpreadConstraints"], specPath.child("topologySpreadConstraints")),
+    ...checkAffinity(spec["affinity"], specPath.child("affinity")),
   ];
   for (const field of ["priorityClassName", "runtimeClassName"] as const) {
     const name = stringOf(spec[field]);
