@@ -181,6 +181,19 @@ describe("the sync loop against the GCE emulator", () => {
     expect(await h.files()).toEqual(["hello.yaml"]);
   });
 
+  it("SIGHUP and stop cut a hanging read short without crashing", async () => {
+    h = await createHarness(podsYaml(HELLO));
+    const faults = await fetch(`${h.emulator.url}/_emulator/faults`, { method: "POST", body: JSON.stringify({ delayMs: 60_000 }) });
+    expect(faults.status).toBe(204);
+    const daemon = await h.start();
+    await h.recorder.next("daemon.started");
+    daemon.reload();
+    await h.recorder.next("daemon.reload");
+    await daemon.stop();
+    await h.recorder.next("daemon.stopped");
+    expect(h.recorder.named("sync.applied")).toEqual([]);
+  });
+
   it("a second daemon on the same directory refuses, naming the holder's pid", async () => {
     h = await createHarness(podsYaml(HELLO));
     await h.start();
