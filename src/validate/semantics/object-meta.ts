@@ -8,7 +8,7 @@ import {
   checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkQualifiedName,
   DNS1123_SUBDOMAIN_MAX, maxLenMessage,
 } from "./name-formats.js";
-import { recordOf, stringEntriesOf, stringOf } from "./read-json.js";
+import { isSet, recordOf, stringEntriesOf, stringOf } from "./read-json.js";
 
 /** apimachinery TotalAnnotationSizeLimitB. */
 export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
@@ -25,7 +25,8 @@ function isInt32Text(text: string): boolean {
 
 export function checkObjectMeta(metadata: unknown, path: FieldPath, nodeName: string): FieldError[] {
   const meta = recordOf(metadata);
-  if (!meta) return [required(path.child("name"), { rule: "metadata.name.required" })];
+  // No metadata at all means no name; metadata of the wrong type is the schema layer's to report.
+  if (!meta) return isSet(metadata) ? [] : [required(path.child("name"), { rule: "metadata.name.required" })];
   const errs: FieldError[] = [];
   errs.push(...checkPodName(meta["name"], path.child("name"), nodeName));
   const namespace = stringOf(meta["namespace"]);
