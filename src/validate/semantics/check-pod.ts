@@ -14,7 +14,7 @@ import type { ContainerContext } from "./containers.js";
 import { checkAllContainers } from "./containers.js";
 import { checkObjectMeta } from "./object-meta.js";
 import { checkPodSpecFields } from "./pod-spec.js";
-import { arrayOf, numberOf, recordOf, stringOf } from "./read-json.js";
+import { arrayOf, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 import { checkVolumes } from "./volumes.js";
 
@@ -29,12 +29,15 @@ export interface PodSemanticsOptions {
 
 export function checkPodSemantics(pod: V1Pod, options: PodSemanticsOptions): FieldError[] {
   const root = recordOf(pod as unknown) ?? {};
-  // A missing spec is checked as an empty one: it still needs containers.
+  const metaErrors = checkObjectMeta(root["metadata"], FieldPath.root("metadata"), options.nodeName);
+  // A spec of the wrong type is the schema layer's to report; a missing one is checked as
+  // empty, since it still needs containers.
+  if (isSet(root["spec"]) && !recordOf(root["spec"])) return metaErrors;
   const spec = recordOf(root["spec"]) ?? {};
   const specPath = FieldPath.root("spec");
   const volumes = checkVolumes(spec["volumes"], specPath.child("volumes"));
   return [
-    ...checkObjectMeta(root["metadata"], FieldPath.root("metadata"), options.nodeName),
+    ...metaErrors,
     ...volumes.errors,
     ...checkAllContainers(spec, specPath, readContainerContext(spec, volumes.names)),
     ...checkPodSpecFields(spec, specPath),
