@@ -5,6 +5,7 @@ import { createLogger } from "../../src/daemon/logger.js";
 import { runDaemonOnce, startDaemon } from "../../src/daemon/start-daemon.js";
 import { readState } from "../../src/daemon/state-file.js";
 import { startEmulator } from "../../src/emulator/start-emulator.js";
+import { setImmutable } from "../manifests/scratch-filesystem.js";
 import { createHarness, type Harness } from "./daemon-harness.js";
 import { EventRecorder, podsYaml, podYaml } from "./event-recorder.js";
 
@@ -161,6 +162,7 @@ describe("the sync loop against the GCE emulator", () => {
     const ready = await fetch(`${daemon.healthUrl}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ reason: "source-failing" });
+    expect(await (await fetch(`${daemon.healthUrl}/metrics`)).text()).toMatch(/rower_source_errors_total\{kind="(unreachable|protocol)"\} [3-9]/);
 
     h.emulator = await startEmulator("gce", { file: h.servedFile, port });
     await h.recorder.next("source.recovered", mark);
@@ -178,6 +180,38 @@ describe("the sync loop against the GCE emulator", () => {
     expect(await h.recorder.next("sync.unchanged", mark)).toMatchObject({ unchanged: 1 });
     await daemon.stop();
     await h.recorder.next("daemon.stopped", mark);
+    expect(await h.files()).toEqual(["hello.yaml"]);
+  });
+
+  it("a directory that refuses writes fails the sync, keeps the files, and is retried with backoff", async (ctx) => {
+    h = await createHarness(podsYaml(HELLO));
+    const daemon = await h.start();
+    await h.recorder.next("sync.applied");
+    // Root ignores chmod; an immutable directory makes the kernel refuse (EPERM).
+    if (!setImmutable(h.manifestDir, true)) ctx.skip();
+    let mark = h.recorder.mark();
+    try {
+      await h.serve(podsYaml(HELLO, CLOCK));
+      expect(await h.recorder.next("sync.failed", mark)).toMatchObject({ code: "EPERM", retryInMs: expect.any(Number) });
+      expect(await h.files()).toEqual(["hello.yaml"]);
+      const ready = await fetch(`${daemon.healthUrl}/readyz`);
+      expect(await ready.json()).toMatchObject({ ready: false, reason: "sync-failed" });
+      mark = h.recorder.mark();
+    } finally {
+      setImmutable(h.manifestDir, false);
+    }
+    expect(await h.recorder.next("sync.applied", mark)).toMatchObject({ created: 1, unchanged: 1 });
+    expect(await h.files()).toEqual(["clock.yaml", "hello.yaml"]);
+    expect((await fetch(`${daemon.healthUrl}/readyz`)).status).toBe(200);
+  });
+
+  it("a state directory that cannot be written is reported; the manifests still follow", async () => {
+    h = await createHarness(podsYaml(HELLO));
+    await writeFile(join(h.root, "not-a-dir"), "");
+    h.config = { ...h.config, stateDir: join(h.root, "not-a-dir") };
+    await h.start();
+    expect(await h.recorder.next("state.writeFailed")).toMatchObject({ code: expect.stringMatching(/^E/) });
+    await h.recorder.next("sync.applied");
     expect(await h.files()).toEqual(["hello.yaml"]);
   });
 
