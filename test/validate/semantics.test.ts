@@ -235,6 +235,16 @@ describe("malformed input", () => {
     expect(() => checkStaticPodRules(pod as V1Pod)).not.toThrow();
   });
 
+  const WRONG_TYPES: [desc: string, pod: unknown][] = [
+    ["metadata as a string", { metadata: "web", spec: { containers: [{ name: "app", image: "busybox" }] } }],
+    ["spec as a number", { metadata: { name: "web" }, spec: 5 }],
+    ["containers as a map", { metadata: { name: "web" }, spec: { containers: { app: { image: "busybox" } } } }],
+    ["a container name as a number", { metadata: { name: "web" }, spec: { containers: [{ name: 7, image: "busybox" }] } }],
+  ];
+  it.each(WRONG_TYPES)("leaves %s to the schema layer", (_desc, pod) => {
+    expect(checkPodSemantics(pod as V1Pod, NODE)).toEqual([]);
+  });
+
   it("never throws on arbitrary values spliced into any valid fixture", () => {
     const bases = readdirSync(new URL("valid/", FIXTURES)).filter((f) => f.endsWith(".yaml")).map((f) => readPod(`valid/${f}`));
     const sites = bases.flatMap((base) => collectPaths(base).map((path) => ({ base, path })));

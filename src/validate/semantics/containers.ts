@@ -47,7 +47,10 @@ export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: C
   const initContainers = arrayOf(spec["initContainers"]);
   const containersPath = specPath.child("containers");
   const initPath = specPath.child("initContainers");
-  if (containers.length === 0) errs.push(required(containersPath, { rule: "spec.containers.required" }));
+  // A non-list is the schema layer's to report; an absent or empty list is ours.
+  if (containers.length === 0 && (!isSet(spec["containers"]) || Array.isArray(spec["containers"]))) {
+    errs.push(required(containersPath, { rule: "spec.containers.required" }));
+  }
 
   // Regular names first: a clash between the lists is reported on the init container.
   const regularNames = new Set<string>();
