@@ -23,8 +23,8 @@ const cases: Array<{ desc: string; yaml: string; errors: Expected[] }> = [
     ],
   },
   {
-    desc: "wrong apiVersion and kind",
-    yaml: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n",
+    desc: "wrong apiVersion and kind: the rest is not measured against the Pod schema",
+    yaml: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2, template: {}}\n",
     errors: [
       { field: "apiVersion", type: "Unsupported value", rule: "schema.apiVersion" },
       { field: "kind", type: "Unsupported value", rule: "schema.kind" },
@@ -38,6 +38,14 @@ const cases: Array<{ desc: string; yaml: string; errors: Expected[] }> = [
       { field: "spec.restartPolicey", type: "unknown field", rule: "schema.unknownField" },
       { field: "spec.containers[0].imagee", type: "unknown field", rule: "schema.unknownField" },
       { field: "spec.containers[0].livenessProbe.httpGet.pathh", type: "unknown field", rule: "schema.unknownField" },
+    ],
+  },
+  {
+    desc: "a missing kind still checks the rest as a Pod",
+    yaml: "apiVersion: v1\nmetadata: {name: web}\nspec: {containers: [{name: a, image: b, imagee: c}]}\n",
+    errors: [
+      { field: "kind", type: "Required value", rule: "schema.kind" },
+      { field: "spec.containers[0].imagee", type: "unknown field", rule: "schema.unknownField" },
     ],
   },
   { desc: "unknown top-level field", yaml: `${withContainer("")}statuss: {}\n`, errors: [{ field: "statuss", type: "unknown field", rule: "schema.unknownField" }] },

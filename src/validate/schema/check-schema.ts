@@ -72,14 +72,14 @@ function checkScalar(value: unknown, scalar: ScalarKind, kind: FieldKind, path: 
     case "int32":
     case "int64": {
       const problem = integerProblem(value, scalar);
-      if (problem !== undefined) errors.push(invalid(path, value, { rule: "schema.type", detail: problem }));
+      if (problem !== undefined) errors.push(invalid(path, isScalar(value) ? value : undefined, { rule: "schema.type", detail: problem }));
       return;
     }
     case "int-or-string": {
       // IntOrString reads a JSON string, or else an int32.
       const problem = typeof value === "string" ? undefined : integerProblem(value, "int32");
       if (problem === "must be of type integer") errors.push(typeError(path, value, kind));
-      else if (problem !== undefined) errors.push(invalid(path, value, { rule: "schema.type", detail: problem }));
+      else if (problem !== undefined) errors.push(invalid(path, isScalar(value) ? value : undefined, { rule: "schema.type", detail: problem }));
       return;
     }
     case "quantity":
@@ -147,16 +147,20 @@ function checkValue(value: unknown, kind: FieldKind, path: FieldPath, errors: Fi
 /** Checked by checkTypeMeta against fixed values rather than as plain strings. */
 const TYPE_META_FIELDS: ReadonlySet<string> = new Set(["apiVersion", "kind"]);
 
-function checkTypeMeta(pod: PlainObject, root: FieldPath, errors: FieldError[]): void {
+/** Checks apiVersion and kind; false when either names something other than a v1 Pod. */
+function checkTypeMeta(pod: PlainObject, root: FieldPath, errors: FieldError[]): boolean {
   const expected = [["apiVersion", "v1"], ["kind", "Pod"]] as const;
+  let isPod = true;
   for (const [field, want] of expected) {
     const value = pod[field];
     if (value === undefined || value === null || value === "") {
       errors.push(required(root.child(field), { rule: `schema.${field}` }));
     } else if (value !== want) {
       errors.push(unsupported(root.child(field), value, [want], { rule: `schema.${field}` }));
+      isPod = false;
     }
   }
+  return isPod;
 }
 
 /** Every schema problem in a decoded document that should be a v1 Pod. */
@@ -167,7 +171,7 @@ export function checkSchema(value: unknown): FieldError[] {
     errors.push(invalid(root, isScalar(value) ? value : undefined, { rule: "schema.type", detail: "must be of type object" }));
     return errors;
   }
-  checkTypeMeta(value, root, errors);
-  checkObject(value, POD_TYPE, root, errors, TYPE_META_FIELDS);
+  // Another kind's fields measured against the Pod schema would only bury the real error.
+  if (checkTypeMeta(value, root, errors)) checkObject(value, POD_TYPE, root, errors, TYPE_META_FIELDS);
   return errors;
 }
