@@ -1,9 +1,15 @@
 import type { Command } from "commander";
+import { addSharedOptions } from "../config/shared-options.js";
 
-// Placeholder: the owning helper replaces this file with the real command.
+// `rower diff [FILE|-]`: what a sync would create, update and delete. Flags are declared
+// here; the implementation is imported when the command runs.
 export function registerDiff(program: Command): void {
-  program.command("diff").description("(not built yet)").action(() => {
-    process.stderr.write("rower diff: not built yet\n");
-    process.exitCode = 1;
+  const command = program
+    .command("diff")
+    .description("show what a sync from FILE (or the configured source) would write and delete; exit 0 nothing, 1 changes, 2 error")
+    .argument("[file]", "pods to compare with the manifest directory, - for standard input; default: the configured source");
+  addSharedOptions(command).action(async (file: string | undefined, flags: Record<string, unknown>) => {
+    const { runDiff } = await import("./run-diff.js");
+    process.exitCode = await runDiff(file, flags);
   });
 }

@@ -1,0 +1,122 @@
+// `rower diff`: what one sync would do to the manifest directory, as a unified diff per file
+// plus a summary line, without touching anything. It takes the daemon's own path (decode,
+// validate, render through resolveDesiredSet; observe and plan with the state file's record),
+// so the diff is exactly what `rower run` would apply.
+// Exit 0 nothing to do, 1 changes (or conflicts), 2 usage, I/O or invalid input.
+import { join } from "node:path";
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+import type { Config } from "../config/config.js";
+import { loadConfig } from "../config/load-config.js";
+import { resolveDesiredSet, type PipelineSteps } from "../daemon/desired-set.js";
+import { ownedFilesFor, readState } from "../daemon/state-file.js";
+import { decodePayload } from "../decode/decode-payload.js";
+import type { ManifestPlan, ObservedEntry } from "../manifests/manifest-plan.js";
+import { isPlanEmpty } from "../manifests/manifest-plan.js";
+import { ManifestIoError } from "../manifests/manifest-io-error.js";
+import { observeDirectory } from "../manifests/observe-directory.js";
+import { planManifests } from "../manifests/plan-manifests.js";
+import { renderManifest } from "../manifests/render-manifest.js";
+import { createSource } from "../sources/create-source.js";
+import type { SourceOptions } from "../sources/source-options.js";
+import type { Payload } from "../sources/source.js";
+import { formatText, needsOriginPrefix } from "../validate/format-text.js";
+import { validateDocuments } from "../validate/validate-documents.js";
+import { validateInputs } from "../validate/validate-inputs.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
+import { readInput } from "./read-input.js";
+
+const STEPS: PipelineSteps = { decodePayload, validateDocuments, renderManifest };
+// A one-shot read must not hang a script on an unreachable metadata server.
+const SOURCE_READ_TIMEOUT_MS = 30_000;
+
+export async function runDiff(input: string | undefined, flags: Record<string, unknown>): Promise<number> {
+  const fail = (message: string): number => {
+    process.stderr.write(`rower diff: ${message}\n`);
+    return EXIT_USAGE;
+  };
+  const parsed = loadConfig(flags);
+  if (!parsed.ok) return fail(parsed.message);
+  const config = parsed.config;
+
+  const payload = input === undefined ? await readSource(config) : await readFileInput(input);
+  if (payload.kind === "error") return fail(payload.message);
+
+  const desired = resolveDesiredSet(payload, STEPS, { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent });
+  if (desired.kind === "invalid") {
+    process.stderr.write(formatInvalid(payload, config));
+    return fail(`${payload.source} is invalid: nothing would be applied`);
+  }
+  if (desired.kind === "keep") {
+    process.stdout.write("key absent and --keep-on-absent: nothing to do\n");
+    return EXIT_OK;
+  }
+
+  try {
+    const stored = await readState(config.stateDir);
+    const record = stored.kind === "state" ? ownedFilesFor(stored.state, config.manifestDir) : undefined;
+    const observed = await observeDirectory(config.manifestDir, record);
+    const plan = planManifests(desired.manifests, observed);
+    process.stdout.write(formatPlanDiff(plan, observed.entries, config.manifestDir));
+    for (const c of plan.conflicts) {
+      process.stderr.write(`rower diff: conflict: ${c.file}: ${c.reason}${c.foreignFile ? ` (${c.foreignFile})` : ""}\n`);
+    }
+    return isPlanEmpty(plan) ? EXIT_OK : EXIT_INVALID;
+  } catch (err) {
+    if (err instanceof ManifestIoError) return fail(err.message);
+    throw err;
+  }
+}
+
+/** Per changed file a unified diff (creates from /dev/null, deletes to it), then a summary line. */
+export function formatPlanDiff(plan: ManifestPlan, entries: readonly ObservedEntry[], dir: string): string {
+  const patch = (oldName: string, newName: string, oldText: string, newText: string): string =>
+    createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
+  const before = new Map(entries.map((e) => [e.name, e.content ? Buffer.from(e.content).toString("utf8") : ""]));
+  const changes: Array<{ file: string; patch: string }> = [
+    ...plan.create.map((w) => ({ file: w.file, patch: patch("/dev/null", join(dir, w.file), "", w.content) })),
+    ...plan.update.map((w) => ({ file: w.file, patch: patch(join(dir, w.file), join(dir, w.file), before.get(w.file) ?? "", w.content) })),
+    ...plan.delete.map((d) => ({ file: d.file, patch: patch(join(dir, d.file), "/dev/null", before.get(d.file) ?? "", "") })),
+  ];
+  changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const summary = `${plan.create.length} to create, ${plan.update.length} to update, ${plan.delete.length} to delete, ` +
+    `${plan.unchanged.length} unchanged, ${plan.conflicts.length} conflicts\n`;
+  return changes.map((c) => c.patch).join("") + summary;
+}
+
+async function readFileInput(spec: string): Promise<Payload | { kind: "error"; message: string }> {
+  const read = await readInput(spec);
+  if (!read.ok) return { kind: "error", message: read.message };
+  return { kind: "present", source: read.source, revision: "input", bytes: read.bytes };
+}
+
+async function readSource(config: Config): Promise<Payload | { kind: "error"; message: string }> {
+  const source = createSource(config.source, sourceOptionsOf(config));
+  const result = await source.read(AbortSignal.timeout(SOURCE_READ_TIMEOUT_MS));
+  if (result.kind === "error") return { kind: "error", message: `cannot read ${result.source}: ${result.message}` };
+  return result;
+}
+
+/** The validate text format for the refused payload (decode errors included). */
+function formatInvalid(payload: Payload, config: Config): string {
+  if (payload.kind !== "present") return "";
+  const decoded = decodePayload(payload.bytes, { source: payload.source, maxBytes: config.maxBytes });
+  const result = validateInputs([{ source: payload.source, decoded }], { nodeName: config.nodeName });
+  return formatText(result, { prefix: needsOriginPrefix(result, 1) });
+}
+
+function sourceOptionsOf(config: Config): SourceOptions {
+  const options: SourceOptions = {
+    key: config.key,
+    ec2MetadataDisabled: config.ec2MetadataDisabled,
+    pollIntervalMs: config.pollIntervalMs,
+    maxBytes: config.maxBytes,
+    projectFallback: config.projectFallback,
+    imdsv1: config.imdsv1,
+    ignitionPath: config.ignitionPath,
+  };
+  if (config.metadataEndpoint !== undefined) options.endpoint = config.metadataEndpoint;
+  if (config.gceMetadataHost !== undefined) options.gceMetadataHost = config.gceMetadataHost;
+  if (config.ec2MetadataEndpoint !== undefined) options.ec2MetadataEndpoint = config.ec2MetadataEndpoint;
+  if (config.azureMetadataEndpoint !== undefined) options.azureMetadataEndpoint = config.azureMetadataEndpoint;
+  return options;
+}
