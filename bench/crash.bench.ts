@@ -2,10 +2,10 @@
 // kills. Every kill is checked (every non-dot file exactly one valid pod) and the last run
 // must converge; a failure prints the seed that replays it.
 // Run: npm run build && node --import tsx bench/crash.bench.ts [kills] [daemon|driver] [seed]
-// (default 500 kills of the built `rower run`, random seed)
+// (default 300 kills of the built `rower run`, random seed)
 import { runCrashRounds, type CrashRunner } from "../test/crash/crash-rounds.js";
 
-const kills = Number(process.argv[2] ?? 500);
+const kills = Number(process.argv[2] ?? 300);
 const runner = (process.argv[3] ?? "daemon") as CrashRunner;
 const seed = Number(process.argv[4] ?? Math.floor(Math.random() * 1_000_000));
 if (!Number.isInteger(kills) || kills < 1 || !Number.isInteger(seed) || (runner !== "daemon" && runner !== "driver")) {
