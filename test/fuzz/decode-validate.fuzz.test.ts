@@ -14,6 +14,8 @@ import { validateInputs } from "../../src/validate/validate-inputs.js";
 import type { ValidationResult } from "../../src/validate/validation-result.js";
 
 const NODE = "n".repeat(63);
+/** Only to fail a hung run: a loaded 2-core CI machine may take several times the usual ~7 s. */
+const FUZZ_TIMEOUT_MS = 180_000;
 const VALID_DIR = join("test", "fixtures", "valid");
 const seeds: unknown[] = [
   ...readdirSync(VALID_DIR).filter((f) => f.endsWith(".yaml")).map((f) => join(VALID_DIR, f)),
@@ -86,7 +88,7 @@ const YAMLISH = ["apiVersion: v1\n", "kind: Pod\n", "kind: List\n", "items:\n", 
   "{", "}", ",", "\"", "'", "# c\n", "yes", "0644", "~", "\n", "\r\n", "!!str ", "!!binary ", "? ", "|\n", ">-\n", "\uFEFF", "é"];
 
 describe("fuzzing decode + validate", () => {
-  it("survives thousands of mutated valid pods", () => {
+  it("survives thousands of mutated valid pods", { timeout: FUZZ_TIMEOUT_MS }, () => {
     expect(seeds.length).toBeGreaterThan(0);
     fc.assert(
       fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), (seed, mutations, asJson) => {
@@ -99,11 +101,11 @@ describe("fuzzing decode + validate", () => {
     );
   });
 
-  it("survives random bytes", () => {
+  it("survives random bytes", { timeout: FUZZ_TIMEOUT_MS }, () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => { check(bytes); }), { numRuns: 2000 });
   });
 
-  it("survives random YAML-ish text", () => {
+  it("survives random YAML-ish text", { timeout: FUZZ_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...YAMLISH), { maxLength: 80 }), (tokens) => { check(new TextEncoder().encode(tokens.join(""))); }),
       { numRuns: 3000 },

@@ -13,6 +13,8 @@ import { MANAGED_ANNOTATION, renderManifest } from "../../src/manifests/render-m
 
 const KUBECTL_STRICT = join("..", "shared", "tools", "kubectl-offline", "kubectl-strict.sh");
 const VALID_DIR = join("test", "fixtures", "valid");
+/** Only to fail a hung kubectl: each call takes ~0.5 s, more on a loaded machine. */
+const KUBECTL_TIMEOUT_MS = 120_000;
 const fixtures = [
   ...(existsSync(VALID_DIR) ? readdirSync(VALID_DIR).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(VALID_DIR, f)) : []),
   join("test", "fixtures", "render", "tricky-strings.yaml"),
@@ -46,7 +48,7 @@ describe.skipIf(missing !== undefined)("rendered manifests read back through kub
   afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
 
   for (const fixture of fixtures) {
-    it(fixture, async () => {
+    it(fixture, { timeout: KUBECTL_TIMEOUT_MS }, async () => {
       const decoded = decodePayload(readFileSync(fixture), { source: fixture });
       if (decoded.kind !== "documents") throw new Error(`${fixture}: expected documents, got ${decoded.kind}`);
       for (const [i, doc] of decoded.documents.entries()) {
@@ -60,7 +62,7 @@ describe.skipIf(missing !== undefined)("rendered manifests read back through kub
     });
   }
 
-  it("the original YAML means what rower decoded", () => {
+  it("the original YAML means what rower decoded", { timeout: KUBECTL_TIMEOUT_MS }, () => {
     const fixture = join("test", "fixtures", "render", "tricky-strings.yaml");
     const decoded = decodePayload(readFileSync(fixture), { source: fixture });
     if (decoded.kind !== "documents") throw new Error(`expected documents, got ${decoded.kind}`);
