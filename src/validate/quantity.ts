@@ -177,7 +177,8 @@ export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
   if (sa !== sb) return sa < sb ? -1 : 1;
   if (sa === 0) return 0;
   const magnitude = compareMagnitudes(a, b);
-  return sa > 0 ? magnitude : ((-magnitude) as -1 | 0 | 1);
+  if (magnitude === 0 || sa > 0) return magnitude;
+  return magnitude === 1 ? -1 : 1;
 }
 
 /** The sign of a quantity: -1, 0 or 1 (the API server refuses negative resource amounts). */

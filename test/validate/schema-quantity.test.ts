@@ -81,6 +81,7 @@ describe("compareQuantities orders exact values", () => {
     { a: "1e2000000000", b: "10e1999999999", order: 0 },
     { a: "129M", b: "128Mi", order: -1 },
     { a: "0", b: "-0", order: 0 },
+    { a: "-1", b: "-1000m", order: 0 },
   ];
   it.each(cases)("$a vs $b", ({ a, b, order }) => {
     const qa = parseQuantity(a) as Quantity;
