@@ -23,7 +23,7 @@ const MAX_INT64_FACTORS = 18;
 const NANO_SCALE = -9;
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
-// Slow-path results are capped at int64 max (apimachinery's maxAllowed), held in nano units.
+// Binary-SI slow-path results are capped at int64 max (apimachinery's maxAllowed), in nano units.
 const MAX_ALLOWED_NANOS = INT64_MAX * 10n ** 9n;
 
 interface QuantityParts {
@@ -108,28 +108,33 @@ function parseFast(parts: QuantityParts, suffix: Suffix): Quantity | undefined {
   return { unscaled: parts.positive ? product : -product, scale };
 }
 
-/** ceil(digits × 10^shift) for digits ≥ 0, without building numbers past what the cap needs. */
-function scaleUpRounded(digits: bigint, shift: number): bigint {
-  if (digits === 0n) return 0n;
-  if (shift >= 0) return shift > 40 ? MAX_ALLOWED_NANOS + 1n : digits * 10n ** BigInt(shift);
-  const places = -shift;
-  if (places > digits.toString().length) return 1n;
+/** ceil(n / 10^places) for n ≥ 0, without building 10^places when n is far smaller. */
+function divideRoundingUp(n: bigint, places: number): bigint {
+  if (n === 0n) return 0n;
+  if (places > n.toString().length) return 1n;
   const divisor = 10n ** BigInt(places);
-  const quotient = digits / divisor;
-  return digits % divisor === 0n ? quotient : quotient + 1n;
+  return n % divisor === 0n ? n / divisor : n / divisor + 1n;
 }
 
-/** The inf.Dec slow path: exact value, rounded up to the nano unit, capped at int64 max. */
+/**
+ * The inf.Dec slow path: the exact value, rounded away from zero to a whole nano unit;
+ * binary-SI values are also capped at int64 max (apimachinery's maxAllowed), decimal ones not.
+ */
 function parseSlow(parts: QuantityParts, suffix: Suffix): Quantity | undefined {
   // inf.Dec.SetString needs at least one digit ("+." is not a number).
   if (!/[0-9]/.test(parts.value)) return undefined;
-  let digits = BigInt(parts.num + parts.denom);
-  let shift = -parts.denom.length - NANO_SCALE;
-  if (suffix.base === 10) shift += suffix.exponent;
-  else digits <<= BigInt(suffix.exponent);
-  let nanos = scaleUpRounded(digits, shift);
+  const digits = BigInt(parts.num + parts.denom);
+  const sign = parts.positive ? 1n : -1n;
+  if (suffix.base === 10) {
+    const scale = suffix.exponent - parts.denom.length;
+    if (scale >= NANO_SCALE) return { unscaled: sign * digits, scale };
+    return { unscaled: sign * divideRoundingUp(digits, NANO_SCALE - scale), scale: NANO_SCALE };
+  }
+  const scaled = digits << BigInt(suffix.exponent);
+  const shift = -NANO_SCALE - parts.denom.length;
+  let nanos = shift >= 0 ? scaled * 10n ** BigInt(shift) : divideRoundingUp(scaled, -shift);
   if (nanos > MAX_ALLOWED_NANOS) nanos = MAX_ALLOWED_NANOS;
-  return { unscaled: parts.positive ? nanos : -nanos, scale: NANO_SCALE };
+  return { unscaled: sign * nanos, scale: NANO_SCALE };
 }
 
 /** Parses a quantity string exactly as apimachinery's ParseQuantity; undefined if it would fail. */

@@ -37,7 +37,12 @@ describe("parseQuantity accepts apimachinery's grammar", () => {
     { text: "007", nanos: 7n * NANO },
     { text: "m", nanos: 0n }, // apimachinery reads an empty number as 0
     { text: "Ki", nanos: 0n },
-    { text: "99999999999999999999", nanos: ((1n << 63n) - 1n) * NANO }, // capped at int64 max
+    { text: "99999999999999999999", nanos: 99999999999999999999n * NANO }, // decimal: exact, not capped
+    { text: "99999999999999999999Ki", nanos: ((1n << 63n) - 1n) * NANO }, // binary: capped at int64 max
+    { text: "1.5Ki", nanos: 1536n * NANO },
+    { text: "0.5Ki", nanos: 512n * NANO },
+    { text: "1.0000000001Ki", nanos: 1024n * NANO + 103n }, // 102.4 nano rounds up
+    { text: "1.5e-10", nanos: 1n },
   ];
   it.each(cases)("$text", ({ text, nanos }) => {
     const q = parseQuantity(text);
