@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { decodePayload } from "../../src/decode/decode-payload.js";
 import { checkSchema } from "../../src/validate/schema/check-schema.js";
 import {
-  isVisibleToKubectl, kubectlOfflineUnavailable, runKubectlStrictOnFiles, type KubectlVerdict,
+  isVisibleToKubectl, kubectlOfflineUnavailable, parseUnknownFields, runKubectlStrict, runKubectlStrictOnFiles, type KubectlVerdict,
 } from "../support/kubectl-offline.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
@@ -71,4 +71,33 @@ describe.skipIf(unavailable !== undefined)("rower's schema layer agrees with kub
     expect({ accepted: rower.accepted, unknownFields: rower.unknownFields }, context)
       .toEqual({ accepted: theirs.accepted, unknownFields: [...theirs.unknownFields].sort() });
   });
+});
+
+describe("reading kubectl's output", () => {
+  const cases = [
+    { desc: "top level", output: 'ValidationError(Pod): unknown field "specs" in io.k8s.api.core.v1.Pod', fields: ["specs"] },
+    {
+      desc: "two at once",
+      output: 'error validating data: [ValidationError(Pod.metadata): unknown field "lables" in io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta, ValidationError(Pod.spec.containers[0]): unknown field "imagee" in io.k8s.api.core.v1.Container]',
+      fields: ["metadata.lables", "spec.containers[0].imagee"],
+    },
+    { desc: "other errors name no unknown field", output: 'ValidationError(Pod.spec): missing required field "containers" in io.k8s.api.core.v1.PodSpec', fields: [] },
+  ];
+  it.each(cases)("$desc", ({ output, fields }) => {
+    expect(parseUnknownFields(output)).toEqual(fields);
+  });
+});
+
+describe.skipIf(unavailable !== undefined)("the batched kubectl run", () => {
+  it("gives the same verdicts as one kubectl call per file", async () => {
+    const sample = ["schema/valid-minimal.yaml", "schema/unknown-several.yaml", "schema/required-containers.yaml"].map((f) => path.join(FIXTURES, f));
+    const batched = await runKubectlStrictOnFiles(sample);
+    for (const file of sample) {
+      const single = await runKubectlStrict(file);
+      const batch = batched.get(file) as KubectlVerdict;
+      expect({ accepted: batch.accepted, unknownFields: batch.unknownFields.sort() }, file)
+        .toEqual({ accepted: single.accepted, unknownFields: single.unknownFields.sort() });
+    }
+    expect([...sample].map((f) => batched.get(f)?.accepted)).toEqual([true, false, false]);
+  }, 60_000);
 });
