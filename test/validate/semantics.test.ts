@@ -257,7 +257,43 @@ describe("malformed input", () => {
   });
 });
 
+describe("a scalar of the wrong type", () => {
+  // The schema layer reports it; semantics must not add an error of its own on that field.
+  it("adds no semantic error at its own path", () => {
+    const bases = readdirSync(new URL("valid/", FIXTURES)).filter((f) => f.endsWith(".yaml")).map((f) => readPod(`valid/${f}`));
+    const sites = bases.flatMap((base) => collectPaths(base)
+      .map((path) => ({ base, path, original: valueAt(base, path) }))
+      .filter(({ original }) => ["string", "number", "boolean"].includes(typeof original)));
+    // Ports of probes and handlers are int-or-string and quantities take numbers or strings:
+    // for those only a boolean is the wrong type.
+    const takesNumberOrString = (path: Key[]): boolean =>
+      ["port", "sizeLimit", "divisor"].includes(String(path.at(-1))) || ["limits", "requests"].includes(String(path.at(-2)));
+    const otherType = (original: unknown, path: Key[]): fc.Arbitrary<unknown> =>
+      takesNumberOrString(path) ? fc.boolean()
+        : typeof original === "string" ? fc.oneof(fc.integer(), fc.boolean())
+          : fc.oneof(fc.string(), typeof original === "number" ? fc.boolean() : fc.integer());
+    const cases = fc.constantFrom(...sites).chain((site) => otherType(site.original, site.path).map((value) => ({ ...site, value })));
+    fc.assert(fc.property(cases, ({ base, path, value }) => {
+      const pod = structuredClone(base) as unknown;
+      setAt(pod, path, value);
+      const field = fieldOf(path);
+      expect(checkPodSemantics(pod as V1Pod, NODE).filter((e) => e.field === field)).toEqual([]);
+    }), { numRuns: 5000 });
+  });
+});
+
 type Key = string | number;
+
+function valueAt(root: unknown, path: Key[]): unknown {
+  let node = root;
+  for (const key of path) node = (node as Record<Key, unknown>)[key];
+  return node;
+}
+
+/** `["spec", "containers", 0, "image"]` → `spec.containers[0].image`. */
+function fieldOf(path: Key[]): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+}
 
 function collectPaths(value: unknown, prefix: Key[] = []): Key[][] {
   const out: Key[][] = [prefix];

@@ -4,7 +4,7 @@ import type { FieldError } from "../field-error.js";
 import { invalid, required } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkDns1123SubdomainWithUnderscore, checkIp } from "./name-formats.js";
-import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
+import { arrayOf, isBlank, isSet, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 import { checkSupported } from "./supported-values.js";
 
@@ -58,8 +58,7 @@ export function checkDns(spec: JsonRecord, specPath: FieldPath): FieldError[] {
 
   arrayOf(config["options"]).forEach((o, i) => {
     const option = recordOf(o);
-    const name = stringOf(option?.["name"]);
-    if (option && (name === undefined || name === "")) {
+    if (option && isBlank(option["name"])) {
       errs.push(required(configPath.child("options").index(i), { rule: "spec.dnsConfig.option.name.required", detail: "must not be empty" }));
     }
   });

@@ -4,7 +4,7 @@ import type { FieldError } from "../field-error.js";
 import { invalid, required, unsupported } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkQualifiedName } from "./name-formats.js";
-import { recordOf, stringOf } from "./read-json.js";
+import { isBlank, recordOf, stringOf } from "./read-json.js";
 
 export const ENV_FIELD_PATHS = [
   "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
@@ -40,8 +40,9 @@ function splitSubscript(fieldPath: string): [string, string] | undefined {
 export function checkFieldRef(value: unknown, path: FieldPath, allowed: readonly string[]): FieldError[] {
   const ref = recordOf(value);
   if (!ref) return [];
+  if (isBlank(ref["fieldPath"])) return [required(path.child("fieldPath"), { rule: "downwardAPI.fieldPath.required" })];
   const fieldPath = stringOf(ref["fieldPath"]);
-  if (fieldPath === undefined || fieldPath === "") return [required(path.child("fieldPath"), { rule: "downwardAPI.fieldPath.required" })];
+  if (fieldPath === undefined) return [];
   const converting = (why: string): FieldError[] =>
     [invalid(path.child("fieldPath"), fieldPath, { rule: "downwardAPI.fieldPath.conversion", detail: `error converting fieldPath: ${why}` })];
   // apiVersion defaults to v1, the only version with field labels.
@@ -66,13 +67,12 @@ export function checkResourceFieldRef(value: unknown, path: FieldPath, needsCont
   const ref = recordOf(value);
   if (!ref) return [];
   const errs: FieldError[] = [];
-  const container = stringOf(ref["containerName"]);
   const resource = stringOf(ref["resource"]);
-  if (needsContainerName && (container === undefined || container === "")) {
+  if (needsContainerName && isBlank(ref["containerName"])) {
     errs.push(required(path.child("containerName"), { rule: "downwardAPI.containerName.required" }));
-  } else if (resource === undefined || resource === "") {
+  } else if (isBlank(ref["resource"])) {
     errs.push(required(path.child("resource"), { rule: "downwardAPI.resource.required" }));
-  } else if (!(RESOURCE_FIELDS as readonly string[]).includes(resource) && !/^(limits|requests)\.hugepages-/.test(resource)) {
+  } else if (resource !== undefined && !(RESOURCE_FIELDS as readonly string[]).includes(resource) && !/^(limits|requests)\.hugepages-/.test(resource)) {
     errs.push(unsupported(path.child("resource"), resource, RESOURCE_FIELDS, { rule: "downwardAPI.resource.unsupported" }));
   }
   return errs;

@@ -5,7 +5,7 @@ import type { FieldPath } from "../field-path.js";
 import { checkFieldRef, checkResourceFieldRef, ENV_FIELD_PATHS } from "./downward-api.js";
 import { checkLocalNonReservedPath } from "./local-paths.js";
 import { checkConfigMapKey, checkDns1123Subdomain, checkEnvVarName } from "./name-formats.js";
-import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
+import { arrayOf, isBlank, isSet, recordOf, stringOf } from "./read-json.js";
 
 // fileKeyRef (an env file in an emptyDir, EnvFiles: beta and on by default since 1.35) counts too.
 const VALUE_SOURCES = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef"] as const;
@@ -51,11 +51,11 @@ function checkValueFrom(value: unknown, plainValue: string, path: FieldPath): Fi
 function checkKeySelector(value: unknown, path: FieldPath): FieldError[] {
   const sel = recordOf(value);
   if (!sel) return [];
-  const name = stringOf(sel["name"]) ?? "";
-  const errs = checkDns1123Subdomain(name).map((msg) => invalid(path.child("name"), name, { rule: "container.env.keyRef.name.format", detail: msg }));
+  const name = isBlank(sel["name"]) ? "" : stringOf(sel["name"]);
+  const errs = name === undefined ? [] : checkDns1123Subdomain(name).map((msg) => invalid(path.child("name"), name, { rule: "container.env.keyRef.name.format", detail: msg }));
   const key = stringOf(sel["key"]);
-  if (key === undefined || key === "") errs.push(required(path.child("key"), { rule: "container.env.keyRef.key.required" }));
-  else for (const msg of checkConfigMapKey(key)) errs.push(invalid(path.child("key"), key, { rule: "container.env.keyRef.key.format", detail: msg }));
+  if (isBlank(sel["key"])) errs.push(required(path.child("key"), { rule: "container.env.keyRef.key.required" }));
+  else if (key !== undefined) for (const msg of checkConfigMapKey(key)) errs.push(invalid(path.child("key"), key, { rule: "container.env.keyRef.key.format", detail: msg }));
   return errs;
 }
 
@@ -63,14 +63,13 @@ function checkFileKeySelector(value: unknown, path: FieldPath): FieldError[] {
   const sel = recordOf(value);
   if (!sel) return [];
   const errs: FieldError[] = [];
-  const volume = stringOf(sel["volumeName"]);
-  if (!volume) errs.push(required(path.child("volumeName"), { rule: "container.env.fileKeyRef.volumeName.required" }));
+  if (isBlank(sel["volumeName"])) errs.push(required(path.child("volumeName"), { rule: "container.env.fileKeyRef.volumeName.required" }));
   const filePath = stringOf(sel["path"]);
-  if (!filePath) errs.push(required(path.child("path"), { rule: "container.env.fileKeyRef.path.required" }));
-  else errs.push(...checkLocalNonReservedPath(filePath, path.child("path"), "container.env.fileKeyRef.path.format"));
+  if (isBlank(sel["path"])) errs.push(required(path.child("path"), { rule: "container.env.fileKeyRef.path.required" }));
+  else if (filePath !== undefined) errs.push(...checkLocalNonReservedPath(filePath, path.child("path"), "container.env.fileKeyRef.path.format"));
   const key = stringOf(sel["key"]);
-  if (!key) errs.push(required(path.child("key"), { rule: "container.env.fileKeyRef.key.required" }));
-  else for (const msg of checkEnvVarName(key)) errs.push(invalid(path.child("key"), key, { rule: "container.env.fileKeyRef.key.format", detail: msg }));
+  if (isBlank(sel["key"])) errs.push(required(path.child("key"), { rule: "container.env.fileKeyRef.key.required" }));
+  else if (key !== undefined) for (const msg of checkEnvVarName(key)) errs.push(invalid(path.child("key"), key, { rule: "container.env.fileKeyRef.key.format", detail: msg }));
   return errs;
 }
 
@@ -90,8 +89,7 @@ export function checkEnvFrom(value: unknown, path: FieldPath): FieldError[] {
       errs.push(invalid(path, "", { rule: "container.envFrom.many", detail: "may not have more than one field specified at a time" }));
     }
     for (const ref of refs) {
-      const name = stringOf(recordOf(source[ref])?.["name"]);
-      if (name === undefined || name === "") errs.push(required(at.child(ref).child("name"), { rule: "container.envFrom.name.required" }));
+      if (isBlank(recordOf(source[ref])?.["name"])) errs.push(required(at.child(ref).child("name"), { rule: "container.envFrom.name.required" }));
     }
   });
   return errs;

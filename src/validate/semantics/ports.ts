@@ -84,10 +84,7 @@ export function checkPortNumberOrName(value: unknown, path: FieldPath, rule: str
   if (typeof value === "number") {
     return checkPortNumber(value).map((msg) => invalid(path, value, { rule, detail: msg }));
   }
-  if (typeof value === "string") {
-    if (value === "") return [required(path, { rule })];
-    return checkPortName(value).map((msg) => invalid(path, value, { rule, detail: msg }));
-  }
-  if (value === undefined || value === null) return [required(path, { rule })];
+  // An absent port is the schema layer's (a required field); "" is a name, and not a valid one.
+  if (typeof value === "string") return checkPortName(value).map((msg) => invalid(path, value, { rule, detail: msg }));
   return [];
 }

@@ -32,3 +32,8 @@ export function stringEntriesOf(value: unknown): [string, string][] {
 export function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
+
+/** A required string field left empty: absent, null or "". A value of another type is not blank (the schema layer reports it). */
+export function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || value === "";
+}

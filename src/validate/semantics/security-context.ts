@@ -5,7 +5,7 @@ import type { FieldError } from "../field-error.js";
 import { invalid, required, unsupported } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkSupported } from "./supported-values.js";
-import { arrayOf, numberOf, recordOf, stringOf } from "./read-json.js";
+import { arrayOf, isBlank, numberOf, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 
 const MAX_ID = 2147483647;
@@ -30,11 +30,12 @@ function checkId(value: unknown, path: FieldPath, rule: string): FieldError[] {
 function checkProfile(value: unknown, path: FieldPath, rulePrefix: string): FieldError[] {
   const profile = recordOf(value);
   if (!profile) return [];
+  if (isBlank(profile["type"])) return [required(path.child("type"), { rule: `${rulePrefix}.type.required` })];
   const type = stringOf(profile["type"]);
-  if (type === undefined || type === "") return [required(path.child("type"), { rule: `${rulePrefix}.type.required` })];
+  if (type === undefined) return [];
   if (!(PROFILE_TYPES as readonly string[]).includes(type)) return [unsupported(path.child("type"), type, PROFILE_TYPES, { rule: `${rulePrefix}.type.unsupported` })];
   const localhost = stringOf(profile["localhostProfile"]);
-  if (type === "Localhost" && (localhost === undefined || localhost === "")) {
+  if (type === "Localhost" && isBlank(profile["localhostProfile"])) {
     return [required(path.child("localhostProfile"), { rule: `${rulePrefix}.localhostProfile.required`, detail: "must be set when seccomp type is Localhost" })];
   }
   if (type !== "Localhost" && localhost !== undefined) {
@@ -56,10 +57,11 @@ export function checkPodSecurityContext(value: unknown, path: FieldPath): FieldE
     ...checkProfile(sc["appArmorProfile"], path.child("appArmorProfile"), "securityContext.appArmorProfile"),
   ];
   arrayOf(sc["sysctls"]).forEach((item, i) => {
-    const name = stringOf(recordOf(item)?.["name"]);
+    const sysctl = recordOf(item);
+    const name = stringOf(sysctl?.["name"]);
     const at = path.child("sysctls").index(i).child("name");
-    if (name === undefined || name === "") errs.push(required(at, { rule: "securityContext.sysctl.name.required" }));
-    else if (name.length > SYSCTL_MAX || !sysctlName.test(name)) {
+    if (sysctl && isBlank(sysctl["name"])) errs.push(required(at, { rule: "securityContext.sysctl.name.required" }));
+    else if (name !== undefined && name !== "" && (name.length > SYSCTL_MAX || !sysctlName.test(name))) {
       errs.push(invalid(at, name, { rule: "securityContext.sysctl.name.format", detail: `must have at most ${SYSCTL_MAX} characters and match regex ${SYSCTL_FMT}` }));
     }
   });

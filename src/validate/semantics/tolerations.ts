@@ -13,7 +13,8 @@ export function checkTolerations(value: unknown, path: FieldPath): FieldError[] 
   const errs: FieldError[] = [];
   arrayOf(value).forEach((item, i) => {
     const t = recordOf(item);
-    if (!t) return;
+    // A field of the wrong type is the schema layer's to report; the rest depends on all four.
+    if (!t || ["key", "operator", "effect", "value"].some((f) => isSet(t[f]) && typeof t[f] !== "string")) return;
     const at = path.index(i);
     const key = stringOf(t["key"]) ?? "";
     const operator = stringOf(t["operator"]) ?? "";

@@ -3,7 +3,7 @@ import type { FieldError } from "../field-error.js";
 import { forbidden, invalid, notFound, required, unsupported } from "../field-error.js";
 import type { FieldPath } from "../field-path.js";
 import { checkLocalDescendingPath } from "./local-paths.js";
-import { arrayOf, recordOf, stringOf } from "./read-json.js";
+import { arrayOf, isBlank, recordOf, stringOf } from "./read-json.js";
 
 const PROPAGATION_MODES = ["Bidirectional", "HostToContainer", "None"] as const;
 const RECURSIVE_READ_ONLY = ["Disabled", "Enabled", "IfPossible"] as const;
@@ -15,12 +15,13 @@ export function checkVolumeMounts(value: unknown, volumeNames: ReadonlySet<strin
     const mount = recordOf(item);
     if (!mount) return;
     const at = path.index(m);
-    const name = stringOf(mount["name"]) ?? "";
     // Both fire for an empty name, as in the API server: no volume can be called "".
+    const name = isBlank(mount["name"]) ? "" : stringOf(mount["name"]);
     if (name === "") errs.push(required(at.child("name"), { rule: "container.volumeMount.name.required" }));
-    if (!volumeNames.has(name)) errs.push(notFound(at.child("name"), name, { rule: "container.volumeMount.name.notFound" }));
-    const mountPath = stringOf(mount["mountPath"]) ?? "";
+    if (name !== undefined && !volumeNames.has(name)) errs.push(notFound(at.child("name"), name, { rule: "container.volumeMount.name.notFound" }));
+    const mountPath = isBlank(mount["mountPath"]) ? "" : stringOf(mount["mountPath"]);
     if (mountPath === "") errs.push(required(at.child("mountPath"), { rule: "container.volumeMount.mountPath.required" }));
+    if (mountPath === undefined) return;
     if (mountPaths.has(mountPath)) errs.push(invalid(at.child("mountPath"), mountPath, { rule: "container.volumeMount.mountPath.duplicate", detail: "must be unique" }));
     mountPaths.add(mountPath);
     const subPath = stringOf(mount["subPath"]) ?? "";

@@ -8,7 +8,7 @@ import { checkFieldRef, checkResourceFieldRef, VOLUME_FIELD_PATHS } from "./down
 import { parseQuantityValue, signOfQuantity } from "../quantity.js";
 import { checkLocalDescendingPath, checkLocalNonReservedPath, checkNoBacksteps } from "./local-paths.js";
 import { checkDns1123Label } from "./name-formats.js";
-import { arrayOf, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
+import { arrayOf, isBlank, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 import { VOLUME_SOURCES } from "./volume-sources.js";
 
@@ -67,8 +67,8 @@ function checkVolumeSource(volume: JsonRecord, path: FieldPath): FieldError[] {
 function checkHostPath(source: JsonRecord, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const hostPath = stringOf(source["path"]);
-  if (hostPath === undefined || hostPath === "") errs.push(required(path.child("path"), { rule: "volume.hostPath.path.required" }));
-  else errs.push(...checkNoBacksteps(hostPath, path.child("path"), "volume.hostPath.path.backsteps"));
+  if (isBlank(source["path"])) errs.push(required(path.child("path"), { rule: "volume.hostPath.path.required" }));
+  else if (hostPath !== undefined) errs.push(...checkNoBacksteps(hostPath, path.child("path"), "volume.hostPath.path.backsteps"));
   const type = stringOf(source["type"]);
   if (type !== undefined && !(HOST_PATH_TYPES as readonly string[]).includes(type)) {
     errs.push(unsupported(path.child("type"), type, HOST_PATH_TYPES, { rule: "volume.hostPath.type.unsupported" }));
@@ -88,17 +88,16 @@ function checkKeyToPathItems(value: unknown, path: FieldPath): FieldError[] {
     const entry = recordOf(item);
     if (!entry) return;
     const at = path.index(i);
-    const key = stringOf(entry["key"]);
-    if (key === undefined || key === "") errs.push(required(at.child("key"), { rule: "volume.items.key.required" }));
+    if (isBlank(entry["key"])) errs.push(required(at.child("key"), { rule: "volume.items.key.required" }));
     errs.push(...checkItemPath(entry["path"], at.child("path")), ...checkMode(entry["mode"], at.child("mode")));
   });
   return errs;
 }
 
 function checkItemPath(value: unknown, path: FieldPath): FieldError[] {
+  if (isBlank(value)) return [required(path, { rule: "volume.items.path.required" })];
   const itemPath = stringOf(value);
-  if (itemPath === undefined || itemPath === "") return [required(path, { rule: "volume.items.path.required" })];
-  return checkLocalNonReservedPath(itemPath, path, "volume.items.path.format");
+  return itemPath === undefined ? [] : checkLocalNonReservedPath(itemPath, path, "volume.items.path.format");
 }
 
 function checkDownwardApiItems(value: unknown, path: FieldPath): FieldError[] {
@@ -149,9 +148,7 @@ function checkProjected(source: JsonRecord, path: FieldPath): FieldError[] {
 }
 
 function checkImageVolume(source: JsonRecord, path: FieldPath): FieldError[] {
-  const reference = stringOf(source["reference"]);
-  if (reference === undefined || reference === "") return [required(path.child("reference"), { rule: "volume.image.reference.required" })];
-  return [];
+  return isBlank(source["reference"]) ? [required(path.child("reference"), { rule: "volume.image.reference.required" })] : [];
 }
 
 function checkEmptyDir(source: JsonRecord, path: FieldPath): FieldError[] {
@@ -161,8 +158,7 @@ function checkEmptyDir(source: JsonRecord, path: FieldPath): FieldError[] {
 }
 
 function checkGitRepo(source: JsonRecord, path: FieldPath): FieldError[] {
-  const repository = stringOf(source["repository"]);
-  const errs = repository ? [] : [required(path.child("repository"), { rule: "volume.gitRepo.repository.required" })];
+  const errs = isBlank(source["repository"]) ? [required(path.child("repository"), { rule: "volume.gitRepo.repository.required" })] : [];
   const directory = stringOf(source["directory"]);
   if (directory) errs.push(...checkLocalDescendingPath(directory, path.child("directory"), "volume.gitRepo.directory.format"));
   return errs;
@@ -170,10 +166,9 @@ function checkGitRepo(source: JsonRecord, path: FieldPath): FieldError[] {
 
 function checkNfs(source: JsonRecord, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
-  const server = stringOf(source["server"]);
-  if (server === undefined || server === "") errs.push(required(path.child("server"), { rule: "volume.nfs.server.required" }));
+  if (isBlank(source["server"])) errs.push(required(path.child("server"), { rule: "volume.nfs.server.required" }));
   const exported = stringOf(source["path"]);
-  if (exported === undefined || exported === "") errs.push(required(path.child("path"), { rule: "volume.nfs.path.required" }));
-  else if (!exported.startsWith("/")) errs.push(invalid(path.child("path"), exported, { rule: "volume.nfs.path.absolute", detail: "must be an absolute path" }));
+  if (isBlank(source["path"])) errs.push(required(path.child("path"), { rule: "volume.nfs.path.required" }));
+  else if (exported !== undefined && !exported.startsWith("/")) errs.push(invalid(path.child("path"), exported, { rule: "volume.nfs.path.absolute", detail: "must be an absolute path" }));
   return errs;
 }
