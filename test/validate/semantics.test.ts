@@ -253,7 +253,7 @@ describe("malformed input", () => {
       setAt(pod, path, value);
       checkPodSemantics(pod as V1Pod, NODE);
       checkStaticPodRules(pod as V1Pod);
-    }), { numRuns: 3000 });
+    }), { numRuns: 2000 });
   });
 });
 
@@ -278,7 +278,7 @@ describe("a scalar of the wrong type", () => {
       setAt(pod, path, value);
       const field = fieldOf(path);
       expect(checkPodSemantics(pod as V1Pod, NODE).filter((e) => e.field === field)).toEqual([]);
-    }), { numRuns: 5000 });
+    }), { numRuns: 2000 });
   });
 });
 
