@@ -11,8 +11,9 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): EventLog {
-  const destination = options.destination
-    ?? (options.format === "text" ? createTextLogStream(2) : pino.destination({ dest: 2, sync: true }));
+  // Synchronous writes to stderr (sonic-boom retries a full pipe): a line is out before exit.
+  const stderr = (): DestinationStream => pino.destination({ dest: 2, sync: true });
+  const destination = options.destination ?? (options.format === "text" ? createTextLogStream(stderr()) : stderr());
   const logger = pino(
     {
       level: options.level ?? "info",

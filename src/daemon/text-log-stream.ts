@@ -1,8 +1,6 @@
-// Readable log lines for a terminal. pino hands us each JSON line; we reformat it and write
-// synchronously, so the bundle stays one file (no worker transport) and a line is out
-// before the process exits. pino-pretty would add a runtime dependency for the same result.
-import { writeSync } from "node:fs";
-
+// Readable log lines for a terminal. pino hands us each JSON line; we reformat it and pass it
+// to a synchronous destination, so the bundle stays one file (no worker transport) and a
+// line is out before the process exits. pino-pretty would add a runtime dependency for the same.
 const LEVEL_LABEL: Record<string, string> = {
   trace: "TRACE", debug: "DEBUG", info: "INFO ", warn: "WARN ", error: "ERROR", fatal: "FATAL",
 };
@@ -12,13 +10,9 @@ export interface LineSink {
   write(line: string): void;
 }
 
-/** A pino destination that prints `HH:MM:SS.mmm LEVEL event key=value ...` to `fd`. */
-export function createTextLogStream(fd: number): LineSink {
-  return {
-    write(line: string): void {
-      writeSync(fd, formatTextLine(line));
-    },
-  };
+/** A pino destination printing `HH:MM:SS.mmm LEVEL event key=value ...` into `sink`. */
+export function createTextLogStream(sink: LineSink): LineSink {
+  return { write: (line: string): void => sink.write(formatTextLine(line)) };
 }
 
 export function formatTextLine(jsonLine: string): string {
