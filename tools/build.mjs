@@ -9,13 +9,27 @@ import { dirname } from "node:path";
 // command would load every built-in any command uses (http2, tls, worker_threads...). Routing
 // built-ins through a tiny CommonJS shim makes each one a require() inside the lazily
 // initialised module that uses it: `rower validate` no longer loads the daemon's network stack.
+// commander requires child_process at load (for git-style subcommands rower never uses),
+// which drags in net, dgram and streams: hand it a proxy that loads the module on first use.
+const DEFERRED_BUILTINS = new Set(["child_process"]);
 const lazyBuiltins = {
   name: "lazy-builtins",
   setup(b) {
     b.onResolve({ filter: /^[a-z]/ }, (args) =>
       args.namespace !== "lazy-builtin" && isBuiltin(args.path) ? { path: args.path, namespace: "lazy-builtin" } : undefined);
     b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      contents: DEFERRED_BUILTINS.has(args.path.replace(/^node:/, ""))
+        ? `let loaded; const load = () => (loaded ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const own = Object.getOwnPropertyDescriptor(load(), key);
+    return own && { ...own, configurable: true };
+  },
+});`
+        : `module.exports = require(${JSON.stringify(args.path)});`,
       loader: "js",
     }));
   },

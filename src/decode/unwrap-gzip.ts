@@ -1,6 +1,5 @@
 // Whole-payload gzip (cloud user-data is often sent compressed), detected by its magic
 // bytes. The inflater is capped, so a gzip bomb fails fast instead of allocating gigabytes.
-import { gunzipSync } from "node:zlib";
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -15,6 +14,8 @@ export type GunzipResult =
 
 export function gunzipCapped(bytes: Uint8Array, maxBytes: number): GunzipResult {
   try {
+    // zlib (and the streams it pulls in) loads only for gzip payloads: most never are.
+    const { gunzipSync } = process.getBuiltinModule("node:zlib");
     // maxOutputLength makes zlib stop inflating once the cap is passed.
     return { ok: true, bytes: gunzipSync(bytes, { maxOutputLength: maxBytes + 1 }) };
   } catch (err) {
