@@ -88,4 +88,24 @@ describe("rower status", () => {
   it("a bad -o value is a usage error", () => {
     expect(rower(["status", "--state-dir", dir, "-o", "yaml"]).code).toBe(2);
   });
+
+  it("shows a real `rower run --once`: its pods, source, applied counts, no error", async () => {
+    const pods = new URL("../../examples/pods.yaml", import.meta.url).pathname;
+    const run = rower(["run", "--once", "--source", `file:${pods}`, "--manifest-dir", join(dir, "manifests"),
+      "--state-dir", join(dir, "state"), "--node-name", "node-1", "--log-format", "json"]);
+    expect(run.code).toBe(0);
+    const r = rower(["status", "--state-dir", join(dir, "state"), "-o", "json"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      source: `file:${pods}`,
+      manifestDir: join(dir, "manifests"),
+      running: false,
+      lastSync: { result: "applied", counts: { created: 2, updated: 0, deleted: 0, unchanged: 0, conflicts: 0 } },
+      managed: [{ file: "clock.yaml", pod: "default/clock" }, { file: "hello.yaml", pod: "default/hello" }],
+    });
+    expect(json["lastError"]).toBeUndefined();
+    const text = rower(["status", "--state-dir", join(dir, "state")]);
+    expect(text.stdout).toMatch(/^last sync: +\S+ applied \(2 created, 0 updated, 0 deleted, 0 unchanged, 0 conflicts\)$/m);
+  });
 });
