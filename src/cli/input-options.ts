@@ -8,7 +8,8 @@ export const VALIDATE_NODE_NAME = "n".repeat(63);
 export const DEFAULT_MAX_BYTES = 524_288;
 
 export interface InputOptions {
-  filename: string[];
+  /** `-f` values; unset when none was given. */
+  filename?: string[];
   nodeName: string;
   maxBytes: number;
 }
@@ -20,13 +21,13 @@ function parsePositiveInteger(text: string): number {
   return Number(text);
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function addInputOptions(command: Command): Command {
   return command
-    .addOption(new Option("-f, --filename <file>", "a file to read, or - for standard input (repeatable)").argParser(collect).default([]))
-    .addOption(new Option("--node-name <name>", "node name the kubelet appends to mirror pod names (default: a 63-character name)").default(VALIDATE_NODE_NAME, "63 characters"))
+    .addOption(new Option("-f, --filename <file>", "a file to read, or - for standard input (repeatable)").argParser(collect))
+    .addOption(new Option("--node-name <name>", "node name the kubelet appends to mirror pod names").default(VALIDATE_NODE_NAME, "a 63-character name"))
     .addOption(new Option("--max-bytes <n>", "decoded payload cap in bytes").argParser(parsePositiveInteger).default(DEFAULT_MAX_BYTES));
 }

@@ -15,6 +15,6 @@ export function registerRender(program: Command): void {
     .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"));
   addInputOptions(command).action(async (file: string | undefined, flags: RenderFlags) => {
     const { runRender } = await import("./run-render.js");
-    process.exitCode = await runRender([...(file === undefined ? [] : [file]), ...flags.filename], flags);
+    process.exitCode = await runRender([...(file === undefined ? [] : [file]), ...(flags.filename ?? [])], flags);
   });
 }

@@ -15,6 +15,6 @@ export function registerValidate(program: Command): void {
     .addOption(new Option("-o, --output <format>", "result format").choices(["text", "json"]).default("text"));
   addInputOptions(command).action(async (files: string[], flags: ValidateFlags) => {
     const { runValidate } = await import("./run-validate.js");
-    process.exitCode = await runValidate([...files, ...flags.filename], flags);
+    process.exitCode = await runValidate([...files, ...(flags.filename ?? [])], flags);
   });
 }
