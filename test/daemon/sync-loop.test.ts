@@ -228,6 +228,26 @@ describe("the sync loop against the GCE emulator", () => {
     expect(h.recorder.named("sync.applied")).toEqual([]);
   });
 
+  it("a restarted daemon recognises its files: nothing rewritten, removals while stopped applied", async () => {
+    h = await createHarness(podsYaml(HELLO, CLOCK));
+    let daemon = await h.start();
+    await h.recorder.next("sync.applied");
+    const mtime = await h.mtimeOf("hello.yaml");
+    await daemon.stop();
+
+    let mark = h.recorder.mark();
+    daemon = await h.start();
+    expect(await h.recorder.next("sync.unchanged", mark)).toMatchObject({ unchanged: 2 });
+    expect(await h.mtimeOf("hello.yaml")).toBe(mtime);
+    await daemon.stop();
+
+    await h.serve(podsYaml(HELLO));
+    mark = h.recorder.mark();
+    await h.start();
+    expect(await h.recorder.next("sync.applied", mark)).toMatchObject({ deleted: 1, unchanged: 1 });
+    expect(await h.files()).toEqual(["hello.yaml"]);
+  });
+
   it("a second daemon on the same directory refuses, naming the holder's pid", async () => {
     h = await createHarness(podsYaml(HELLO));
     await h.start();
