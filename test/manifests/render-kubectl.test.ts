@@ -18,6 +18,8 @@ const KUBECTL_TIMEOUT_MS = 120_000;
 const fixtures = [
   ...(existsSync(VALID_DIR) ? readdirSync(VALID_DIR).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(VALID_DIR, f)) : []),
   join("test", "fixtures", "render", "tricky-strings.yaml"),
+  // Four real pods (kubernetes docs), when the shared corpus is beside the repo.
+  ...[join("..", "shared", "corpus", "multi-doc-4-real-pods.yaml")].filter((f) => existsSync(f)),
 ];
 
 function kubectlMissing(): string | undefined {
