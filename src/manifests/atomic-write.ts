@@ -15,17 +15,17 @@ const FILE_MODE = 0o644;
 // NAME_MAX is 255: keep `.rower-<name>.<random>.tmp` within it for the longest pod names.
 const MAX_NAME_IN_TEMP = 200;
 
-/** A check run after the temp file is durable and right before the rename; a string vetoes it. */
-export type RenameGuard = () => Promise<string | undefined>;
+/** A check run after the temp file is durable and right before the rename; a value vetoes it. */
+export type RenameGuard<Veto> = () => Promise<Veto | undefined>;
 
-export type AtomicWriteResult = { written: true } | { written: false; veto: string };
+export type AtomicWriteResult<Veto> = { written: true } | { written: false; veto: Veto };
 
-export async function writeFileAtomic(
+export async function writeFileAtomic<Veto = never>(
   dir: string,
   file: string,
   content: string | Uint8Array,
-  guard?: RenameGuard,
-): Promise<AtomicWriteResult> {
+  guard?: RenameGuard<Veto>,
+): Promise<AtomicWriteResult<Veto>> {
   const temp = join(dir, `${TEMP_PREFIX}${file.slice(0, MAX_NAME_IN_TEMP)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await withIoContext("create temp file", temp, () => open(temp, flags, FILE_MODE));
