@@ -1,13 +1,14 @@
-// The GCE walk-through (docs/gce.md) against the local GCE emulator: the kube-pods files
-// it ships become manifests, and rolling to v2 rewrites nginx and adds clock.
+// The cloud guides against the local emulators and the built CLI: the GCE walk-through's
+// kube-pods files (docs/gce.md) become manifests and rolling to v2 rewrites nginx and adds
+// clock; the AWS template's user-data (docs/aws.md) becomes the nginx manifest.
 import { type ChildProcessWithoutNullStreams, execFile, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO } from "./launch-material.js";
+import { CLOUDFORMATION, REPO, cloudFormationUserData, parseCloudFormation, readRepoFile } from "./launch-material.js";
 
 const CLI = join(REPO, "dist/rower.mjs");
 const run = promisify(execFile);
@@ -21,48 +22,58 @@ function commandsAreBuilt(): boolean {
 }
 const ready = commandsAreBuilt();
 
-/** Starts `rower emulate gce --file FILE` and resolves with its endpoint (its first stdout line). */
-async function startGceEmulator(file: string): Promise<{ endpoint: string; child: ChildProcessWithoutNullStreams }> {
-  const child = spawn(process.execPath, [CLI, "emulate", "gce", "--file", file]);
+/** Starts `rower emulate KIND --file FILE` and resolves with its endpoint (from its first stdout line). */
+async function startEmulator(kind: "gce" | "ec2", file: string): Promise<{ endpoint: string; child: ChildProcessWithoutNullStreams }> {
+  const child = spawn(process.execPath, [CLI, "emulate", kind, "--file", file]);
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once("line", resolve);
     child.once("exit", (code) => reject(new Error(`rower emulate exited ${code} before printing its endpoint`)));
   });
-  const host = /^GCE_METADATA_HOST=(\S+)$/.exec(first)?.[1];
-  if (!host) throw new Error(`unexpected first line from rower emulate: ${first}`);
-  return { endpoint: `http://${host}`, child };
+  const value = /^(?:GCE_METADATA_HOST|AWS_EC2_METADATA_SERVICE_ENDPOINT)=(\S+)$/.exec(first)?.[1];
+  if (!value) throw new Error(`unexpected first line from rower emulate: ${first}`);
+  return { endpoint: value.startsWith("http") ? value : `http://${value}`, child };
 }
 
 describe.skipIf(!ready)(
-  ready ? "the GCE walk-through" : "the GCE walk-through (skipped: dist/rower.mjs lacks run or emulate)",
+  ready ? "the cloud guides" : "the cloud guides (skipped: dist/rower.mjs lacks run or emulate)",
   () => {
-    const dir = mkdtempSync(join(tmpdir(), "rower-gce-walk-through-"));
+    const dir = mkdtempSync(join(tmpdir(), "rower-cloud-walk-throughs-"));
     const emulators: ChildProcessWithoutNullStreams[] = [];
     afterAll(() => {
       for (const child of emulators) child.kill("SIGTERM");
       rmSync(dir, { recursive: true, force: true });
     });
 
-    async function syncOnce(podsFile: string): Promise<void> {
-      const emulator = await startGceEmulator(join(REPO, podsFile));
+    async function syncOnce(kind: "gce" | "ec2", served: string, manifests: string): Promise<void> {
+      const emulator = await startEmulator(kind, served);
       emulators.push(emulator.child);
       await run(process.execPath, [
-        CLI, "run", "--once", "--source", "gce", "--metadata-endpoint", emulator.endpoint,
-        "--manifest-dir", join(dir, "manifests"), "--state-dir", join(dir, "state"),
+        CLI, "run", "--once", "--source", kind, "--metadata-endpoint", emulator.endpoint,
+        "--manifest-dir", join(dir, manifests), "--state-dir", join(dir, `${manifests}-state`),
         "--node-name", "rower-1", "--log-format", "json",
       ]);
       emulator.child.kill("SIGTERM");
     }
+    const listManifests = (manifests: string): string[] =>
+      readdirSync(join(dir, manifests)).filter((f) => !f.startsWith(".")).sort();
 
-    it("applies kube-pods.yaml, then rolls to kube-pods-v2.yaml", async () => {
-      await syncOnce("examples/gce/kube-pods.yaml");
-      expect(readdirSync(join(dir, "manifests")).filter((f) => !f.startsWith("."))).toEqual(["nginx.yaml"]);
-      expect(readFileSync(join(dir, "manifests/nginx.yaml"), "utf8")).toContain("image: nginx:1.27-alpine");
+    it("GCE: applies kube-pods.yaml, then rolls to kube-pods-v2.yaml", async () => {
+      await syncOnce("gce", join(REPO, "examples/gce/kube-pods.yaml"), "gce");
+      expect(listManifests("gce")).toEqual(["nginx.yaml"]);
+      expect(readFileSync(join(dir, "gce/nginx.yaml"), "utf8")).toContain("image: nginx:1.27-alpine");
 
-      await syncOnce("examples/gce/kube-pods-v2.yaml");
-      expect(readdirSync(join(dir, "manifests")).filter((f) => !f.startsWith(".")).sort()).toEqual(["clock.yaml", "nginx.yaml"]);
-      expect(readFileSync(join(dir, "manifests/nginx.yaml"), "utf8")).toContain("image: nginx:1.28-alpine");
+      await syncOnce("gce", join(REPO, "examples/gce/kube-pods-v2.yaml"), "gce");
+      expect(listManifests("gce")).toEqual(["clock.yaml", "nginx.yaml"]);
+      expect(readFileSync(join(dir, "gce/nginx.yaml"), "utf8")).toContain("image: nginx:1.28-alpine");
+    });
+
+    it("AWS: the template's Ignition user-data becomes the nginx manifest", async () => {
+      const userData = join(dir, "aws-user-data.json");
+      writeFileSync(userData, cloudFormationUserData(parseCloudFormation(readRepoFile(CLOUDFORMATION))));
+      await syncOnce("ec2", userData, "aws");
+      expect(listManifests("aws")).toEqual(["nginx.yaml"]);
+      expect(readFileSync(join(dir, "aws/nginx.yaml"), "utf8")).toMatch(/hostNetwork: true/);
     });
   },
 );
