@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { resolveDesiredSet } from "../../src/daemon/desired-set.js";
+import { readState } from "../../src/daemon/state-file.js";
 import { decodePayload } from "../../src/decode/decode-payload.js";
 import { renderManifest } from "../../src/manifests/render-manifest.js";
 import { validateDocuments } from "../../src/validate/validate-documents.js";
@@ -59,6 +60,9 @@ export async function runCrashRounds(options: { kills: number; seed: number; run
       if (!killed) continue;
       report.kills++;
       const check = await checkDirectory(dir);
+      // The state file is written the same atomic way: after a kill it is whole or absent.
+      const state = await readState(join(root, "state"));
+      if (state.kind === "invalid") check.problems.push(`state file: ${state.message}`);
       if (check.problems.length > 0) {
         throw new Error(`seed ${options.seed}, kill ${report.kills} (stream from set ${start}): ${check.problems.join("; ")}`);
       }

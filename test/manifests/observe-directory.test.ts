@@ -63,4 +63,11 @@ describe("observeDirectory", () => {
   it("a missing directory is empty", async () => {
     expect(await observeDirectory(join(dir, "nope"))).toEqual({ entries: [] });
   });
+
+  it("a file over the kubelet's 10 MiB read limit is not read: no marker, no pod", async () => {
+    const big = `metadata:\n  name: big\n  annotations:\n    rower.static/managed: "true"\n#${"x".repeat(10 * 1024 * 1024)}\n`;
+    await writeFile(join(dir, "big.yaml"), big);
+    const [entry] = (await observeDirectory(dir)).entries;
+    expect(entry).toEqual({ name: "big.yaml", kind: "file", marker: false });
+  });
 });
