@@ -7,8 +7,8 @@ import { join } from "node:path";
 import type { EntryKind, ObservedDirectory, ObservedEntry, OwnedFile } from "./manifest-plan.js";
 import { lstatOrUndefined } from "./atomic-write.js";
 import { errnoCode, withIoContext } from "./manifest-io-error.js";
-import { readManifestIdentity } from "./read-manifest-identity.js";
-import { sha256Hex } from "./plan-manifests.js";
+import { readManifestIdentity, type ManifestIdentity } from "./read-manifest-identity.js";
+import { podKeyOfManifestFile, sha256Hex } from "./plan-manifests.js";
 
 // The kubelet reads at most 10 MiB of a manifest; a bigger file is nobody's pod, rower's least.
 const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
@@ -22,17 +22,25 @@ export async function observeDirectory(dir: string, record?: OwnedFile[]): Promi
     if (errnoCode(err) === "ENOENT") return record ? { entries: [], record } : { entries: [] };
     return withIoContext("read directory", dir, () => Promise.reject(err));
   }
+  const written = new Map((record ?? []).map((r) => [r.file, r.sha256]));
   const entries: ObservedEntry[] = [];
   for (const name of names.sort()) {
     if (name.startsWith(".")) continue;
-    const entry = await observeEntry(join(dir, name), name);
+    const entry = await observeEntry(join(dir, name), name, { identity: true, writtenSha256: written.get(name) });
     if (entry) entries.push(entry);
   }
   return record ? { entries, record } : { entries };
 }
 
+export interface ObserveEntryOptions {
+  /** Parse the file for marker and pod; apply's re-check before a rename needs only bytes. */
+  identity: boolean;
+  /** The digest rower recorded for this name: a file with exactly those bytes needs no parse. */
+  writtenSha256?: string | undefined;
+}
+
 /** One entry, or undefined when it vanished between readdir and lstat. */
-export async function observeEntry(path: string, name: string, options = { identity: true }): Promise<ObservedEntry | undefined> {
+export async function observeEntry(path: string, name: string, options: ObserveEntryOptions = { identity: true }): Promise<ObservedEntry | undefined> {
   const stats = await lstatOrUndefined(path);
   if (!stats) return undefined;
   if (!stats.isFile()) return { name, kind: kindOf(stats), marker: false };
@@ -40,11 +48,22 @@ export async function observeEntry(path: string, name: string, options = { ident
   const content = await readNoFollow(path);
   if (content === "symlink") return { name, kind: "symlink", marker: false };
   if (content === undefined) return undefined;
-  // Parsing is skipped when only the bytes matter (apply's re-check before a rename).
-  const identity = options.identity ? readManifestIdentity(Buffer.from(content).toString("utf8")) : { marker: false };
-  const entry: ObservedEntry = { name, kind: "file", content, sha256: sha256Hex(content), marker: identity.marker };
+  const sha256 = sha256Hex(content);
+  const identity = !options.identity ? { marker: false }
+    : sha256 === options.writtenSha256 ? writtenIdentity(name)
+    : readManifestIdentity(Buffer.from(content).toString("utf8"));
+  const entry: ObservedEntry = { name, kind: "file", content, sha256, marker: identity.marker };
   if (identity.pod) entry.pod = identity.pod;
   return entry;
+}
+
+/**
+ * Bytes rower itself wrote (the digest matches the record) carry the marker, and their pod is
+ * the one the file name stands for: no parse needed, which keeps a sync over 110 files cheap.
+ */
+function writtenIdentity(name: string): ManifestIdentity {
+  const pod = podKeyOfManifestFile(name);
+  return pod ? { marker: true, pod } : { marker: true };
 }
 
 function kindOf(stats: { isSymbolicLink(): boolean; isDirectory(): boolean }): EntryKind {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { observeDirectory } from "../../src/manifests/observe-directory.js";
 import { readManifestIdentity } from "../../src/manifests/read-manifest-identity.js";
+import { sha256Hex } from "../../src/manifests/plan-manifests.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -69,5 +70,20 @@ describe("observeDirectory", () => {
     await writeFile(join(dir, "big.yaml"), big);
     const [entry] = (await observeDirectory(dir)).entries;
     expect(entry).toEqual({ name: "big.yaml", kind: "file", marker: false });
+  });
+
+  it("bytes matching the recorded digest are rower's without a parse; other bytes are parsed", async () => {
+    const bytes = "kind: Pod\n# rower wrote exactly this\n";
+    await writeFile(join(dir, "ops_web.yaml"), bytes);
+    await writeFile(join(dir, "other.yaml"), "metadata:\n  name: other\n");
+    const record = [
+      { file: "ops_web.yaml", sha256: sha256Hex(Buffer.from(bytes)) },
+      { file: "other.yaml", sha256: "0".repeat(64) },
+    ];
+    const entries = (await observeDirectory(dir, record)).entries;
+    expect(entries.map((e) => ({ name: e.name, marker: e.marker, pod: e.pod }))).toEqual([
+      { name: "ops_web.yaml", marker: true, pod: { namespace: "ops", name: "web" } },
+      { name: "other.yaml", marker: false, pod: { namespace: "default", name: "other" } },
+    ]);
   });
 });
