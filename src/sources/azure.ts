@@ -2,8 +2,8 @@
 // returns it, polled (IMDS has no long poll). 404 and 410 mean IMDS is still updating:
 // transient errors, never "absent" (an unset userData is an empty 200).
 import { fetchBytes, normalizeEndpoint } from "./http-fetch.js";
-import { sleepWithJitter } from "./jittered-sleep.js";
-import { describePayload, presentPayload } from "./revision.js";
+import { pollRevisions } from "./poll-revisions.js";
+import { presentPayload } from "./revision.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
@@ -49,30 +49,12 @@ export class AzureSource implements Source {
     return presentPayload(this.name, new Uint8Array(Buffer.from(text, "base64")));
   }
 
-  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
-    const log = this.options.log ?? silentLog;
-    const interval = this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    let lastRevision: string | undefined;
-    while (!signal.aborted) {
-      let payload: Payload | SourceError;
-      try {
-        payload = await this.read(signal);
-      } catch (err) {
-        if (signal.aborted) return;
-        throw err;
-      }
-      if (payload.kind === "error") {
-        // The consumer's pause before its next pull is the backoff.
-        lastRevision = undefined;
-        yield payload;
-        continue;
-      }
-      if (payload.revision !== lastRevision) {
-        lastRevision = payload.revision;
-        log.debug?.("source.revision", describePayload(payload));
-        yield payload;
-      }
-      if (!(await sleepWithJitter(interval, signal))) return;
-    }
+  watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
+    return pollRevisions((s) => this.read(s), {
+      intervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      log: this.options.log ?? silentLog,
+      signal,
+    });
   }
+
 }

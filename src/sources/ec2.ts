@@ -4,8 +4,8 @@
 // shapes (see user-data-shapes.ts). Polled every pollInterval with jitter.
 import { fetchBytes, normalizeEndpoint } from "./http-fetch.js";
 import { ImdsTokenCache, IMDS_MAX_TOKEN_TTL_SEC, IMDS_TOKEN_HEADER } from "./imds-token.js";
-import { sleepWithJitter } from "./jittered-sleep.js";
-import { absentPayload, describePayload, presentPayload } from "./revision.js";
+import { pollRevisions } from "./poll-revisions.js";
+import { absentPayload, presentPayload } from "./revision.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
@@ -165,32 +165,19 @@ export class Ec2Source implements Source {
     return (await this.readCurrent(undefined, signal)).payload;
   }
 
-  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
-    const interval = this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
+    // The tag pointer's state (last ETag of the pointed-to URL) carries across polls.
     let tag: TagPointerState | undefined;
-    let lastRevision: string | undefined;
-    while (!signal.aborted) {
-      let current: { payload: Payload | SourceError; tag?: TagPointerState };
-      try {
-        current = await this.readCurrent(tag, signal);
-      } catch (err) {
-        if (signal.aborted) return;
-        throw err;
-      }
+    const pollOnce = async (s: AbortSignal): Promise<Payload | SourceError> => {
+      const current = await this.readCurrent(tag, s);
       tag = current.tag;
-      const payload = current.payload;
-      if (payload.kind === "error") {
-        // The consumer's pause before its next pull is the backoff.
-        lastRevision = undefined;
-        yield payload;
-        continue;
-      }
-      if (payload.revision !== lastRevision) {
-        lastRevision = payload.revision;
-        this.log.debug?.("source.revision", describePayload(payload));
-        yield payload;
-      }
-      if (!(await sleepWithJitter(interval, signal))) return;
-    }
+      return current.payload;
+    };
+    return pollRevisions(pollOnce, {
+      intervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      log: this.log,
+      signal,
+    });
   }
+
 }

@@ -2,9 +2,9 @@
 // refuses any body whose digest differs (the pin is never sent: fragments stay local).
 // Redirects are not followed, and 404 is an error, not "absent": a broken link must not
 // remove every pod.
-import { sleepWithJitter } from "./jittered-sleep.js";
+import { pollRevisions } from "./poll-revisions.js";
 import { fetchBytes, headerValue } from "./http-fetch.js";
-import { describePayload, digestBytes, presentPayload } from "./revision.js";
+import { digestBytes, presentPayload } from "./revision.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
@@ -110,35 +110,23 @@ export class UrlSource implements Source {
     return outcome.kind === "changed" ? outcome.payload : outcome;
   }
 
-  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
-    const log = this.options.log ?? silentLog;
-    const interval = this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
     let etag: string | undefined;
-    let lastRevision: string | undefined;
-    while (!signal.aborted) {
-      let outcome: UrlFetchOutcome;
-      try {
-        outcome = await this.fetchCurrent(etag, signal);
-      } catch (err) {
-        if (signal.aborted) return;
-        throw err;
-      }
+    const pollOnce = async (s: AbortSignal): Promise<Payload | SourceError | undefined> => {
+      const outcome = await this.fetchCurrent(etag, s);
       if (outcome.kind === "error") {
-        // The consumer's pause before its next pull is the backoff.
         etag = undefined;
-        lastRevision = undefined;
-        yield outcome;
-        continue;
+        return outcome;
       }
-      if (outcome.kind === "changed") {
-        etag = outcome.etag;
-        if (outcome.payload.revision !== lastRevision) {
-          lastRevision = outcome.payload.revision;
-          log.debug?.("source.revision", describePayload(outcome.payload));
-          yield outcome.payload;
-        }
-      }
-      if (!(await sleepWithJitter(interval, signal))) return;
-    }
+      if (outcome.kind !== "changed") return undefined;
+      etag = outcome.etag;
+      return outcome.payload;
+    };
+    return pollRevisions(pollOnce, {
+      intervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      log: this.options.log ?? silentLog,
+      signal,
+    });
   }
+
 }
