@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import type { Config } from "../config/config.js";
+import { sourceOptionsOf } from "../config/source-options-of.js";
 import { loadConfig } from "../config/load-config.js";
 import { resolveDesiredSet, type PipelineSteps } from "../daemon/desired-set.js";
 import { ownedFilesFor, readState } from "../daemon/state-file.js";
@@ -17,7 +18,6 @@ import { observeDirectory } from "../manifests/observe-directory.js";
 import { planManifests } from "../manifests/plan-manifests.js";
 import { renderManifest } from "../manifests/render-manifest.js";
 import { createSource } from "../sources/create-source.js";
-import type { SourceOptions } from "../sources/source-options.js";
 import type { Payload } from "../sources/source.js";
 import { formatText, needsOriginPrefix } from "../validate/format-text.js";
 import { validateDocuments } from "../validate/validate-documents.js";
@@ -102,21 +102,4 @@ function formatInvalid(payload: Payload, config: Config): string {
   const decoded = decodePayload(payload.bytes, { source: payload.source, maxBytes: config.maxBytes });
   const result = validateInputs([{ source: payload.source, decoded }], { nodeName: config.nodeName });
   return formatText(result, { prefix: needsOriginPrefix(result, 1) });
-}
-
-function sourceOptionsOf(config: Config): SourceOptions {
-  const options: SourceOptions = {
-    key: config.key,
-    ec2MetadataDisabled: config.ec2MetadataDisabled,
-    pollIntervalMs: config.pollIntervalMs,
-    maxBytes: config.maxBytes,
-    projectFallback: config.projectFallback,
-    imdsv1: config.imdsv1,
-    ignitionPath: config.ignitionPath,
-  };
-  if (config.metadataEndpoint !== undefined) options.endpoint = config.metadataEndpoint;
-  if (config.gceMetadataHost !== undefined) options.gceMetadataHost = config.gceMetadataHost;
-  if (config.ec2MetadataEndpoint !== undefined) options.ec2MetadataEndpoint = config.ec2MetadataEndpoint;
-  if (config.azureMetadataEndpoint !== undefined) options.azureMetadataEndpoint = config.azureMetadataEndpoint;
-  return options;
 }

@@ -1,13 +1,13 @@
 // Builds a daemon from a Config: lock, state, source, loop, drift watch, health server.
 // Everything it starts belongs to the returned object, so two daemons can share a process.
 import type { Config } from "../config/config.js";
+import { sourceOptionsOf } from "../config/source-options-of.js";
 import { decodePayload } from "../decode/decode-payload.js";
 import type { RunningEmulator } from "../emulator/start-emulator.js";
 import { acquireDirLock, DirLockHeldError, type DirLock } from "../manifests/dir-lock.js";
 import { ManifestIoError } from "../manifests/manifest-io-error.js";
 import { renderManifest } from "../manifests/render-manifest.js";
 import { createSource } from "../sources/create-source.js";
-import type { SourceOptions } from "../sources/source-options.js";
 import { validateDocuments } from "../validate/validate-documents.js";
 import { createDaemonMetrics } from "./daemon-metrics.js";
 import { buildDaemonState, type StateSnapshot } from "./daemon-state.js";
@@ -178,22 +178,4 @@ async function prepare(config: Config, options: DaemonOptions): Promise<{ ok: tr
   const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, release };
   if (emulator) value.emulator = emulator;
   return { ok: true, value };
-}
-
-function sourceOptionsOf(config: Config, log: EventLog): SourceOptions {
-  const options: SourceOptions = {
-    key: config.key,
-    ec2MetadataDisabled: config.ec2MetadataDisabled,
-    pollIntervalMs: config.pollIntervalMs,
-    maxBytes: config.maxBytes,
-    projectFallback: config.projectFallback,
-    imdsv1: config.imdsv1,
-    ignitionPath: config.ignitionPath,
-    log: { info: (event, fields) => log.info(event, { ...fields }), warn: (event, fields) => log.warn(event, { ...fields }) },
-  };
-  if (config.metadataEndpoint !== undefined) options.endpoint = config.metadataEndpoint;
-  if (config.gceMetadataHost !== undefined) options.gceMetadataHost = config.gceMetadataHost;
-  if (config.ec2MetadataEndpoint !== undefined) options.ec2MetadataEndpoint = config.ec2MetadataEndpoint;
-  if (config.azureMetadataEndpoint !== undefined) options.azureMetadataEndpoint = config.azureMetadataEndpoint;
-  return options;
 }
