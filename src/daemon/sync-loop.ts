@@ -246,6 +246,9 @@ export class SyncLoop {
     metrics.managedPods.set(pods);
     metrics.lastSuccessfulSync.set(Date.now() / 1000);
     recordAppliedRevision(metrics, this.options.source.name, revision);
+    // Repairing drift (or retrying) with an older good set does not make the refused newer
+    // revision good: readiness and the last sync speak of the latest revision only.
+    if (revision !== this.handledRevision) return;
     readiness.recordSyncSucceeded(revision);
     this.snapshot.lastSync = { time: new Date(), result: result === "applied" ? "applied" : "unchanged", revision, counts };
   }

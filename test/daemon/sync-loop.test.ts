@@ -132,6 +132,26 @@ describe("the sync loop against the GCE emulator", () => {
     expect(await h.read("foreign.yaml")).toBe(podYaml("foreign"));
   });
 
+  it("a drift repair after a refused revision restores the last good files and stays unready", async () => {
+    h = await createHarness(podsYaml(HELLO, CLOCK));
+    const daemon = await h.start();
+    await h.recorder.next("sync.applied");
+    const hello = await h.read("hello.yaml");
+    let mark = h.recorder.mark();
+    await h.serve(podsYaml(podYaml("hello", "")));
+    await h.recorder.next("sync.invalid", mark);
+
+    mark = h.recorder.mark();
+    await unlink(join(h.manifestDir, "hello.yaml"));
+    expect(await h.recorder.next("drift.repaired", mark)).toMatchObject({ created: 1 });
+    expect(await h.read("hello.yaml")).toBe(hello);
+    const ready = await fetch(`${daemon.healthUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ reason: "revision-refused" });
+    const state = await readState(h.stateDir);
+    expect(state).toMatchObject({ kind: "state", state: { lastSync: { result: "invalid" } } });
+  });
+
   it("a foreign file in a rower file's place refuses the revision until it is gone", async () => {
     h = await createHarness(podsYaml(HELLO));
     await h.start();
