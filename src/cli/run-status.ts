@@ -3,6 +3,8 @@
 // options are bad or the state cannot be read.
 import { loadConfig } from "../config/load-config.js";
 import { readState, type DaemonState } from "../daemon/state-file.js";
+import type { ErrorType } from "../validate/field-error.js";
+import { formatError } from "../validate/format-error.js";
 import { EXIT_NO_STATE, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 
 export interface StatusFlags {
@@ -49,8 +51,9 @@ export function formatStatus(state: DaemonState, running: boolean): string {
   if (state.lastError) {
     lines.push(`last error:    ${state.lastError.time} ${state.lastError.message}`);
     for (const e of state.lastError.errors ?? []) {
+      const origin = e.origin ?? { source: "", document: 0 };
       const where = e.origin ? `${e.origin.source}#${e.origin.document}: ` : "";
-      lines.push(`  * ${where}${e.field === "" ? "" : `${e.field}: `}${e.type}${e.detail ? `: ${e.detail}` : ""}`);
+      lines.push(`  * ${where}${formatError({ ...e, type: e.type as ErrorType, origin })}`);
     }
   } else {
     lines.push("last error:    (none)");

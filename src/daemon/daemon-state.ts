@@ -41,6 +41,7 @@ export function buildDaemonState(snapshot: StateSnapshot, now: Date, pid: number
 
 function toStateError(error: LocatedError): StateError {
   const out: StateError = { field: error.field, type: error.type, rule: error.rule, origin: error.origin };
+  if (error.value !== undefined) out.value = error.value;
   if (error.detail !== undefined) out.detail = error.detail;
   return out;
 }

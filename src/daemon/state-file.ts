@@ -22,6 +22,7 @@ export interface StateError {
   field: string;
   type: string;
   rule: string;
+  value?: unknown;
   detail?: string;
   origin?: { source: string; document: number; line?: number; pod?: string };
 }

@@ -1,6 +1,9 @@
 // Readable log lines for a terminal. pino hands us each JSON line; we reformat it and pass it
 // to a synchronous destination, so the bundle stays one file (no worker transport) and a
 // line is out before the process exits. pino-pretty would add a runtime dependency for the same.
+import type { LocatedError } from "../validate/field-error.js";
+import { formatError } from "../validate/format-error.js";
+
 const LEVEL_LABEL: Record<string, string> = {
   trace: "TRACE", debug: "DEBUG", info: "INFO ", warn: "WARN ", error: "ERROR", fatal: "FATAL",
 };
@@ -35,16 +38,21 @@ export function formatTextLine(jsonLine: string): string {
   return [head, ...details].join("\n") + "\n";
 }
 
-/** Field errors read like kubectl's: `* spec.containers[0].image: Required value`. */
+/** Field errors read like kubectl's (`* spec.containers[0].image: Required value`), with the rule. */
 function formatErrorItem(item: unknown): string {
-  if (typeof item !== "object" || item === null) return `    * ${JSON.stringify(item)}`;
-  const error = item as Record<string, unknown>;
-  const origin = error.origin as { source?: unknown; document?: unknown; line?: unknown } | undefined;
+  if (!isLoggedError(item)) return `    * ${JSON.stringify(item)}`;
+  const { origin } = item;
   // The field's own line when the decoder knew it, else the document's.
-  const line = error.line ?? origin?.line;
-  const where = origin ? `${String(origin.source)}#${String(origin.document)}${line === undefined ? "" : `:${String(line)}`} ` : "";
-  const field = typeof error.field === "string" && error.field !== "" ? `${error.field}: ` : "";
-  const value = error.value === undefined ? "" : ` ${JSON.stringify(error.value)}`;
-  const detail = error.detail === undefined ? "" : `: ${String(error.detail)}`;
-  return `    * ${where}${field}${String(error.type ?? "error")}${value}${detail} [${String(error.rule ?? "")}]`;
+  const line = item.line ?? origin.line;
+  const where = `${origin.source}#${origin.document}${line === undefined ? "" : `:${line}`} `;
+  return `    * ${where}${formatError(item)} [${item.rule}]`;
+}
+
+/** A LocatedError after a round trip through JSON. */
+function isLoggedError(item: unknown): item is LocatedError {
+  if (typeof item !== "object" || item === null) return false;
+  const e = item as Record<string, unknown>;
+  const origin = e.origin as Record<string, unknown> | undefined;
+  return typeof e.field === "string" && typeof e.type === "string" && typeof e.rule === "string"
+    && typeof origin === "object" && origin !== null && typeof origin.source === "string" && typeof origin.document === "number";
 }

@@ -24,8 +24,12 @@ const state: DaemonState = {
   lastError: {
     time: "2026-11-23T10:00:00.000Z",
     message: "revision 1234567 refused: 1 invalid field",
-    errors: [{ field: "spec.containers[0].image", type: "Required value", rule: "container.image.required",
-      origin: { source: "gce:instance/attributes/kube-pods", document: 0, pod: "web" } }],
+    errors: [
+      { field: "spec.containers[0].image", type: "Required value", rule: "container.image.required",
+        origin: { source: "gce:instance/attributes/kube-pods", document: 0, pod: "web" } },
+      { field: "spec.restartPolicy", type: "Unsupported value", rule: "pod.restartPolicy", value: "Sometimes",
+        detail: 'supported values: "Always", "Never", "OnFailure"', origin: { source: "gce:instance/attributes/kube-pods", document: 0, pod: "web" } },
+    ],
   },
   managed: [
     { file: "clock.yaml", sha256: "c".repeat(64), pod: "default/clock" },
@@ -55,6 +59,7 @@ describe("rower status", () => {
       "last sync:     2026-11-23T10:00:00.000Z invalid",
       "last error:    2026-11-23T10:00:00.000Z revision 1234567 refused: 1 invalid field",
       "  * gce:instance/attributes/kube-pods#0: spec.containers[0].image: Required value",
+      '  * gce:instance/attributes/kube-pods#0: spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "Never", "OnFailure"',
       "managed pods:  2",
       `  default/clock  clock.yaml  sha256:${"c".repeat(12)}`,
       `  default/hello  hello.yaml  sha256:${"a".repeat(12)}`,
