@@ -1,29 +1,18 @@
 // Layer 2 (API-server semantics): every invalid fixture yields exactly the listed
 // {field, type, rule} set and nothing from the schema or static-pod layers; valid fixtures
 // yield nothing from any layer.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { V1Pod } from "@kubernetes/client-node";
-import { decodePayload } from "../../src/decode/decode-payload.js";
-import type { FieldError } from "../../src/validate/field-error.js";
 import { checkSchema } from "../../src/validate/schema/check-schema.js";
 import { checkPodSemantics } from "../../src/validate/semantics/check-pod.js";
 import { checkStaticPodRules } from "../../src/validate/static-pod/check-static-pod.js";
+import { FIXTURES, readFixturePod, triples, type Case } from "./fixture-pod.js";
 
-const FIXTURES = new URL("../fixtures/", import.meta.url);
 // `rower validate` assumes a 63-character node name (the longest host name label).
 const NODE = { nodeName: "n".repeat(63) };
 
-function readPod(path: string): V1Pod {
-  const decoded = decodePayload(readFileSync(new URL(path, FIXTURES)), { source: path });
-  if (decoded.kind !== "documents" || decoded.documents.length !== 1) throw new Error(`fixture ${path} does not hold one document`);
-  return decoded.documents[0]?.value as V1Pod;
-}
-
-const triples = (errs: FieldError[]): string[][] => errs.map((e) => [e.field, e.type, e.rule]);
-
-type Case = [file: string, errors: [field: string, type: string, rule: string][]];
 
 const INVALID: Case[] = [
   ["active-deadline-zero", [["spec.activeDeadlineSeconds", "Invalid value", "spec.activeDeadlineSeconds.range"]]],
@@ -114,7 +103,7 @@ const INVALID: Case[] = [
 
 describe("checkPodSemantics on invalid fixtures", () => {
   it.each(INVALID)("%s", (file, expected) => {
-    const pod = readPod(`invalid/${file}.yaml`);
+    const pod = readFixturePod(`invalid/${file}.yaml`);
     expect(triples(checkPodSemantics(pod, NODE))).toEqual(expected);
     expect(checkStaticPodRules(pod)).toEqual([]);
     // These fixtures test semantics: the schema layer must have nothing to say (unless named schema-*).
@@ -130,7 +119,7 @@ describe("checkPodSemantics on invalid fixtures", () => {
 describe("checkPodSemantics on valid fixtures", () => {
   const files = readdirSync(new URL("valid/", FIXTURES)).filter((f) => f.endsWith(".yaml"));
   it.each(files)("%s has no errors", (file) => {
-    const pod = readPod(`valid/${file}`);
+    const pod = readFixturePod(`valid/${file}`);
     expect(checkSchema(pod)).toEqual([]);
     expect(checkPodSemantics(pod, NODE)).toEqual([]);
     expect(checkStaticPodRules(pod)).toEqual([]);
@@ -155,7 +144,7 @@ const DETAILS: [file: string, detail: string][] = [
 
 describe("error details", () => {
   it.each(DETAILS)("%s", (file, detail) => {
-    expect(checkPodSemantics(readPod(`invalid/${file}.yaml`), NODE).map((e) => e.detail)).toEqual([detail]);
+    expect(checkPodSemantics(readFixturePod(`invalid/${file}.yaml`), NODE).map((e) => e.detail)).toEqual([detail]);
   });
 });
 
@@ -246,7 +235,7 @@ describe("malformed input", () => {
   });
 
   it("never throws on arbitrary values spliced into any valid fixture", () => {
-    const bases = readdirSync(new URL("valid/", FIXTURES)).filter((f) => f.endsWith(".yaml")).map((f) => readPod(`valid/${f}`));
+    const bases = readdirSync(new URL("valid/", FIXTURES)).filter((f) => f.endsWith(".yaml")).map((f) => readFixturePod(`valid/${f}`));
     const sites = bases.flatMap((base) => collectPaths(base).map((path) => ({ base, path })));
     fc.assert(fc.property(fc.constantFrom(...sites), fc.jsonValue(), ({ base, path }, value) => {
       const pod = structuredClone(base) as unknown;
@@ -260,7 +249,7 @@ describe("malformed input", () => {
 describe("a scalar of the wrong type", () => {
   // The schema layer reports it; semantics must not add an error of its own on that field.
   it("adds no semantic error at its own path", () => {
-    const bases = readdirSync(new URL("valid/", FIXTURES)).filter((f) => f.endsWith(".yaml")).map((f) => readPod(`valid/${f}`));
+    const bases = readdirSync(new URL("valid/", FIXTURES)).filter((f) => f.endsWith(".yaml")).map((f) => readFixturePod(`valid/${f}`));
     const sites = bases.flatMap((base) => collectPaths(base)
       .map((path) => ({ base, path, original: valueAt(base, path) }))
       .filter(({ original }) => ["string", "number", "boolean"].includes(typeof original)));

@@ -1,25 +1,14 @@
 // Layer 3 (static-pod rules): each fixture that references an API object is refused with
 // exactly the listed Forbidden errors, and nothing from the semantic layer.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { V1Pod } from "@kubernetes/client-node";
-import { decodePayload } from "../../src/decode/decode-payload.js";
-import type { FieldError } from "../../src/validate/field-error.js";
 import { checkSchema } from "../../src/validate/schema/check-schema.js";
 import { checkPodSemantics } from "../../src/validate/semantics/check-pod.js";
 import { checkStaticPodRules } from "../../src/validate/static-pod/check-static-pod.js";
+import { FIXTURES, readFixturePod, triples, type Case } from "./fixture-pod.js";
 
-const FIXTURES = new URL("../fixtures/", import.meta.url);
 
-function readPod(path: string): V1Pod {
-  const decoded = decodePayload(readFileSync(new URL(path, FIXTURES)), { source: path });
-  if (decoded.kind !== "documents" || decoded.documents.length !== 1) throw new Error(`fixture ${path} does not hold one document`);
-  return decoded.documents[0]?.value as V1Pod;
-}
-
-const triples = (errs: FieldError[]): string[][] => errs.map((e) => [e.field, e.type, e.rule]);
-
-type Case = [file: string, errors: [field: string, type: string, rule: string][]];
 
 const STATIC: Case[] = [
   ["static-config-map-volume", [["spec.volumes[0].configMap", "Forbidden", "staticPod.configMapVolume"]]],
@@ -38,7 +27,7 @@ const STATIC: Case[] = [
 
 describe("checkStaticPodRules on fixtures", () => {
   it.each(STATIC)("%s", (file, expected) => {
-    const pod = readPod(`invalid/${file}.yaml`);
+    const pod = readFixturePod(`invalid/${file}.yaml`);
     const errs = checkStaticPodRules(pod);
     expect(triples(errs)).toEqual(expected);
     // Each reason says what is refused and why: no API server to read it from.
