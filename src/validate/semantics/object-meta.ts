@@ -51,7 +51,7 @@ function checkPodName(value: unknown, path: FieldPath, nodeName: string): FieldE
   if (errs.length === 0 && full.length > DNS1123_SUBDOMAIN_MAX) {
     errs.push(invalid(path, name, {
       rule: "metadata.name.tooLongForNode",
-      detail: `${maxLenMessage(DNS1123_SUBDOMAIN_MAX)} once the kubelet appends "-${nodeName.toLowerCase()}" (${full.length} characters)`,
+      detail: `${maxLenMessage(DNS1123_SUBDOMAIN_MAX)} once the kubelet appends "-" and the ${nodeName.length}-character node name (${full.length} in all; --node-name sets the node name)`,
     }));
   }
   return errs;
