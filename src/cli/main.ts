@@ -15,7 +15,7 @@ declare const ROWER_VERSION: string;
 const program = new Command("rower")
   .description("Feed a standalone kubelet's static-pod directory from cloud instance metadata.")
   .version(`rower ${ROWER_VERSION} (Kubernetes ${KUBERNETES_VERSION})`, "-v, --version")
-  .showHelpAfterError()
+  .showHelpAfterError("(add --help for usage)")
   .exitOverride();
 
 registerValidate(program);
