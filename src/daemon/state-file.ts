@@ -10,6 +10,9 @@ import { errnoCode, withIoContext } from "../manifests/manifest-io-error.js";
 
 export const STATE_FILE = "state.json";
 export const STATE_VERSION = 1;
+// Owner-only: lastError keeps the payload's bad values (an env value may be a secret) for
+// `rower status`, which runs as root like the daemon.
+export const STATE_FILE_MODE = 0o600;
 
 export type SyncResult = "applied" | "unchanged" | "invalid" | "error";
 
@@ -49,7 +52,7 @@ export type ReadStateResult =
 export async function writeState(stateDir: string, state: DaemonState): Promise<void> {
   await withIoContext("create directory", stateDir, () => mkdir(stateDir, { recursive: true, mode: 0o755 }));
   await cleanStaleTempFiles(stateDir); // left by a writer killed mid-write
-  await writeFileAtomic(stateDir, STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+  await writeFileAtomic(stateDir, STATE_FILE, `${JSON.stringify(state, null, 2)}\n`, { mode: STATE_FILE_MODE });
   await syncDirectory(stateDir);
 }
 

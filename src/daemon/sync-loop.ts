@@ -12,6 +12,7 @@ import { recordAppliedRevision, type DaemonMetrics, type SyncResult as MetricRes
 import type { StateSnapshot } from "./daemon-state.js";
 import { resolveDesiredSet, summarizePayload, type DesiredSetOptions, type PipelineSteps } from "./desired-set.js";
 import type { EventLog } from "./event-log.js";
+import { loggableErrors } from "./loggable-errors.js";
 import type { ReadinessTracker } from "./readiness.js";
 import { reconcileDirectory, type ReconcileOutcome } from "./reconcile-directory.js";
 
@@ -185,7 +186,7 @@ export class SyncLoop {
         this.snapshot.lastSync = { time: now, result: "invalid", revision: payload.revision };
         this.snapshot.lastError = { time: now, message: `revision ${payload.revision} is invalid; nothing applied`, errors: set.errors };
         await this.options.saveState(this.snapshot);
-        log.error("sync.invalid", { ...fields, action: "nothing applied", errorCount: set.errors.length, errors: set.errors });
+        log.error("sync.invalid", { ...fields, action: "nothing applied", errorCount: set.errors.length, errors: loggableErrors(set.errors) });
         return "invalid";
       }
       if (set.kind === "keep") {

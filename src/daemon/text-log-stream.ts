@@ -38,14 +38,15 @@ export function formatTextLine(jsonLine: string): string {
   return [head, ...details].join("\n") + "\n";
 }
 
-/** Field errors read like kubectl's (`* spec.containers[0].image: Required value`), with the rule. */
+/** Field errors read like kubectl's (`* spec.containers[0].image: Required value`), with the rule, without the value. */
 function formatErrorItem(item: unknown): string {
   if (!isLoggedError(item)) return `    * ${JSON.stringify(item)}`;
   const { origin } = item;
   // The field's own line when the decoder knew it, else the document's.
   const line = item.line ?? origin.line;
   const where = `${origin.source}#${origin.document}${line === undefined ? "" : `:${line}`} `;
-  return `    * ${where}${formatError(item)} [${item.rule}]`;
+  // A value that reached a log line anyway is not printed: payload values stay out of logs.
+  return `    * ${where}${formatError({ ...item, value: undefined })} [${item.rule}]`;
 }
 
 /** A LocatedError after a round trip through JSON. */

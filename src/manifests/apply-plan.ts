@@ -79,10 +79,12 @@ export async function applyPlan(plan: ManifestPlan, options: ApplyOptions): Prom
   for (const [w, action] of writes) {
     if (!complete || signal?.aborted) { complete = false; break; }
     const bytes = Buffer.from(w.content, "utf8");
-    const result = await writeFileAtomic<ConflictReason>(dir, w.file, bytes, async () => {
-      const veto = await checkTarget(dir, w.file, w.observedSha256);
-      // A file deleted under rower since planning is simply written again.
-      return veto === "absent" ? undefined : veto;
+    const result = await writeFileAtomic<ConflictReason>(dir, w.file, bytes, {
+      guard: async () => {
+        const veto = await checkTarget(dir, w.file, w.observedSha256);
+        // A file deleted under rower since planning is simply written again.
+        return veto === "absent" ? undefined : veto;
+      },
     });
     if (!result.written) {
       if (action === "create" || result.veto !== "changed-since-plan") owned.delete(w.file);

@@ -20,20 +20,27 @@ export type RenameGuard<Veto> = () => Promise<Veto | undefined>;
 
 export type AtomicWriteResult<Veto> = { written: true } | { written: false; veto: Veto };
 
+export interface AtomicWriteOptions<Veto> {
+  guard?: RenameGuard<Veto>;
+  /** Manifests are 0644 (the kubelet reads them); the state file, which keeps payload values, is 0600. */
+  mode?: number;
+}
+
 export async function writeFileAtomic<Veto = never>(
   dir: string,
   file: string,
   content: string | Uint8Array,
-  guard?: RenameGuard<Veto>,
+  options: AtomicWriteOptions<Veto> = {},
 ): Promise<AtomicWriteResult<Veto>> {
+  const { guard, mode = FILE_MODE } = options;
   const temp = join(dir, `${TEMP_PREFIX}${file.slice(0, MAX_NAME_IN_TEMP)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  const handle = await withIoContext("create temp file", temp, () => open(temp, flags, FILE_MODE));
+  const handle = await withIoContext("create temp file", temp, () => open(temp, flags, mode));
   try {
     try {
       await withIoContext("write", temp, async () => {
         await handle.writeFile(content);
-        await handle.chmod(FILE_MODE); // the umask may have narrowed the mode given to open
+        await handle.chmod(mode); // the umask may have narrowed the mode given to open
         await handle.sync();
       });
     } finally {

@@ -1,4 +1,4 @@
-import { readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/daemon/logger.js";
@@ -55,16 +55,19 @@ describe("the sync loop against the GCE emulator", () => {
     await h.recorder.next("sync.applied");
     const before = { files: await h.files(), clock: await h.read("clock.yaml") };
 
-    const cases: { desc: string; yaml: string; error: { field: string; type: string; rule?: string } }[] = [
-      { desc: "a pod without an image", yaml: podsYaml(HELLO, podYaml("web").replace("      image: nginx:1.27\n", "")), error: { field: "spec.containers[0].image", type: "Required value" } },
-      { desc: "garbage", yaml: "{{{ not yaml", error: { field: "", type: "Decode error" } },
+    // `secret`: payload text that must stay out of the log event (the state file may keep it).
+    const cases: { desc: string; yaml: string; error: { field: string; type: string; rule?: string }; secret: string }[] = [
+      { desc: "a pod without an image", yaml: podsYaml(HELLO, podYaml("web").replace("      image: nginx:1.27\n", "")), error: { field: "spec.containers[0].image", type: "Required value" }, secret: "name: web" },
+      { desc: "garbage", yaml: "{{{ not yaml", error: { field: "", type: "Decode error" }, secret: "not yaml" },
+      { desc: "a bad value", yaml: podsYaml(HELLO, podYaml("web", "nginx:1.27", "  restartPolicy: hunter2-secret\n")), error: { field: "spec.restartPolicy", type: "Unsupported value", rule: expect.any(String) }, secret: "hunter2-secret" },
     ];
     for (const c of cases) {
       const mark = h.recorder.mark();
       await h.serve(c.yaml);
       const invalid = await h.recorder.next("sync.invalid", mark);
       expect(invalid.errors, c.desc).toEqual(expect.arrayContaining([expect.objectContaining(c.error)]));
-      expect(JSON.stringify(invalid), c.desc).not.toContain("not yaml");
+      expect(JSON.stringify(invalid), c.desc).not.toContain(c.secret);
+      expect((invalid.errors as object[]).filter((e) => "value" in e), c.desc).toEqual([]);
       expect(await h.files(), c.desc).toEqual(before.files);
       expect(await h.read("clock.yaml"), c.desc).toBe(before.clock);
       const ready = await fetch(`${daemon.healthUrl}/readyz`);
@@ -72,12 +75,19 @@ describe("the sync loop against the GCE emulator", () => {
       expect(await ready.json(), c.desc).toMatchObject({ ready: false, reason: "revision-refused" });
     }
 
+    // The state file keeps the last bad value for `rower status`, readable by its owner only.
+    const state = await readState(h.stateDir);
+    expect(state.kind === "state" && state.state.lastError?.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: "spec.restartPolicy", value: "hunter2-secret" })]),
+    );
+    expect((await stat(join(h.stateDir, "state.json"))).mode & 0o777).toBe(0o600);
+
     const mark = h.recorder.mark();
     await h.serve(podsYaml(HELLO));
     expect(await h.recorder.next("sync.applied", mark)).toMatchObject({ deleted: 1, unchanged: 1 });
     expect((await fetch(`${daemon.healthUrl}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${daemon.healthUrl}/metrics`)).text();
-    expect(metrics).toContain('rower_syncs_total{result="invalid"} 2');
+    expect(metrics).toContain('rower_syncs_total{result="invalid"} 3');
     expect(metrics).toContain('rower_syncs_total{result="applied"} 2');
     expect(metrics).toContain("rower_managed_pods 1");
     expect(metrics).toMatch(/rower_source_revision_info\{source="gce:[^"]*",revision="[^"]+"\} 1/);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ownedFilesFor, readState, writeState, type DaemonState } from "../../src/daemon/state-file.js";
@@ -31,6 +31,8 @@ describe("state file", () => {
     await writeState(stateDir, { ...state, revision: "etag-2" });
     expect(await readState(stateDir)).toEqual({ kind: "state", state: { ...state, revision: "etag-2" } });
     expect(await readdir(stateDir)).toEqual(["state.json"]);
+    // Owner-only: lastError keeps payload values.
+    expect((await stat(join(stateDir, "state.json"))).mode & 0o777).toBe(0o600);
   });
 
   it("removes a temp file left by a writer killed mid-write", async () => {
