@@ -2,7 +2,7 @@
 // plus a summary line, without touching anything. It takes the daemon's own path (decode,
 // validate, render through resolveDesiredSet; observe and plan with the state file's record),
 // so the diff is exactly what `rower run` would apply.
-// Exit 0 nothing to do, 1 changes (or conflicts), 2 usage, I/O or invalid input.
+// Exit 0 nothing to do, 1 changes, 2 usage, I/O, invalid input or conflicts (a sync would fail).
 import { join } from "node:path";
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import type { Config } from "../config/config.js";
@@ -60,6 +60,8 @@ export async function runDiff(input: string | undefined, flags: Record<string, u
     for (const c of plan.conflicts) {
       process.stderr.write(`rower diff: conflict: ${c.file}: ${c.reason}${c.foreignFile ? ` (${c.foreignFile})` : ""}\n`);
     }
+    // The daemon refuses a set with conflicts whole: the sync would fail, not change anything.
+    if (plan.conflicts.length > 0) return fail(`${plan.conflicts.length} conflict(s): a sync would apply nothing until they are resolved`);
     return isPlanEmpty(plan) ? EXIT_OK : EXIT_INVALID;
   } catch (err) {
     if (err instanceof ManifestIoError) return fail(err.message);

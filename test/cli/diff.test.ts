@@ -89,12 +89,14 @@ describe("rower diff", () => {
     expect(await readFile(join(dir, "clock.yaml"), "utf8")).toBe(before.clock);
   });
 
-  it("a foreign file where a pod's file goes is a conflict (stderr), exit 1", async () => {
+  it("a foreign file where a pod's file goes is a conflict (stderr), exit 2: a sync would fail", async () => {
     await mkdir(dir);
     await writeFile(join(dir, "hello.yaml"), podYaml("hello", "mine:1"));
     const r = await rower(["diff", input, ...dirFlags()]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe("rower diff: conflict: hello.yaml: foreign-file\n");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "rower diff: conflict: hello.yaml: foreign-file\nrower diff: 1 conflict(s): a sync would apply nothing until they are resolved\n",
+    );
     expect(r.stdout.endsWith("1 to create, 0 to update, 0 to delete, 0 unchanged, 1 conflicts\n")).toBe(true);
   });
 
