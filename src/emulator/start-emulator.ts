@@ -1,16 +1,15 @@
 // Starts a GCE, EC2 or Azure metadata emulator on loopback, serving a file's bytes as the
 // key's value and reloading them when the file changes (which wakes GCE long polls).
-import { watch, type FSWatcher } from "chokidar";
-import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { basename, dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { ADMIN_PREFIX, answerAdmin } from "./admin-api.js";
 import { answerAzure } from "./azure-emulator.js";
 import { answerEc2 } from "./ec2-emulator.js";
 import { EmulatorState, type EmulatorKind } from "./emulator-state.js";
 import { answerGce } from "./gce-emulator.js";
+import { readServedFile, watchServedFile } from "./served-file-watcher.js";
 import { sendReply, textReply, type Reply } from "./send-reply.js";
 
 export interface EmulatorOptions {
@@ -31,19 +30,8 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const SETTLE_RELOAD_MS = 75;
-
 /** The variable naming the emulated Azure endpoint (Azure has no standard one). */
 export const AZURE_ENDPOINT_VARIABLE = "ROWER_AZURE_METADATA_ENDPOINT";
-
-async function readServedFile(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-}
 
 function clientEnv(kind: EmulatorKind, hostPort: string, url: string): Record<string, string> {
   if (kind === "gce") return { GCE_METADATA_HOST: hostPort };
@@ -55,7 +43,7 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
   const file = resolve(options.file);
   const state = new EmulatorState(kind, options.key ?? "kube-pods");
   state.imdsv1 = options.imdsv1 ?? false;
-  let served = await readServedFile(file);
+  const served = await readServedFile(file);
   state.setServedValue(served);
   const closing = new AbortController();
 
@@ -114,33 +102,16 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
     });
   });
 
-  // Watch the directory, not the file: editors save by writing a new file and renaming it.
-  const watcher: FSWatcher = watch(dirname(file), { ignoreInitial: true, depth: 0 });
-  const reload = async (): Promise<void> => {
-    const next = await readServedFile(file);
-    const same = next === undefined ? served === undefined : served !== undefined && next.equals(served);
-    if (same) return;
-    served = next;
-    state.fileError = undefined;
-    state.setServedValue(next);
-  };
-  // Reloads run one after another, so a slow older read never overwrites a newer one.
-  let reloading = Promise.resolve();
-  const reloadReporting = (): void => {
-    reloading = reloading.then(reload).catch((err: unknown) => {
+  const fileWatcher = await watchServedFile(file, served, {
+    publish(bytes) {
+      state.fileError = undefined;
+      state.setServedValue(bytes);
+    },
+    fail(reason) {
       // An unreadable file keeps the last value; the CLI reports the reason.
-      state.fileError = err instanceof Error ? err.message : String(err);
-    });
-  };
-  // chokidar drops a file's "change" events for 50 ms after one: re-read once after that window.
-  let settleTimer: NodeJS.Timeout | undefined;
-  watcher.on("all", (_event, path) => {
-    if (basename(path) !== basename(file)) return;
-    reloadReporting();
-    clearTimeout(settleTimer);
-    settleTimer = setTimeout(reloadReporting, SETTLE_RELOAD_MS);
+      state.fileError = reason;
+    },
   });
-  await new Promise<void>((ready) => watcher.once("ready", () => ready()));
 
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -152,9 +123,7 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
     state,
     async close() {
       closing.abort();
-      clearTimeout(settleTimer);
-      await watcher.close();
-      await reloading;
+      await fileWatcher.close();
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();

@@ -1,6 +1,8 @@
 // The GCE emulator speaks the protocol well enough for Google's own client, gcp-metadata.
 import * as gcpMetadata from "gcp-metadata";
+import { writeFileSync } from "node:fs";
 import { writeFile, rename } from "node:fs/promises";
+import { setTimeout as pause } from "node:timers/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulatorFixture, type EmulatorFixture } from "./emulator-fixture.js";
@@ -46,6 +48,30 @@ describe("GCE emulator", () => {
     await writeFile(temp, "pods: v2\n");
     await rename(temp, fixture.file);
     expect(await waiting).toBe("pods: v2\n");
+  });
+
+  it("never serves the empty file an in-place save passes through (truncate, pause, write)", async () => {
+    const url = `${base}/instance/attributes/kube-pods`;
+    const served: string[] = [];
+    const follow = async (): Promise<void> => {
+      let etag = "NONE";
+      for (;;) {
+        const response = await fetch(`${url}?wait_for_change=true&last_etag=${etag}&timeout_sec=60`, { headers: FLAVOR });
+        const text = await response.text();
+        served.push(response.status === 200 ? text : `status ${response.status}`);
+        if (text === "pods: v2\n") return;
+        etag = response.headers.get("etag") ?? "NONE";
+      }
+    };
+    const following = follow();
+    await waitUntil(() => fixture.emulator.state.notifier.waiting > 0);
+    // `cat good.yaml > pods.yaml` by a slow writer: the file is empty between the two steps.
+    // The pause is the writer's, not a wait for a result: nothing below depends on its length.
+    writeFileSync(fixture.file, "");
+    await pause(100);
+    writeFileSync(fixture.file, "pods: v2\n");
+    await following;
+    expect(served).toEqual(["pods: v1\n", "pods: v2\n"]);
   });
 
   const cases: Array<{ desc: string; path: string; headers: Record<string, string>; status: number; body?: string; contentType?: RegExp }> = [
