@@ -20,6 +20,7 @@ describe(CLOUD_CONFIG, () => {
     { path: "/etc/kubernetes/kubelet.env", source: "deploy/kubelet/kubelet.env", permissions: "0644" },
     { path: "/etc/kubernetes/kubelet-config.yaml", source: "deploy/kubelet/kubelet-config.yaml", permissions: "0644" },
     { path: "/opt/rower/bin/fetch-kubelet", source: "deploy/kubelet/fetch-kubelet", permissions: "0755" },
+    { path: "/opt/rower/bin/make-no-clients-ca", source: "deploy/kubelet/make-no-clients-ca", permissions: "0755" },
   ])("writes $path, a copy of $source", ({ path, source, permissions }) => {
     const file = config.write_files.find((f) => f.path === path);
     expect(file).toEqual({ path, permissions, owner: "root", content: readRepoFile(source) });

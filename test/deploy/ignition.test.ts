@@ -30,6 +30,7 @@ const INSTALLED_FROM_DEPLOY = [
   { path: "/etc/kubernetes/kubelet.env", source: "deploy/kubelet/kubelet.env" },
   { path: "/etc/kubernetes/kubelet-config.yaml", source: "deploy/kubelet/kubelet-config.yaml" },
   { path: "/opt/rower/bin/fetch-kubelet", source: "deploy/kubelet/fetch-kubelet" },
+  { path: "/opt/rower/bin/make-no-clients-ca", source: "deploy/kubelet/make-no-clients-ca" },
   { path: "/etc/systemd/system/kubelet.service", source: "deploy/systemd/kubelet.service" },
 ];
 
@@ -68,9 +69,10 @@ describe.each(BUTANE_CONFIGS)("$butane", ({ butane, ignition }) => {
     }
   });
 
-  it("makes fetch-kubelet executable and creates the manifest directory", () => {
-    const fetch = config.storage?.files?.find((f) => f.path === "/opt/rower/bin/fetch-kubelet");
-    expect(fetch?.mode).toBe(0o755);
+  it("makes the kubelet's scripts executable and creates the manifest directory", () => {
+    for (const script of ["/opt/rower/bin/fetch-kubelet", "/opt/rower/bin/make-no-clients-ca"]) {
+      expect(config.storage?.files?.find((f) => f.path === script)?.mode).toBe(0o755);
+    }
     expect(config.storage?.directories?.map((d) => d.path)).toContain("/etc/kubernetes/manifests");
   });
 

@@ -1,10 +1,28 @@
 import { describe, expect, it } from "vitest";
 import { parseYaml, readRepoFile } from "./launch-material.js";
+import { parseUnitFile } from "./unit-file.js";
 
 const config = parseYaml(readRepoFile("deploy/kubelet/kubelet-config.yaml")) as Record<string, unknown>;
+const CA_SCRIPT = "/opt/rower/bin/make-no-clients-ca";
 
-function valueAt(path: string): unknown {
-  return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], config);
+function valueAt(source: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], source);
+}
+
+/**
+ * What the kubelet's BuildAuthn makes of `authentication` without an API server
+ * (cmd/kubelet/app/auth.go, then apiserver's DelegatingAuthenticatorConfig.New): webhook
+ * authentication needs a client, x509 is an authenticator when a client CA file is set,
+ * and with no authenticator only anonymous auth lets it start.
+ */
+function standaloneAuthentication(source: unknown): { starts: true; authenticators: string[] } | { starts: false; error: string } {
+  if (valueAt(source, "authentication.webhook.enabled") === true) {
+    return { starts: false, error: "no client provided, cannot use webhook authentication" };
+  }
+  const clientCAFile = valueAt(source, "authentication.x509.clientCAFile");
+  const authenticators = typeof clientCAFile === "string" && clientCAFile !== "" ? ["x509"] : [];
+  if (valueAt(source, "authentication.anonymous.enabled") === true) authenticators.push("anonymous");
+  return authenticators.length > 0 ? { starts: true, authenticators } : { starts: false, error: "no authentication method configured" };
 }
 
 describe("deploy/kubelet/kubelet-config.yaml", () => {
@@ -21,6 +39,7 @@ describe("deploy/kubelet/kubelet-config.yaml", () => {
     { field: "readOnlyPort", value: 0 },
     { field: "authentication.anonymous.enabled", value: false },
     { field: "authentication.webhook.enabled", value: false },
+    { field: "authentication.x509.clientCAFile", value: "/etc/kubernetes/pki/no-clients-ca.crt" },
     { field: "authorization.mode", value: "AlwaysAllow" },
     { field: "cgroupDriver", value: "systemd" },
     { field: "containerRuntimeEndpoint", value: "unix:///run/containerd/containerd.sock" },
@@ -28,11 +47,46 @@ describe("deploy/kubelet/kubelet-config.yaml", () => {
     { field: "healthzBindAddress", value: "127.0.0.1" },
     { field: "registerNode", value: false },
   ])("sets $field to $value", ({ field, value }) => {
-    expect(valueAt(field)).toEqual(value);
+    expect(valueAt(config, field)).toEqual(value);
   });
 
-  it("trusts no client certificate authority, so AlwaysAllow authorizes nobody", () => {
-    expect(valueAt("authentication.x509.clientCAFile")).toBeUndefined();
+  it("gives the standalone kubelet an authenticator, and it is x509 only (nobody anonymous)", () => {
+    expect(standaloneAuthentication(config)).toEqual({ starts: true, authenticators: ["x509"] });
+  });
+
+  // The model above must be able to say no, or the test before it proves nothing.
+  it.each([
+    {
+      desc: "anonymous and webhook off, no client CA",
+      authentication: { anonymous: { enabled: false }, webhook: { enabled: false } },
+      expected: { starts: false, error: "no authentication method configured" },
+    },
+    {
+      desc: "an empty client CA path",
+      authentication: { anonymous: { enabled: false }, webhook: { enabled: false }, x509: { clientCAFile: "" } },
+      expected: { starts: false, error: "no authentication method configured" },
+    },
+    {
+      desc: "webhook on without an API server",
+      authentication: { anonymous: { enabled: false }, webhook: { enabled: true }, x509: { clientCAFile: "/ca.crt" } },
+      expected: { starts: false, error: "no client provided, cannot use webhook authentication" },
+    },
+    {
+      desc: "anonymous on",
+      authentication: { anonymous: { enabled: true }, webhook: { enabled: false } },
+      expected: { starts: true, authenticators: ["anonymous"] },
+    },
+  ])("the start check refuses or accepts $desc", ({ authentication, expected }) => {
+    expect(standaloneAuthentication({ authentication })).toEqual(expected);
+  });
+
+  it("has its client CA created by the kubelet unit before the kubelet runs", () => {
+    const service = parseUnitFile(readRepoFile("deploy/systemd/kubelet.service")).get("Service");
+    expect(service?.get("ExecStartPre")).toContain(CA_SCRIPT);
+    // The script writes the file this config names unless told otherwise.
+    expect(readRepoFile("deploy/kubelet/make-no-clients-ca")).toContain(
+      `NO_CLIENTS_CA_FILE:=${String(valueAt(config, "authentication.x509.clientCAFile"))}}`,
+    );
   });
 
   it("is the file the kubelet unit passes with --config", () => {

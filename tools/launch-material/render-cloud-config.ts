@@ -16,6 +16,7 @@ const FILES = [
   { path: "/etc/kubernetes/kubelet.env", permissions: "0644", source: "deploy/kubelet/kubelet.env" },
   { path: "/etc/kubernetes/kubelet-config.yaml", permissions: "0644", source: "deploy/kubelet/kubelet-config.yaml" },
   { path: "/opt/rower/bin/fetch-kubelet", permissions: "0755", source: "deploy/kubelet/fetch-kubelet" },
+  { path: "/opt/rower/bin/make-no-clients-ca", permissions: "0755", source: "deploy/kubelet/make-no-clients-ca" },
 ];
 
 // Started in this order by coreos-cloudinit; the units' own Before/After agree.
