@@ -2,9 +2,10 @@
 //   1. the spec itself (images without Ignition);
 //   2. cloud-init MIME multipart with a part of type `text/x-kube-pods`;
 //   3. an Ignition config (Flatcar/FCOS, where user-data must be Ignition or first boot
-//      fails) whose `storage.files` entry at the configured path holds the spec as a data URL.
+//      fails) whose `storage.files` entry at the configured path holds the spec (ignition-file.ts).
 // cloud-init gunzips user-data before looking at it, so a gzip wrapper is looked through.
-import { gunzipSync } from "node:zlib";
+import { gunzipBounded, isGzip } from "./bounded-gunzip.js";
+import { extractIgnitionFile, parseIgnition, type IgnitionConfig } from "./ignition-file.js";
 
 export const KUBE_PODS_MIME_TYPE = "text/x-kube-pods";
 
@@ -21,31 +22,18 @@ export interface ExtractOptions {
   maxBytes: number;
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
 /** User-data meant for cloud-init alone: no spec in it. */
 const CLOUD_INIT_MARKERS = ["#cloud-config", "#!", "#include", "#cloud-boothook", "#part-handler", "## template"];
 
-function gunzip(bytes: Uint8Array, maxBytes: number): Uint8Array | string {
-  try {
-    return new Uint8Array(gunzipSync(bytes, { maxOutputLength: maxBytes }));
-  } catch (err) {
-    return `gzip: ${err instanceof Error ? err.message : String(err)}`;
-  }
-}
-
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
-}
-
 export function extractUserDataSpec(userData: Uint8Array, options: ExtractOptions): ExtractedSpec {
-  const plain = isGzip(userData) ? gunzip(userData, options.maxBytes) : userData;
+  const plain = isGzip(userData) ? gunzipBounded(userData, options.maxBytes) : userData;
   if (typeof plain === "string") return { kind: "invalid", shape: "raw", message: plain };
   const text = Buffer.from(plain).toString("utf8");
   const head = text.trimStart();
   if (/^(mime-version:|content-type:\s*multipart\/)/i.test(head)) return extractMimePart(text);
   if (head.startsWith("{")) {
     const ignition = parseIgnition(head);
-    if (ignition !== undefined) return extractIgnitionFile(ignition, options);
+    if (ignition !== undefined) return extractIgnitionSpec(ignition, options);
   }
   if (CLOUD_INIT_MARKERS.some((marker) => head.startsWith(marker))) {
     return { kind: "absent", shape: "cloud-init", reason: "user-data is for cloud-init and holds no spec" };
@@ -92,56 +80,9 @@ function extractMimePart(text: string): ExtractedSpec {
   return { kind: "absent", shape: "mime", reason: `no ${KUBE_PODS_MIME_TYPE} part` };
 }
 
-interface IgnitionFile {
-  path?: unknown;
-  contents?: { source?: unknown; compression?: unknown };
-}
-
-function parseIgnition(text: string): { storage?: { files?: unknown } } | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    if (err instanceof SyntaxError) return undefined;
-    throw err;
-  }
-  const version = (value as { ignition?: { version?: unknown } } | null)?.ignition?.version;
-  return typeof version === "string" ? (value as { storage?: { files?: unknown } }) : undefined;
-}
-
-function extractIgnitionFile(config: { storage?: { files?: unknown } }, options: ExtractOptions): ExtractedSpec {
-  const files = Array.isArray(config.storage?.files) ? (config.storage.files as IgnitionFile[]) : [];
-  const file = files.find((entry) => entry?.path === options.ignitionPath);
-  if (file === undefined) return { kind: "absent", shape: "ignition", reason: `no storage.files entry at ${options.ignitionPath}` };
-  const source = file.contents?.source;
-  // Ignition writes an empty file for a missing or null source.
-  if (source === undefined || source === null) return { kind: "spec", shape: "ignition", bytes: new Uint8Array() };
-  if (typeof source !== "string") return { kind: "invalid", shape: "ignition", message: "contents.source is not a string" };
-  const data = decodeDataUrl(source);
-  if (typeof data === "string") return { kind: "invalid", shape: "ignition", message: data };
-  const compression = file.contents?.compression;
-  if (compression === "gzip") {
-    const bytes = gunzip(data, options.maxBytes);
-    return typeof bytes === "string" ? { kind: "invalid", shape: "ignition", message: bytes } : { kind: "spec", shape: "ignition", bytes };
-  }
-  if (compression !== undefined && compression !== null && compression !== "") {
-    return { kind: "invalid", shape: "ignition", message: `unsupported compression ${JSON.stringify(compression)}` };
-  }
-  return { kind: "spec", shape: "ignition", bytes: data };
-}
-
-/** RFC 2397 `data:[<mediatype>][;base64],<data>`; other schemes would mean fetching. */
-export function decodeDataUrl(url: string): Uint8Array | string {
-  if (!url.startsWith("data:")) return `contents.source must be a data URL, got scheme ${url.split(":")[0]}:`;
-  const comma = url.indexOf(",");
-  if (comma < 0) return "data URL without a comma";
-  const meta = url.slice(5, comma);
-  const data = url.slice(comma + 1);
-  try {
-    const text = decodeURIComponent(data);
-    return new Uint8Array(/;base64$/i.test(meta) ? Buffer.from(text, "base64") : Buffer.from(text, "utf8"));
-  } catch (err) {
-    if (err instanceof URIError) return `data URL: bad percent-encoding`;
-    throw err;
-  }
+function extractIgnitionSpec(config: IgnitionConfig, options: ExtractOptions): ExtractedSpec {
+  const file = extractIgnitionFile(config, options.ignitionPath, options.maxBytes);
+  if (file.kind === "file") return { kind: "spec", shape: "ignition", bytes: file.bytes };
+  if (file.kind === "absent") return { kind: "absent", shape: "ignition", reason: file.reason };
+  return { kind: "invalid", shape: "ignition", message: file.message };
 }

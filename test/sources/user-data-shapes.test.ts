@@ -1,4 +1,5 @@
 // The three shapes of EC2 user-data, and cloud-init's own, as a table.
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { extractUserDataSpec } from "../../src/sources/user-data-shapes.js";
@@ -21,7 +22,17 @@ function mime(parts: Array<{ type: string; body: string; encoding?: string }>, b
   return lines.join("\r\n");
 }
 
-const cases: Array<{ desc: string; input: Uint8Array | string; expect: { kind: string; shape: string; text?: string } }> = [
+function dataUrl(text: string | Buffer): string {
+  return `data:;base64,${Buffer.from(text).toString("base64")}`;
+}
+
+function hashOf(algorithm: "sha256" | "sha512", text: string): string {
+  return `${algorithm}-${createHash(algorithm).update(text).digest("hex")}`;
+}
+
+const [HEAD, TAIL] = [SPEC.slice(0, 20), SPEC.slice(20)];
+
+const cases: Array<{ desc: string; input: Uint8Array | string; expect: { kind: string; shape: string; text?: string; message?: RegExp } }> = [
   { desc: "the spec itself", input: SPEC, expect: { kind: "spec", shape: "raw", text: SPEC } },
   { desc: "a cloud-config", input: "#cloud-config\npackages: [curl]\n", expect: { kind: "absent", shape: "cloud-init" } },
   { desc: "a shell script", input: "#!/bin/sh\necho hi\n", expect: { kind: "absent", shape: "cloud-init" } },
@@ -61,7 +72,57 @@ const cases: Array<{ desc: string; input: Uint8Array | string; expect: { kind: s
   {
     desc: "Ignition pointing at a remote URL",
     input: ignition({ path: PATH, contents: { source: "https://example.com/pods.yaml" } }),
-    expect: { kind: "invalid", shape: "ignition" },
+    expect: { kind: "invalid", shape: "ignition", message: /contents\.source is a https: URL; rower cannot fetch it/ },
+  },
+  {
+    desc: "Ignition with the file only in append",
+    input: ignition({ path: PATH, append: [{ source: dataUrl(SPEC) }] }),
+    expect: { kind: "spec", shape: "ignition", text: SPEC },
+  },
+  {
+    desc: "Ignition with contents followed by two append entries, one gzipped",
+    input: ignition({ path: PATH, contents: { source: `data:,${encodeURIComponent(HEAD)}` }, append: [{ source: dataUrl(TAIL.slice(0, 5)) }, { compression: "gzip", source: dataUrl(gzipSync(TAIL.slice(5))) }] }),
+    expect: { kind: "spec", shape: "ignition", text: SPEC },
+  },
+  {
+    desc: "Ignition with an append entry at a remote URL",
+    input: ignition({ path: PATH, contents: { source: dataUrl(SPEC) }, append: [{ source: "s3://bucket/more.yaml" }] }),
+    expect: { kind: "invalid", shape: "ignition", message: /append\[0\]\.source is a s3: URL; rower cannot fetch it/ },
+  },
+  {
+    desc: "Ignition with an append entry without a source",
+    input: ignition({ path: PATH, append: [{}] }),
+    expect: { kind: "invalid", shape: "ignition", message: /append\[0\] has no source/ },
+  },
+  {
+    desc: "Ignition with a matching sha512 on contents",
+    input: ignition({ path: PATH, contents: { source: dataUrl(SPEC), verification: { hash: hashOf("sha512", SPEC) } } }),
+    expect: { kind: "spec", shape: "ignition", text: SPEC },
+  },
+  {
+    desc: "Ignition with a matching sha256 of the decompressed append entry",
+    input: ignition({ path: PATH, append: [{ compression: "gzip", source: dataUrl(gzipSync(SPEC)), verification: { hash: hashOf("sha256", SPEC) } }] }),
+    expect: { kind: "spec", shape: "ignition", text: SPEC },
+  },
+  {
+    desc: "Ignition with a mismatched hash",
+    input: ignition({ path: PATH, contents: { source: dataUrl(SPEC), verification: { hash: hashOf("sha512", "other") } } }),
+    expect: { kind: "invalid", shape: "ignition", message: /contents\.verification\.hash mismatch/ },
+  },
+  {
+    desc: "Ignition with an unknown hash type",
+    input: ignition({ path: PATH, contents: { source: dataUrl(SPEC), verification: { hash: "md5-00" } } }),
+    expect: { kind: "invalid", shape: "ignition", message: /sha256-<hex> or sha512-<hex>/ },
+  },
+  {
+    desc: "Ignition naming the path unnormalised",
+    input: ignition({ path: "/etc/rower/./conf/..//kube-pods.yaml", contents: { source: dataUrl(SPEC) } }),
+    expect: { kind: "spec", shape: "ignition", text: SPEC },
+  },
+  {
+    desc: "Ignition naming the path twice",
+    input: JSON.stringify({ ignition: { version: "3.3.0" }, storage: { files: [{ path: PATH, contents: { source: dataUrl(SPEC) } }, { path: `${PATH}/.`, append: [{ source: "data:,x" }] }] } }),
+    expect: { kind: "invalid", shape: "ignition", message: /2 storage\.files entries/ },
   },
   {
     desc: "Ignition with an unknown compression",
@@ -77,6 +138,7 @@ describe("extractUserDataSpec", () => {
       const result = extractUserDataSpec(input, { ignitionPath: PATH, maxBytes: 1 << 20 });
       expect({ kind: result.kind, shape: result.shape }).toEqual({ kind: c.expect.kind, shape: c.expect.shape });
       if (c.expect.text !== undefined && result.kind === "spec") expect(Buffer.from(result.bytes).toString("utf8")).toBe(c.expect.text);
+      if (c.expect.message !== undefined && result.kind === "invalid") expect(result.message).toMatch(c.expect.message);
     });
   }
 
