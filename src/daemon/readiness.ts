@@ -17,9 +17,9 @@ export class ReadinessTracker {
     this.lastSync = { ok: true, revision };
   }
 
-  /** The revision was read but not applied: invalid pods or a conflict. */
-  recordRevisionRefused(revision: string, detail: string): void {
-    this.lastSync = { ok: false, reason: "revision-refused", detail: `revision ${revision}: ${detail}` };
+  /** The revision was read but not applied: invalid pods, a conflict, or a value over the cap (no revision). */
+  recordRevisionRefused(revision: string | undefined, detail: string): void {
+    this.lastSync = { ok: false, reason: "revision-refused", detail: revision === undefined ? detail : `revision ${revision}: ${detail}` };
   }
 
   /** Applying failed for a reason outside the payload (disk full, permissions). */

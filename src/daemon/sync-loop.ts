@@ -16,6 +16,9 @@ import { loggableErrors } from "./loggable-errors.js";
 import type { ReadinessTracker } from "./readiness.js";
 import { reconcileDirectory, type ReconcileOutcome } from "./reconcile-directory.js";
 
+/** Retries of an oversized value wait at most this attempt's backoff (4-8 s): it is not an outage. */
+const TOO_LARGE_MAX_ATTEMPT = 4;
+
 /** How one sync ended; `--once` exits 0 on the first three. */
 export type SyncVerdict = "applied" | "unchanged" | "kept" | "invalid" | "conflict" | "failed" | "source-error";
 
@@ -56,6 +59,7 @@ export class SyncLoop {
   async syncOnce(): Promise<SyncVerdict> {
     const payload = await this.readSource(this.options.signal);
     if (payload === "aborted") return "source-error";
+    if (payload.kind === "error" && payload.errorKind === "too-large") return this.refuseTooLarge(payload, true);
     if (payload.kind === "error") {
       this.reportSourceError(payload, 1, undefined);
       return "source-error";
@@ -74,7 +78,7 @@ export class SyncLoop {
       const cycle = nextCycle();
       const first = await this.readSource(cycle);
       if (first === "aborted" || cycle.aborted) continue;
-      if (first.kind === "error") {
+      if (first.kind === "error" && first.errorKind !== "too-large") {
         failures++;
         const delay = backoffDelay(failures, this.options.random);
         this.reportSourceError(first, failures, delay);
@@ -82,7 +86,8 @@ export class SyncLoop {
         continue;
       }
       failures = this.recordSourceReached(failures);
-      await this.syncPayload(first, true);
+      if (first.kind === "error") await this.refuseTooLarge(first, true);
+      else await this.syncPayload(first, true);
       failures = await this.followWatch(cycle, failures);
       if (!cycle.aborted) {
         failures++;
@@ -95,8 +100,19 @@ export class SyncLoop {
   /** Follows the source's watch until it ends or the cycle aborts; returns the failure count. */
   private async followWatch(cycle: AbortSignal, failuresSoFar: number): Promise<number> {
     let failures = failuresSoFar;
+    let tooLargeStreak = 0;
     try {
       for await (const item of this.options.source.watch(cycle)) {
+        if (item.kind === "error" && item.errorKind === "too-large") {
+          // The source answered: an oversized value is an invalid revision, not an outage.
+          failures = this.recordSourceReached(failures);
+          await this.refuseTooLarge(item, false);
+          // The watch may answer the same oversized value at once: a short wait, not the outage backoff.
+          tooLargeStreak++;
+          await waitFor(backoffDelay(Math.min(tooLargeStreak, TOO_LARGE_MAX_ATTEMPT), this.options.random), cycle);
+          continue;
+        }
+        tooLargeStreak = 0;
         if (item.kind === "error") {
           failures++;
           const delay = backoffDelay(failures, this.options.random);
@@ -169,6 +185,28 @@ export class SyncLoop {
     readiness.recordSourceFailed(`${error.errorKind}: ${error.message}`);
     this.snapshot.lastError = { time: new Date(), message: `source ${error.errorKind}: ${error.message}` };
     void this.serialize(() => this.options.saveState(this.snapshot));
+  }
+
+  /**
+   * A value over the provider's cap (or --max-bytes) is refused like an invalid revision:
+   * nothing applied, readiness "revision-refused". It has no revision of its own, so the
+   * error text stands in for one: the same refusal is reported once, not on every pull.
+   */
+  private refuseTooLarge(error: SourceError, force: boolean): Promise<SyncVerdict> {
+    return this.serialize(async (): Promise<SyncVerdict> => {
+      const { log, metrics, readiness } = this.options;
+      const refusal = `too-large: ${error.message}`;
+      if (!force && refusal === this.handledRevision) return "invalid";
+      this.handledRevision = refusal;
+      metrics.syncs.inc({ result: "invalid" });
+      readiness.recordRevisionRefused(undefined, `${error.source}: ${error.message}; nothing applied`);
+      const now = new Date();
+      this.snapshot.lastSync = { time: now, result: "invalid" };
+      this.snapshot.lastError = { time: now, message: `${error.source}: ${error.message}; nothing applied` };
+      await this.options.saveState(this.snapshot);
+      log.error("sync.invalid", { source: error.source, kind: error.errorKind, reason: error.message, action: "nothing applied" });
+      return "invalid";
+    });
   }
 
   private syncPayload(payload: Payload, force: boolean): Promise<SyncVerdict> {

@@ -93,6 +93,33 @@ describe("the sync loop against the GCE emulator", () => {
     expect(metrics).toMatch(/rower_source_revision_info\{source="gce:[^"]*",revision="[^"]+"\} 1/);
   });
 
+  it("a value over GCE's 256 KiB cap is refused as invalid, not retried as an outage; a fitting value applies", async () => {
+    h = await createHarness(podsYaml(HELLO, CLOCK));
+    const daemon = await h.start();
+    await h.recorder.next("sync.applied");
+    const before = { files: await h.files(), clock: await h.read("clock.yaml") };
+    const mark = h.recorder.mark();
+    // 300 KiB of annotation: valid YAML, over the provider's cap before any decode.
+    await h.serve(podsYaml(HELLO, podYaml("clock", "busybox:1.36").replace("  name: clock\n", `  name: clock\n  annotations:\n    pad: "${"x".repeat(300 * 1024)}"\n`)));
+    const invalid = await h.recorder.next("sync.invalid", mark);
+    expect(invalid).toMatchObject({ kind: "too-large", reason: expect.stringContaining("262144"), action: "nothing applied" });
+    expect(JSON.stringify(invalid)).not.toContain("xxxx");
+    expect(await h.files()).toEqual(before.files);
+    expect(await h.read("clock.yaml")).toBe(before.clock);
+    const ready = await fetch(`${daemon.healthUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ready: false, reason: "revision-refused" });
+    const metrics = await (await fetch(`${daemon.healthUrl}/metrics`)).text();
+    expect(metrics).toContain('rower_syncs_total{result="invalid"} 1');
+    expect(metrics).not.toContain('kind="too-large"');
+
+    // The watch keeps going: the next revision that fits is applied.
+    await h.serve(podsYaml(HELLO));
+    expect(await h.recorder.next("sync.applied", mark)).toMatchObject({ deleted: 1, unchanged: 1 });
+    expect(h.recorder.named("source.error", mark)).toEqual([]);
+    expect((await fetch(`${daemon.healthUrl}/readyz`)).status).toBe(200);
+  });
+
   it("an absent key empties the set; an empty value too", async () => {
     h = await createHarness(podsYaml(HELLO, CLOCK));
     await h.start();
@@ -295,6 +322,7 @@ describe("the sync loop against the GCE emulator", () => {
       { desc: "valid", yaml: podsYaml(HELLO), verdict: "applied" },
       { desc: "nothing to do", yaml: podsYaml(HELLO), verdict: "unchanged" },
       { desc: "invalid", yaml: "kind: Pod\n", verdict: "invalid" },
+      { desc: "over the provider's cap", yaml: `# ${"x".repeat(300 * 1024)}\n${podYaml("hello")}`, verdict: "invalid" },
       { desc: "unreachable", endpoint: "http://127.0.0.1:1", verdict: "source-error" },
     ];
     for (const c of cases) {
