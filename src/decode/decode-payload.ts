@@ -1,5 +1,6 @@
 // bytes → documents: unwrap whole-payload gzip/base64 (each at most once), cap the size,
 // require UTF-8, parse YAML like Go's sigs.k8s.io/yaml, expand List/PodList. Pure: no I/O.
+import type { LocatedError } from "../validate/field-error.js";
 import type { Decoded } from "./document.js";
 import { decodeError } from "./decode-error.js";
 import { decodeUtf8 } from "./decode-utf8.js";
@@ -67,10 +68,16 @@ export function decodePayload(bytes: Uint8Array, options: DecodeOptions): Decode
   }
 
   const parsed = parseYaml(text.text, source);
-  if (!parsed.ok) return { kind: "invalid", errors: parsed.errors };
-  if (parsed.documents.every((d) => d.value === undefined)) return { kind: "empty", source };
+  // Only a payload of nothing but blanks, comments and `---` is empty; an explicit null is not.
+  if (parsed.errors.length === 0 && parsed.documents.every((d) => d.value === undefined)) return { kind: "empty", source };
 
   const { documents, errors } = expandLists(parsed.documents, source);
-  if (errors.length > 0) return { kind: "invalid", errors };
+  const all = [...parsed.errors, ...errors].sort(byPosition);
+  // The documents that did decode travel with the errors, so one run can report them all.
+  if (all.length > 0) return { kind: "invalid", errors: all, documents };
   return { kind: "documents", documents };
+}
+
+function byPosition(a: LocatedError, b: LocatedError): number {
+  return a.origin.document - b.origin.document || (a.origin.item ?? -1) - (b.origin.item ?? -1);
 }

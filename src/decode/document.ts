@@ -15,4 +15,8 @@ export interface Document {
 export type Decoded =
   | { kind: "documents"; documents: Document[] }
   | { kind: "empty"; source: string }
-  | { kind: "invalid"; errors: LocatedError[] };
+  /**
+   * `documents`: those of the payload that did decode, so every problem can be reported in
+   * one run; the payload as a whole is still invalid and nothing of it is applied.
+   */
+  | { kind: "invalid"; errors: LocatedError[]; documents?: Document[] };

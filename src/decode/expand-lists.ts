@@ -1,7 +1,9 @@
 // `kind: List` (apiVersion v1) and `kind: PodList` documents stand for their items: each
 // item becomes a document of its own, keeping the list's document index plus an item index.
+// The wrapper itself is checked strictly (check-list-wrapper.ts).
 import type { LocatedError, Origin } from "../validate/field-error.js";
 import type { Document } from "./document.js";
+import { checkListWrapper } from "./check-list-wrapper.js";
 import { decodeError } from "./decode-error.js";
 import type { ParsedDocument } from "./parse-yaml.js";
 
@@ -9,8 +11,15 @@ export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** apiVersion is not part of the test: a List with the wrong one is reported as a List. */
 function isListDocument(value: Record<string, unknown>): boolean {
-  return value.kind === "PodList" || (value.kind === "List" && value.apiVersion === "v1");
+  return value.kind === "PodList" || value.kind === "List";
+}
+
+/** PodList items are typed Pods and may omit apiVersion and kind; a List's item must say what it is. */
+function defaultPodTypeMeta(item: Record<string, unknown>): Record<string, unknown> {
+  if (item.apiVersion !== undefined && item.kind !== undefined) return item;
+  return { ...item, apiVersion: item.apiVersion ?? "v1", kind: item.kind ?? "Pod" };
 }
 
 function describeValue(value: unknown): string {
@@ -33,13 +42,13 @@ export function expandLists(parsed: readonly ParsedDocument[], source: string): 
       documents.push({ origin, value: doc.value, lineOf: doc.lineOf });
       continue;
     }
-    const items = doc.value.items;
-    if (items === undefined || items === null) continue;
-    if (!Array.isArray(items)) {
-      errors.push(decodeError(origin, "decode.listItems", `items must be a sequence, not ${describeValue(items)}`,
-        { field: "items", ...lineField(doc.lineOf("items")) }));
-      continue;
+    // The wrapper's own errors belong to the List document; its items are still checked.
+    for (const error of checkListWrapper(doc.value)) {
+      errors.push({ ...error, origin, ...lineField(doc.lineOf(error.field) ?? doc.line) });
     }
+    const items = doc.value.items;
+    if (!Array.isArray(items)) continue;
+    const isPodList = doc.value.kind === "PodList";
     items.forEach((item: unknown, i) => {
       const prefix = `items[${i}]`;
       const line = doc.itemLines[i];
@@ -50,7 +59,7 @@ export function expandLists(parsed: readonly ParsedDocument[], source: string): 
       }
       documents.push({
         origin: itemOrigin,
-        value: item,
+        value: isPodList ? defaultPodTypeMeta(item) : item,
         lineOf: (field) => doc.lineOf(field === "" ? prefix : field.startsWith("[") ? `${prefix}${field}` : `${prefix}.${field}`),
       });
     });

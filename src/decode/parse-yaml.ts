@@ -16,16 +16,18 @@ const MAX_EXPANSION_RATIO = 10;
 export interface ParsedDocument {
   index: number;
   line: number | undefined;
-  /** undefined for an empty document (`---` with nothing, or an explicit null). */
+  /** undefined for an empty document (`---` with nothing but comments); an explicit `~`/`null` is null. */
   value: unknown;
   /** First line of each entry of a top-level `items` sequence, for List expansion. */
   itemLines: number[];
   lineOf: (field: string) => number | undefined;
 }
 
-export type ParsedYaml =
-  | { ok: true; documents: ParsedDocument[] }
-  | { ok: false; errors: LocatedError[] };
+/** Every document that parsed, and an error for each one that did not (both in payload order). */
+export interface ParsedYaml {
+  documents: ParsedDocument[];
+  errors: LocatedError[];
+}
 
 function splitDocuments(events: readonly Event[]): Event[][] {
   const documents: Event[][] = [];
@@ -42,12 +44,28 @@ function splitDocuments(events: readonly Event[]): Event[][] {
   return documents;
 }
 
+/** Offsets of the `---` lines that start documents. */
+function markerOffsets(text: string): number[] {
+  return [...text.matchAll(/^---(?=[ \t\r\n]|$)/gm)].map((m) => m.index);
+}
+
+/** True when the first non-blank, non-comment line is `---`: the first marker opens document 0. */
+function opensWithMarker(text: string): boolean {
+  const firstContent = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*([^\n]*)/.exec(text)?.[1] ?? "";
+  return /^---(?:[ \t\r]|$)/.test(firstContent);
+}
+
 /** Which document a syntax error falls in, when the parser could not say: count `---` markers before it. */
 function documentIndexAt(text: string, offset: number): number {
-  const before = text.slice(0, offset);
-  const markers = before.match(/^---(?=[ \t\r\n]|$)/gm)?.length ?? 0;
-  const firstContent = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*([^\n]*)/.exec(text)?.[1] ?? "";
-  return /^---(?:[ \t\r]|$)/.test(firstContent) ? Math.max(0, markers - 1) : markers;
+  const markers = markerOffsets(text).filter((m) => m < offset).length;
+  return opensWithMarker(text) ? Math.max(0, markers - 1) : markers;
+}
+
+/** Where document `index` starts in the text: the text before it holds only whole documents. */
+function documentStartOffset(text: string, index: number): number {
+  const markers = markerOffsets(text);
+  const at = opensWithMarker(text) ? markers[index] : index === 0 ? 0 : markers[index - 1];
+  return at ?? 0;
 }
 
 function yamlErrorOf(err: YAMLException, source: string, text: string, document: number | undefined, keys?: Map<number, string>): LocatedError {
@@ -67,10 +85,24 @@ export function parseYaml(text: string, source: string): ParsedYaml {
   try {
     events = parseEvents(text, { maxDepth: MAX_DEPTH });
   } catch (err) {
-    if (err instanceof YAMLException) return { ok: false, errors: [yamlErrorOf(err, source, text, undefined)] };
-    throw err;
+    if (!(err instanceof YAMLException)) throw err;
+    // A syntax error stops the parser: it is the one error for the rest of the stream, but
+    // the documents before it are whole and still get validated, so a run reports them too.
+    const error = yamlErrorOf(err, source, text, undefined);
+    const start = documentStartOffset(text, error.origin.document);
+    const before = start > 0 ? parseYaml(text.slice(0, start), source) : { documents: [], errors: [] };
+    return { documents: before.documents, errors: [...before.errors, error] };
   }
+  return constructDocuments(events, text, source);
+}
 
+/** An empty document (`---` then nothing) is one plain scalar with no text, tag or anchor; `~` has text. */
+function isEmptyDocument(events: readonly Event[]): boolean {
+  const node = events[1];
+  return events.length === 3 && node?.type === EVENT_ID.SCALAR && node.valueStart < 0 && node.tagStart < 0 && node.anchorStart < 0;
+}
+
+function constructDocuments(events: Event[], text: string, source: string): ParsedYaml {
   const lines = new LineIndex(text);
   const documents: ParsedDocument[] = [];
   const errors: LocatedError[] = [];
@@ -99,10 +131,10 @@ export function parseYaml(text: string, source: string): ParsedYaml {
     documents.push({
       index,
       line,
-      value: value === null ? undefined : value,
+      value: isEmptyDocument(docEvents) ? undefined : value,
       itemLines: size.itemLines,
       lineOf: (field) => lookUpLine(indexed(), field),
     });
   });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, documents };
+  return { documents, errors };
 }

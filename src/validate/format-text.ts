@@ -7,8 +7,10 @@ import { formatError } from "./format-error.js";
 import type { DocumentResult, ValidationResult } from "./validation-result.js";
 
 function headerOf(result: DocumentResult): string {
-  if (result.errors.every((e) => e.type === "Decode error") && result.kind === undefined && result.name === undefined) {
-    return result.errors.some((e) => e.rule === "decode.empty") ? "error: no pods" : "error: cannot decode:";
+  if (result.kind === undefined && result.name === undefined) {
+    if (result.errors.some((e) => e.rule === "decode.empty")) return "error: no pods";
+    // A List wrapper's own errors (unknown field, missing items) are field errors, not decode errors.
+    return result.errors.every((e) => e.type === "Decode error") ? "error: cannot decode:" : "error: invalid document:";
   }
   return `The ${result.kind ?? "object"} ${JSON.stringify(result.name ?? "")} is invalid:`;
 }

@@ -29,25 +29,33 @@ function decodeFailures(errors: readonly LocatedError[]): DocumentResult[] {
   return [...groups.values()];
 }
 
+/** Payload order: by document, a List's own errors before its items. */
+function byPosition(a: DocumentResult, b: DocumentResult): number {
+  return a.origin.document - b.origin.document || (a.origin.item ?? -1) - (b.origin.item ?? -1);
+}
+
 export function validateInputs(inputs: readonly DecodedInput[], options: ValidateOptions): ValidationResult {
   const documents: Document[] = [];
   const failures: DocumentResult[][] = inputs.map(() => []);
   inputs.forEach(({ source, decoded }, i) => {
-    if (decoded.kind === "invalid") failures[i] = decodeFailures(decoded.errors);
-    else if (decoded.kind === "empty") failures[i] = [noPodsError(source)];
+    if (decoded.kind === "invalid") {
+      // The documents that did decode are validated too, so one run reports every problem.
+      failures[i] = decodeFailures(decoded.errors);
+      documents.push(...(decoded.documents ?? []));
+    } else if (decoded.kind === "empty") failures[i] = [noPodsError(source)];
     else if (decoded.documents.length === 0) failures[i] = [noPodsError(source)];
     else documents.push(...decoded.documents);
   });
 
   const validated = validateDocuments(documents, options);
-  // Keep the inputs' order: each input's decode failures or validated documents, in turn.
+  // Keep the inputs' order: each input's decode failures and validated documents, in payload order.
   const bySource = new Map<string, DocumentResult[]>();
   for (const result of validated.documents) {
     const list = bySource.get(result.origin.source) ?? [];
     list.push(result);
     bySource.set(result.origin.source, list);
   }
-  const ordered = inputs.flatMap(({ source }, i) => [...(failures[i] ?? []), ...(bySource.get(source) ?? [])]);
+  const ordered = inputs.flatMap(({ source }, i) => [...(failures[i] ?? []), ...(bySource.get(source) ?? [])].sort(byPosition));
   // One source named twice (`rower validate a.yaml a.yaml`) must not list its documents twice.
   const seen = new Set<DocumentResult>();
   const results = ordered.filter((r) => !seen.has(r) && seen.add(r));

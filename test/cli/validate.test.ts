@@ -24,6 +24,9 @@ describe("rower validate", () => {
     await writeFile(file("empty.yaml"), "# nothing here\n");
     await writeFile(file("dup-key.yaml"), "apiVersion: v1\nkind: Pod\nkind: Pod\n");
     await writeFile(file("same-name.yaml"), VALID.replace("image: nginx", "image: httpd"));
+    await writeFile(file("null.yaml"), "~\n");
+    await writeFile(file("list-typo.yaml"), "apiVersion: v1\nkind: List\nitmes: []\n");
+    await writeFile(file("mixed.yaml"), `${VALID}---\n- a\n---\n${NO_IMAGE.replace("name: web\nspec", "name: bad\nspec")}---\nb: [\n`);
     await symlink(ROWER, file("kubectl-rower"));
   });
   afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
@@ -39,6 +42,13 @@ describe("rower validate", () => {
     { desc: "a duplicate key", args: (f) => [f("dup-key.yaml")], code: 1, stdout: /^error: cannot decode:\n\* line 3: duplicate mapping key "kind"\n$/ },
     { desc: "an empty payload", args: (f) => [f("empty.yaml")], code: 1, stdout: /^error: no pods\n$/ },
     { desc: "empty standard input", args: () => ["-"], stdin: "", code: 1, stdout: /^error: no pods\n$/ },
+    { desc: "an explicit null document", args: (f) => [f("null.yaml")], code: 1, stdout: /^error: cannot decode:\n\* line 1: a document must be a mapping \(an object\), not null\n$/ },
+    { desc: "a List with items misspelt", args: (f) => [f("list-typo.yaml")], code: 1, stdout: /^error: invalid document:\n\* itmes: unknown field "itmes" \(did you mean "items"\?\)\n\* items: Required value\n$/ },
+    {
+      desc: "a decode error among pods: every document reported in payload order, each prefixed",
+      args: (f) => [f("mixed.yaml")], code: 1,
+      stdout: /^\S*mixed\.yaml#0: pod\/web validated\n\S*mixed\.yaml#1: error: cannot decode:\n\S*mixed\.yaml#1: \* line 10: a document must be a mapping \(an object\), not a sequence\n\S*mixed\.yaml#2: The Pod "bad" is invalid:\n\S*mixed\.yaml#2: \* spec\.containers\[0\]\.image: Required value\n\S*mixed\.yaml#3: error: cannot decode:\n\S*mixed\.yaml#3: \* line 21: /,
+    },
     { desc: "several inputs, each line prefixed", args: (f) => [f("valid.yaml"), "-f", f("no-image.yaml")], code: 1, stdout: /valid\.yaml#0: pod\/web validated\n.*no-image\.yaml#0: The Pod "web" is invalid:\n.*no-image\.yaml#0: \* spec\.containers\[0\]\.image: Required value/ },
     { desc: "no input at all", args: () => [], code: 2, stderr: /^rower validate: no input/ },
     { desc: "a missing file", args: (f) => [f("absent.yaml")], code: 2, stderr: /^rower validate: cannot read .*absent\.yaml: no such file\n$/ },

@@ -45,6 +45,12 @@ describe("decodePayload accepts", () => {
     },
     { desc: "kind: PodList expanded", input: utf8(`apiVersion: v1\nkind: PodList\nitems: [${JSON.stringify(POD_VALUE)}]\n`), values: [POD_VALUE] },
     { desc: "an empty List", input: utf8("apiVersion: v1\nkind: List\nitems: []\n"), values: [] },
+    {
+      desc: "PodList items without apiVersion and kind, typed as v1 Pods",
+      input: utf8("apiVersion: v1\nkind: PodList\nmetadata: {resourceVersion: '7', remainingItemCount: 0}\nitems:\n- metadata: {name: a}\n- {kind: Pod, metadata: {name: b}}\n"),
+      values: [{ apiVersion: "v1", kind: "Pod", metadata: { name: "a" } }, { apiVersion: "v1", kind: "Pod", metadata: { name: "b" } }],
+    },
+    { desc: "List items as written (a List item must say what it is)", input: utf8("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n"), values: [{ metadata: { name: "a" } }] },
   ];
   for (const c of cases) {
     it(c.desc, () => {
@@ -82,7 +88,12 @@ describe("decodePayload rejects", () => {
     { desc: "a scalar document", input: utf8(`${POD}---\nhello\n`), errors: [{ rule: "decode.notMapping", document: 1, line: 10, field: "" }] },
     { desc: "a sequence document", input: utf8("- a\n- b\n"), errors: [{ rule: "decode.notMapping", document: 0, line: 1, field: "" }] },
     { desc: "a List item that is not a mapping", input: utf8("apiVersion: v1\nkind: List\nitems:\n- 3\n"), errors: [{ rule: "decode.notMapping", document: 0, line: 4, field: "items[0]" }] },
-    { desc: "List items that are not a sequence", input: utf8("apiVersion: v1\nkind: List\nitems: 3\n"), errors: [{ rule: "decode.listItems", document: 0, line: 3, field: "items" }] },
+    { desc: "List items that are not a sequence", input: utf8("apiVersion: v1\nkind: List\nitems: 3\n"), errors: [{ rule: "list.items.type", document: 0, line: 3, field: "items" }] },
+    { desc: "an explicit null document (~)", input: utf8("~\n"), errors: [{ rule: "decode.notMapping", document: 0, line: 1, field: "" }] },
+    { desc: "an explicit null document (null)", input: utf8("null\n"), errors: [{ rule: "decode.notMapping", document: 0, line: 1, field: "" }] },
+    { desc: "an explicit null after a marker (--- null)", input: utf8("--- null\n"), errors: [{ rule: "decode.notMapping", document: 0, line: 1, field: "" }] },
+    { desc: "an explicit null between empty documents", input: utf8("---\n---\n~\n---\n"), errors: [{ rule: "decode.notMapping", document: 1, line: 3, field: "" }] },
+    { desc: "a tagged null document", input: utf8("!!null ''\n"), errors: [{ rule: "decode.notMapping", document: 0, line: 1, field: "" }] },
     { desc: "nesting past 100 levels", input: utf8(`${"[".repeat(200)}${"]".repeat(200)}`), errors: [{ rule: "decode.yaml", document: 0, line: 1, field: "" }] },
   ];
   for (const c of cases) {
@@ -135,4 +146,59 @@ describe("decodePayload origins and lines", () => {
     if (decoded.kind !== "documents") throw new Error(`expected documents, got ${decoded.kind}`);
     expect(decoded.documents[0]?.lineOf?.("metadata.name")).toBe(6);
   });
+});
+
+describe("decodePayload checks List wrappers strictly", () => {
+  const LIST = (body: string) => utf8(`apiVersion: v1\nkind: List\n${body}`);
+  const cases: { desc: string; input: Uint8Array; errors: { field: string; type: string; rule: string; detail?: string }[] }[] = [
+    { desc: "items misspelt", input: LIST("itmes: []\n"), errors: [
+      { field: "itmes", type: "unknown field", rule: "list.unknownField", detail: 'did you mean "items"?' },
+      { field: "items", type: "Required value", rule: "list.items.required" },
+    ] },
+    { desc: "items missing", input: LIST(""), errors: [{ field: "items", type: "Required value", rule: "list.items.required" }] },
+    { desc: "items null", input: LIST("items: ~\n"), errors: [{ field: "items", type: "Required value", rule: "list.items.required" }] },
+    { desc: "an extra key", input: LIST("items: []\nspec: {}\n"), errors: [{ field: "spec", type: "unknown field", rule: "list.unknownField" }] },
+    { desc: "a List of another apiVersion", input: utf8("apiVersion: apps/v1\nkind: List\nitems: []\n"), errors: [{ field: "apiVersion", type: "Unsupported value", rule: "list.apiVersion" }] },
+    { desc: "a PodList without apiVersion", input: utf8("kind: PodList\nitems: []\n"), errors: [{ field: "apiVersion", type: "Required value", rule: "list.apiVersion" }] },
+    { desc: "an unknown ListMeta field", input: LIST("metadata: {resourceVersoin: '1'}\nitems: []\n"), errors: [
+      { field: "metadata.resourceVersoin", type: "unknown field", rule: "list.unknownField", detail: 'did you mean "resourceVersion"?' },
+    ] },
+    { desc: "a ListMeta field of the wrong type", input: LIST("metadata: {remainingItemCount: many}\nitems: []\n"), errors: [
+      { field: "metadata.remainingItemCount", type: "Invalid value", rule: "list.metadata.type", detail: "must be of type integer" },
+    ] },
+    { desc: "metadata not a mapping", input: LIST("metadata: 3\nitems: []\n"), errors: [{ field: "metadata", type: "Invalid value", rule: "list.metadata.type", detail: "must be of type object" }] },
+  ];
+  for (const c of cases) {
+    it(c.desc, () => {
+      const decoded = decodePayload(c.input, { source: "test" });
+      // toMatchObject: same length, each error has the listed fields (detail only where given).
+      expect(decoded.kind === "invalid" ? decoded.errors : decoded.kind).toMatchObject(c.errors);
+    });
+  }
+
+  it("places the wrapper's errors on the List document, with the line of the field", () => {
+    const decoded = decodePayload(utf8(`${POD}---\napiVersion: v1\nkind: List\nitmes: []\n`), { source: "s" });
+    expect(decoded.kind === "invalid" ? decoded.errors.map((e) => ({ field: e.field, origin: e.origin, line: e.line })) : decoded.kind).toEqual([
+      { field: "itmes", origin: { source: "s", document: 1, line: 10 }, line: 12 },
+      { field: "items", origin: { source: "s", document: 1, line: 10 }, line: 10 },
+    ]);
+  });
+});
+
+describe("decodePayload keeps the documents that decoded beside the errors", () => {
+  const indices = (d: Decoded) => (d.kind === "empty" ? d.kind : (d.documents ?? []).map((x) => x.origin.document));
+  const cases: { desc: string; input: string; documents: number[]; errors: number[] }[] = [
+    { desc: "a sequence between two pods", input: `${POD}---\n- a\n---\n${POD}`, documents: [0, 2], errors: [1] },
+    { desc: "a duplicate key between two pods", input: `${POD}---\nx: 1\nx: 2\n---\n${POD}`, documents: [0, 2], errors: [1] },
+    { desc: "a syntax error after two pods", input: `${POD}---\n${POD}---\nb: [\n`, documents: [0, 1], errors: [2] },
+    { desc: "a syntax error after a leading marker", input: `---\n${POD}---\nb: [\n`, documents: [0], errors: [1] },
+    { desc: "a syntax error in the first document", input: `b: [\n---\n${POD}`, documents: [], errors: [0] },
+  ];
+  for (const c of cases) {
+    it(c.desc, () => {
+      const decoded = decodePayload(utf8(c.input), { source: "test" });
+      expect({ kind: decoded.kind, documents: indices(decoded), errors: decoded.kind === "invalid" ? decoded.errors.map((e) => e.origin.document) : [] })
+        .toEqual({ kind: "invalid", documents: c.documents, errors: c.errors });
+    });
+  }
 });
