@@ -1,4 +1,4 @@
-// documents → every error, or the valid pods. All three layers run on every document
+// documents → every error, or the valid pods. Every layer runs on every pod document
 // (schema, the API server's pod rules, the kubelet's static-pod rules), so one run reports
 // everything; then the set is checked as a whole (names and file names unique).
 import type { V1Pod } from "@kubernetes/client-node";
@@ -26,6 +26,14 @@ function readString(value: unknown, ...path: string[]): string | undefined {
   return typeof at === "string" ? at : undefined;
 }
 
+/** False when apiVersion or kind names something other than a v1 Pod (a missing one is only Required). */
+function isPodTypeMeta(value: unknown): boolean {
+  const isUnset = (v: unknown) => v === undefined || v === null || v === "";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return true;
+  const { apiVersion, kind } = value as Record<string, unknown>;
+  return (isUnset(apiVersion) || apiVersion === "v1") && (isUnset(kind) || kind === "Pod");
+}
+
 /** Two layers may flag the same thing (a missing name is both schema-required and semantic). */
 function dropRepeats(errors: FieldError[]): FieldError[] {
   const seen = new Set<string>();
@@ -48,11 +56,12 @@ function validateDocument(doc: Document, options: ValidateOptions): DocumentResu
   const name = readString(value, "metadata", "name");
   const namespace = readString(value, "metadata", "namespace");
   const pod = value as V1Pod;
-  const found = dropRepeats([
-    ...checkSchema(value),
-    ...checkPodSemantics(pod, { nodeName: options.nodeName }),
-    ...checkStaticPodRules(pod),
-  ]).sort(compareErrors);
+  // Another kind (a Service, a nested List) gets only the schema's apiVersion/kind error:
+  // pod rules on it would bury that under errors that mean nothing for it.
+  const podLayers = isPodTypeMeta(value)
+    ? [...checkPodSemantics(pod, { nodeName: options.nodeName }), ...checkStaticPodRules(pod)]
+    : [];
+  const found = dropRepeats([...checkSchema(value), ...podLayers]).sort(compareErrors);
   const origin: Origin = name === undefined ? doc.origin : { ...doc.origin, pod: name };
   return {
     origin,

@@ -77,6 +77,15 @@ describe("validateDocuments on one pod", () => {
     expect(error?.line).toBe(18);
   });
 
+  it("reports only the kind or apiVersion of a document that is not a v1 Pod", () => {
+    const cases: { desc: string; yaml: string; errors: { field: string; type: string; rule: string }[] }[] = [
+      { desc: "a Service", yaml: "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n", errors: [{ field: "kind", type: "Unsupported value", rule: "schema.kind" }] },
+      { desc: "a nested List", yaml: "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: []\n", errors: [{ field: "kind", type: "Unsupported value", rule: "schema.kind" }] },
+      { desc: "a Pod of another apiVersion", yaml: "apiVersion: v2\nkind: Pod\nmetadata:\n  name: p\n", errors: [{ field: "apiVersion", type: "Unsupported value", rule: "schema.apiVersion" }] },
+    ];
+    expect(cases.map((c) => ({ desc: c.desc, errors: summary(c.yaml)[0] }))).toEqual(cases.map((c) => ({ desc: c.desc, errors: c.errors })));
+  });
+
   it("never throws on a document that is no pod at all", () => {
     const result = validateDocuments(documentsOf("kind: Deployment\nspec: 3\nmetadata: [1]\n"), { nodeName: NODE });
     expect(result.valid).toBe(false);
