@@ -1,6 +1,6 @@
 // documents → every error, or the valid pods. Every layer runs on every pod document
-// (schema, the API server's pod rules, the kubelet's static-pod rules), so one run reports
-// everything; then the set is checked as a whole (names and file names unique).
+// (schema, the API server's pod rules, the kubelet's static-pod rules, rower's own), so one
+// run reports everything; then the set is checked as a whole (names and file names unique).
 import type { V1Pod } from "@kubernetes/client-node";
 import type { Document } from "../decode/document.js";
 import { manifestFileName } from "../manifests/manifest-name.js";
@@ -8,6 +8,7 @@ import { compareErrors } from "./compare-errors.js";
 import { describeOrigin } from "./describe-origin.js";
 import type { FieldError, LocatedError, Origin } from "./field-error.js";
 import { checkSchema } from "./schema/check-schema.js";
+import { checkRowerRules } from "./rower-rules.js";
 import { checkPodSemantics } from "./semantics/check-pod.js";
 import { checkStaticPodRules } from "./static-pod/check-static-pod.js";
 import type { DocumentResult, ValidationResult } from "./validation-result.js";
@@ -59,7 +60,7 @@ function validateDocument(doc: Document, options: ValidateOptions): DocumentResu
   // Another kind (a Service, a nested List) gets only the schema's apiVersion/kind error:
   // pod rules on it would bury that under errors that mean nothing for it.
   const podLayers = isPodTypeMeta(value)
-    ? [...checkPodSemantics(pod, { nodeName: options.nodeName }), ...checkStaticPodRules(pod)]
+    ? [...checkPodSemantics(pod, { nodeName: options.nodeName }), ...checkStaticPodRules(pod), ...checkRowerRules(pod)]
     : [];
   const found = dropRepeats([...checkSchema(value), ...podLayers]).sort(compareErrors);
   const origin: Origin = name === undefined ? doc.origin : { ...doc.origin, pod: name };

@@ -86,6 +86,12 @@ describe("validateDocuments on one pod", () => {
     expect(cases.map((c) => ({ desc: c.desc, errors: summary(c.yaml)[0] }))).toEqual(cases.map((c) => ({ desc: c.desc, errors: c.errors })));
   });
 
+  it("refuses rower's marker annotation with a value other than \"true\"", () => {
+    const yaml = pod("web").replace("  name: web\n", "  name: web\n  annotations:\n    rower.static/managed: \"false\"\n");
+    expect(summary(yaml)).toEqual([[{ field: "metadata.annotations[rower.static/managed]", type: "Forbidden", rule: "rower.markerAnnotation" }]]);
+    expect(summary(yaml.replace('"false"', '"true"'))).toEqual([[]]);
+  });
+
   it("never throws on a document that is no pod at all", () => {
     const result = validateDocuments(documentsOf("kind: Deployment\nspec: 3\nmetadata: [1]\n"), { nodeName: NODE });
     expect(result.valid).toBe(false);
