@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractUserDataSpec } from "../../src/sources/user-data-shapes.js";
+import { type ParameterValues, createdResources, resolveForStack } from "./cloudformation-conditions.js";
 import { CLOUDFORMATION, IGNITION_PODS_PATH, type CloudFormationTemplate, cloudFormationUserData, parseCloudFormation, readRepoFile } from "./launch-material.js";
 
 const template = parseCloudFormation(readRepoFile(CLOUDFORMATION));
@@ -12,11 +13,12 @@ const PSEUDO_PARAMETERS = [
 
 interface Reference {
   at: string;
-  kind: "Ref" | "GetAtt" | "Sub";
+  kind: "Ref" | "GetAtt" | "Sub" | "Condition";
   name: string;
 }
 
-/** Every Ref, GetAtt and ${...} inside Sub in the template, with where it was found. */
+/** Every Ref, GetAtt, ${...} inside Sub and condition name (a resource's Condition, the
+ * first item of Fn::If, !Condition) in the template, with where it was found. */
 function collectReferences(value: unknown, at: string, out: Reference[]): Reference[] {
   if (Array.isArray(value)) {
     value.forEach((item, i) => collectReferences(item, `${at}[${i}]`, out));
@@ -24,6 +26,8 @@ function collectReferences(value: unknown, at: string, out: Reference[]): Refere
     for (const [key, inner] of Object.entries(value)) {
       if (key === "Ref" && typeof inner === "string") out.push({ at, kind: "Ref", name: inner });
       if (key === "Fn::GetAtt" && Array.isArray(inner)) out.push({ at, kind: "GetAtt", name: String(inner[0]) });
+      if (key === "Condition" && typeof inner === "string") out.push({ at, kind: "Condition", name: inner });
+      if (key === "Fn::If" && Array.isArray(inner)) out.push({ at, kind: "Condition", name: String(inner[0]) });
       if (key === "Fn::Sub") {
         const [text, variables] = Array.isArray(inner) ? inner : [inner, {}];
         const local = Object.keys((variables ?? {}) as object);
@@ -42,6 +46,7 @@ function resolvable(t: CloudFormationTemplate, ref: Reference): boolean {
   const resources = Object.keys(t.Resources);
   const parameters = Object.keys(t.Parameters ?? {});
   if (ref.kind === "GetAtt") return resources.includes(ref.name);
+  if (ref.kind === "Condition") return Object.keys(t.Conditions ?? {}).includes(ref.name);
   if (ref.kind === "Sub" && ref.name.includes(".")) return resources.includes(ref.name.split(".")[0] ?? "");
   return resources.includes(ref.name) || parameters.includes(ref.name) || PSEUDO_PARAMETERS.includes(ref.name);
 }
@@ -54,14 +59,18 @@ describe(CLOUDFORMATION, () => {
     expect(references.length).toBeGreaterThan(10);
   });
 
-  it("points every Ref, GetAtt and ${} in Sub to a resource, parameter or pseudo parameter", () => {
+  it("points every Ref, GetAtt and ${} in Sub to a resource, parameter or pseudo parameter, and every condition name to a condition", () => {
     expect(references.filter((ref) => !resolvable(template, ref))).toEqual([]);
   });
 
   it("tells the reference check apart from a typo (the check can fail)", () => {
-    const broken = parseCloudFormation("Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Sub '${Nope}-${AWS::Region}'\n      DisplayName: !Ref Missing\n");
+    const broken = parseCloudFormation(
+      "Conditions:\n  Real: !Equals [a, b]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n    Condition: Absent\n    Properties:\n" +
+        "      TopicName: !Sub '${Nope}-${AWS::Region}'\n      DisplayName: !Ref Missing\n      KmsMasterKeyId: !If [Unknown, x, !Ref AWS::NoValue]\n" +
+        "      Tags: !If [Real, [], []]\n",
+    );
     const unresolved = collectReferences(broken, "$", []).filter((ref) => !resolvable(broken, ref));
-    expect(unresolved.map((ref) => ref.name)).toEqual(["Nope", "Missing"]);
+    expect(unresolved.map((ref) => ref.name)).toEqual(["Absent", "Nope", "Missing", "Unknown"]);
   });
 
   it("takes ImageId as a documented AMI parameter", () => {
@@ -104,5 +113,41 @@ describe(CLOUDFORMATION, () => {
     expect(group.TargetGroupARNs).toEqual([{ Ref: "TargetGroup" }]);
     expect(group.HealthCheckType).toBe("ELB");
     expect(template.Resources.TargetGroup?.Properties).toMatchObject({ HealthCheckPath: "/", Port: 80 });
+  });
+
+  // SSH is opt-in: docs/aws.md's "Look at an instance" passes these two parameters.
+  it.each<{ optional: ParameterValues; keyName: string | undefined; sshIngress: string | undefined }>([
+    { optional: {}, keyName: undefined, sshIngress: undefined },
+    { optional: { KeyName: "my-key" }, keyName: "my-key", sshIngress: undefined },
+    { optional: { SshCidr: "203.0.113.7/32" }, keyName: undefined, sshIngress: "203.0.113.7/32" },
+    { optional: { KeyName: "my-key", SshCidr: "203.0.113.7/32" }, keyName: "my-key", sshIngress: "203.0.113.7/32" },
+  ])("with $optional: key pair $keyName, SSH from $sshIngress", ({ optional, keyName, sshIngress }) => {
+    const parameters: ParameterValues = { ImageId: "ami-0123456789abcdef0", VpcId: "vpc-1", SubnetIds: "subnet-a,subnet-b", ...optional };
+    const data = resolveForStack(template, parameters, template.Resources.LaunchTemplate?.Properties?.LaunchTemplateData) as Record<string, unknown>;
+    expect(data.KeyName).toBe(keyName);
+    // Port-22 rules of the stack, inline in a security group or as separate ingress resources.
+    const rules = createdResources(template, parameters).flatMap((name) => {
+      const resource = template.Resources[name];
+      const properties = resolveForStack(template, parameters, resource?.Properties ?? {}) as Record<string, unknown>;
+      if (resource?.Type === "AWS::EC2::SecurityGroup") return (properties.SecurityGroupIngress ?? []) as Record<string, unknown>[];
+      return resource?.Type === "AWS::EC2::SecurityGroupIngress" ? [properties] : [];
+    });
+    const ssh = rules.filter((rule) => rule.FromPort === 22);
+    expect(ssh).toEqual(
+      sshIngress === undefined
+        ? []
+        : [expect.objectContaining({ GroupId: { "Fn::GetAtt": ["InstanceSecurityGroup", "GroupId"] }, IpProtocol: "tcp", ToPort: 22, CidrIp: sshIngress })],
+    );
+  });
+
+  it.each([
+    { value: "", accepted: true },
+    { value: "203.0.113.7/32", accepted: true },
+    { value: "0.0.0.0/0", accepted: true },
+    { value: "203.0.113.7", accepted: false },
+    { value: "my-laptop", accepted: false },
+  ])("SshCidr $value: accepted $accepted", ({ value, accepted }) => {
+    const pattern = (template.Parameters?.SshCidr as { AllowedPattern?: string } | undefined)?.AllowedPattern ?? "";
+    expect(new RegExp(pattern).test(value)).toBe(accepted);
   });
 });
