@@ -1,7 +1,7 @@
 // The emulator's control surface under `/_emulator/`, used by tests and by hand:
 //   PUT|DELETE /_emulator/instance/attributes/K   PUT|DELETE /_emulator/project/attributes/K
 //   PUT|DELETE /_emulator/tags/K                   PUT|DELETE /_emulator/user-data
-//   POST /_emulator/faults {delayMs,status,count,reset,truncate}   DELETE /_emulator/faults
+//   POST /_emulator/faults {delayMs,status,count,reset,truncate,path}   DELETE /_emulator/faults
 //   POST /_emulator/expire-tokens   PUT /_emulator/imdsv1 (body true|false)
 //   GET /_emulator/requests (the metadata requests seen, with their headers)
 import type { IncomingMessage } from "node:http";
@@ -33,6 +33,11 @@ function parseFaults(body: Buffer): FaultSettings | undefined {
   }
   if (typeof value !== "object" || value === null) return undefined;
   const settings: FaultSettings = {};
+  const path = (value as Record<string, unknown>).path;
+  if (path !== undefined) {
+    if (typeof path !== "string" || !path.startsWith("/")) return undefined;
+    settings.path = path;
+  }
   for (const name of ["delayMs", "status", "count", "reset", "truncate"] as const) {
     const field = (value as Record<string, unknown>)[name];
     if (field === undefined) continue;
@@ -69,7 +74,7 @@ export async function answerAdmin(state: EmulatorState, req: IncomingMessage, ur
     reply = textReply(204, "");
   } else if (route === "faults" && method === "POST") {
     const settings = parseFaults(body);
-    if (settings === undefined) return textReply(400, "faults: a JSON object of non-negative integers\n");
+    if (settings === undefined) return textReply(400, "faults: a JSON object of non-negative integers (and path, a string starting with /)\n");
     state.faults.configure(settings);
     return textReply(204, "");
   } else if (route === "faults" && method === "DELETE") {

@@ -18,7 +18,7 @@ export function answerAzure(state: EmulatorState, req: IncomingMessage, url: URL
   if (!url.searchParams.get("api-version")) {
     return jsonReply(400, { error: "Bad request. api-version was not specified in the request" });
   }
-  if (req.method !== "GET") return jsonReply(405, { error: "Method not allowed" });
+  if (req.method !== "GET" && req.method !== "HEAD") return jsonReply(405, { error: "Method not allowed" });
   const userData = (state.userData ?? Buffer.alloc(0)).toString("base64");
   const path = url.pathname.replace(/\/+$/, "");
   if (path === "/metadata/instance/compute/userData") {

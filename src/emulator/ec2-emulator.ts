@@ -58,7 +58,7 @@ export function answerEc2(state: EmulatorState, req: IncomingMessage, url: URL):
   if (path === TOKEN_PATH) {
     return req.method === "PUT" ? issueToken(state, req) : textReply(405, "Method Not Allowed\n");
   }
-  if (req.method !== "GET") return textReply(405, "Method Not Allowed\n");
+  if (req.method !== "GET" && req.method !== "HEAD") return textReply(405, "Method Not Allowed\n");
   if (!isAuthorized(state, req)) return textReply(401, "Unauthorized\n");
   return metadataReply(state, path);
 }

@@ -97,7 +97,8 @@ export async function answerGce(state: EmulatorState, req: IncomingMessage, url:
   if (req.headers["x-forwarded-for"] !== undefined) {
     return withFlavor(textReply(403, "Forbidden: X-Forwarded-For is not allowed\n"));
   }
-  if (req.method !== "GET") return withFlavor(textReply(405, "Method not allowed\n"));
+  // HEAD is answered like GET (Node sends no body for it).
+  if (req.method !== "GET" && req.method !== "HEAD") return withFlavor(textReply(405, "Method not allowed\n"));
   if (!url.pathname.startsWith(`${GCE_BASE_PATH}/`) && url.pathname !== GCE_BASE_PATH) {
     return withFlavor(textReply(404, "Not Found\n"));
   }

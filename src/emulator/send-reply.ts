@@ -1,7 +1,6 @@
-// Writes one emulator answer, cutting the body short when a truncation fault is armed
-// (Content-Length promises the whole body, so the client sees a broken transfer).
+// Writes one emulator answer, cutting the body short when told to (a truncation fault):
+// Content-Length promises the whole body, so the client sees a broken transfer.
 import type { ServerResponse } from "node:http";
-import type { FaultPlan } from "./fault-plan.js";
 
 export interface Reply {
   status: number;
@@ -9,10 +8,11 @@ export interface Reply {
   body: string | Buffer;
 }
 
-export function sendReply(res: ServerResponse, faults: FaultPlan, reply: Reply): void {
+export function sendReply(res: ServerResponse, reply: Reply, options: { truncate?: boolean } = {}): void {
   const body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
   res.writeHead(reply.status, { ...reply.headers, "content-length": String(body.byteLength) });
-  if (body.byteLength > 1 && faults.takeTruncation()) {
+  // A HEAD answer has no body to cut (Node drops it), so it is answered whole.
+  if (options.truncate === true && body.byteLength > 1 && res.req.method !== "HEAD") {
     res.write(body.subarray(0, Math.floor(body.byteLength / 2)), () => res.destroy());
     return;
   }

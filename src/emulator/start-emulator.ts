@@ -57,34 +57,36 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
     // "//latest/..." (the AWS SDK joins "/" and "/latest") must stay a path, not a host.
     const url = new URL((req.url ?? "/").replace(/^\/+/, "/"), "http://emulator");
     if (url.pathname.startsWith(ADMIN_PREFIX)) {
-      sendReply(res, state.faults, await answerAdmin(state, req, url));
+      // Faults are for metadata requests: the admin API must stay usable to clear them.
+      sendReply(res, await answerAdmin(state, req, url));
       return;
     }
     state.recordRequest({ method: req.method ?? "GET", path: `${url.pathname}${url.search}`, headers: { ...req.headers } });
     const gone = new AbortController();
     res.on("close", () => gone.abort());
     const signal = AbortSignal.any([closing.signal, gone.signal]);
-    if (state.faults.delayMs > 0) {
+    const faults = state.faults.takeRequestFaults(url.pathname);
+    if (faults.delayMs > 0) {
       try {
-        await delay(state.faults.delayMs, undefined, { signal });
+        await delay(faults.delayMs, undefined, { signal });
       } catch (err) {
         // The client left or the emulator is closing: nobody to answer.
         if (signal.aborted) return;
         throw err;
       }
     }
-    const fault = state.faults.takeRequestFault();
-    if (fault.kind === "reset") {
+    if (faults.action.kind === "reset") {
       req.socket.destroy();
       return;
     }
-    if (fault.kind === "status") {
+    if (faults.action.kind === "status") {
+      const status = faults.action.status;
       const flavor: Record<string, string> = kind === "gce" ? { "metadata-flavor": "Google" } : {};
-      sendReply(res, state.faults, textReply(fault.status, `injected ${fault.status}\n`, flavor));
+      sendReply(res, textReply(status, `injected ${status}\n`, flavor));
       return;
     }
     const reply = await answer(req, url, signal);
-    if (!res.destroyed) sendReply(res, state.faults, reply);
+    if (!res.destroyed) sendReply(res, reply, { truncate: faults.action.kind === "truncate" });
   };
 
   const server = createServer((req, res) => {
