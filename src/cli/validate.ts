@@ -2,6 +2,7 @@
 // Declares flags only; the implementation is imported when the command runs.
 import { Option, type Command } from "commander";
 import { addInputOptions, type InputOptions } from "./input-options.js";
+import { orderInputs } from "./order-inputs.js";
 
 export interface ValidateFlags extends InputOptions {
   output: "text" | "json";
@@ -15,6 +16,8 @@ export function registerValidate(program: Command): void {
     .addOption(new Option("-o, --output <format>", "result format").choices(["text", "json"]).default("text"));
   addInputOptions(command).action(async (files: string[], flags: ValidateFlags) => {
     const { runValidate } = await import("./run-validate.js");
-    process.exitCode = await runValidate([...files, ...(flags.filename ?? [])], flags);
+    // Report inputs in the order given (`-f - ok.yaml`: standard input first).
+    const specs = orderInputs(process.argv, "validate", command, files, flags.filename ?? []);
+    process.exitCode = await runValidate(specs, flags);
   });
 }

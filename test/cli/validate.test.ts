@@ -6,6 +6,7 @@ import { ROWER, runCli } from "./run-cli.js";
 
 const VALID = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
 const NO_IMAGE = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n";
+const FIRST = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: first\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
 const TYPO = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: typo\nspec:\n  containers:\n  - name: web\n    image: nginx\n    imagee: nginx\n";
 
 interface JsonResult {
@@ -50,6 +51,13 @@ describe("rower validate", () => {
       stdout: /^\S*mixed\.yaml#0: pod\/web validated\n\S*mixed\.yaml#1: error: cannot decode:\n\S*mixed\.yaml#1: \* line 10: a document must be a mapping \(an object\), not a sequence\n\S*mixed\.yaml#2: The Pod "bad" is invalid:\n\S*mixed\.yaml#2: \* spec\.containers\[0\]\.image: Required value\n\S*mixed\.yaml#3: error: cannot decode:\n\S*mixed\.yaml#3: \* line 21: /,
     },
     { desc: "several inputs, each line prefixed", args: (f) => [f("valid.yaml"), "-f", f("no-image.yaml")], code: 1, stdout: /valid\.yaml#0: pod\/web validated\n.*no-image\.yaml#0: The Pod "web" is invalid:\n.*no-image\.yaml#0: \* spec\.containers\[0\]\.image: Required value/ },
+    { desc: "-f - before a file: standard input reported first", args: (f) => ["-f", "-", f("valid.yaml")], stdin: FIRST, code: 0, stdout: /^stdin#0: pod\/first validated\n\S*valid\.yaml#0: pod\/web validated\n$/ },
+    { desc: "a file before --filename=-: the file reported first", args: (f) => [f("valid.yaml"), "--filename=-"], stdin: FIRST, code: 0, stdout: /^\S*valid\.yaml#0: pod\/web validated\nstdin#0: pod\/first validated\n$/ },
+    {
+      desc: "option values between inputs are not inputs",
+      args: (f) => ["--node-name", "node", "-f", "-", "-o", "text", "--max-bytes", "4096", f("valid.yaml")], stdin: FIRST, code: 0,
+      stdout: /^stdin#0: pod\/first validated\n\S*valid\.yaml#0: pod\/web validated\n$/,
+    },
     { desc: "no input at all", args: () => [], code: 2, stderr: /^rower validate: no input/ },
     { desc: "a missing file", args: (f) => [f("absent.yaml")], code: 2, stderr: /^rower validate: cannot read .*absent\.yaml: no such file\n$/ },
     { desc: "an unknown output format", args: (f) => [f("valid.yaml"), "-o", "xml"], code: 2, stderr: /xml/ },
