@@ -2,7 +2,8 @@
 // (instance wins; the fallback can be turned off). Every answer must carry
 // `Metadata-Flavor: Google`, or it did not come from the metadata server. Watching long-polls
 // the attribute DIRECTORIES (`?recursive=true&wait_for_change=true&last_etag=…`), so a key
-// appearing or vanishing is seen too, and both scopes are watched when the fallback is on.
+// appearing or vanishing is seen too, and both scopes are watched when the fallback is on:
+// a present instance value is yielded whatever the project scope is doing.
 import { fetchBytes, headerValue, normalizeEndpoint, type FetchResult } from "./http-fetch.js";
 import { absentPayload, describePayload, presentPayload } from "./revision.js";
 import type { Payload, Source, SourceError } from "./source.js";
@@ -29,6 +30,11 @@ const DEFAULT_WAIT_TIMEOUT_SEC = 60;
 const LONG_POLL_GRACE_MS = 10_000;
 
 type Scope = "instance" | "project";
+
+/** The last answer of one scope; an error remembers whether the consumer has seen it. */
+type ScopeState = { kind: "value"; value: Uint8Array | undefined } | { kind: "error"; error: SourceError; yielded: boolean };
+
+type ScopeError = Extract<ScopeState, { kind: "error" }>;
 
 type ScopeOutcome =
   | { scope: Scope; kind: "value"; etag: string; value: Uint8Array | undefined }
@@ -150,45 +156,68 @@ export class GceSource implements Source {
     return { scope, kind: "value", etag, value: bytes };
   }
 
-  /** Instance wins; the project's value applies only when the instance has none. */
-  private combine(values: Map<Scope, Uint8Array | undefined>): Payload {
-    for (const scope of this.scopes) {
-      const bytes = values.get(scope);
-      if (bytes !== undefined) return presentPayload(this.scopeName(scope), bytes);
-    }
-    return absentPayload(this.name);
+  /**
+   * What the watch knows now: the instance value wins whenever it is present, whatever state
+   * the project scope is in; only an absent instance key lets the project's value or error
+   * decide. Undefined: a scope that decides has not answered yet.
+   */
+  private decide(states: Map<Scope, ScopeState>): Payload | ScopeError | undefined {
+    const instance = states.get("instance");
+    if (instance === undefined || instance.kind === "error") return instance;
+    if (instance.value !== undefined) return presentPayload(this.scopeName("instance"), instance.value);
+    if (!this.scopes.includes("project")) return absentPayload(this.name);
+    const project = states.get("project");
+    if (project === undefined || project.kind === "error") return project;
+    return project.value === undefined ? absentPayload(this.name) : presentPayload(this.scopeName("project"), project.value);
   }
 
   async *watch(outer: AbortSignal): AsyncGenerator<Payload | SourceError> {
     const stop = new AbortController();
     const signal = AbortSignal.any([outer, stop.signal]);
     const etags = new Map<Scope, string>();
-    const values = new Map<Scope, Uint8Array | undefined>();
+    const states = new Map<Scope, ScopeState>();
     const pending = new Map<Scope, Promise<ScopeOutcome>>();
     let lastRevision: string | undefined;
+    // A scope whose error was not yielded (the instance value overrode it) is not re-polled
+    // until it matters: re-polling at once would hammer a failing server with no backoff.
+    const shouldPoll = (scope: Scope): boolean => {
+      const state = states.get(scope);
+      return !pending.has(scope) && (state === undefined || state.kind === "value" || state.yielded);
+    };
     try {
       while (!signal.aborted) {
         for (const scope of this.scopes) {
-          if (!pending.has(scope)) pending.set(scope, this.pollScope(scope, etags.get(scope), signal));
+          if (shouldPoll(scope)) pending.set(scope, this.pollScope(scope, etags.get(scope), signal));
         }
         const outcome = await Promise.race(pending.values());
         pending.delete(outcome.scope);
         if (outcome.kind === "aborted") return;
         if (outcome.kind === "error") {
-          // Retried when the consumer asks for the next value: the sync loop owns backoff.
           etags.delete(outcome.scope);
+          states.set(outcome.scope, { kind: "error", error: outcome.error, yielded: false });
+        } else {
+          etags.set(outcome.scope, outcome.etag);
+          states.set(outcome.scope, { kind: "value", value: outcome.value });
+          const project = states.get("project");
+          // The instance key went away: a project error seen while it was overridden is stale, ask again.
+          if (outcome.scope === "instance" && outcome.value === undefined && project?.kind === "error" && !project.yielded) {
+            states.delete("project");
+          }
+        }
+        const decided = this.decide(states);
+        if (decided === undefined) continue;
+        if (decided.kind === "error") {
+          if (decided.yielded) continue;
+          // Retried when the consumer asks for the next value: the sync loop owns backoff.
+          decided.yielded = true;
           lastRevision = undefined;
-          yield outcome.error;
+          yield decided.error;
           continue;
         }
-        etags.set(outcome.scope, outcome.etag);
-        values.set(outcome.scope, outcome.value);
-        if (!this.scopes.every((scope) => values.has(scope))) continue;
-        const payload = this.combine(values);
-        if (payload.revision === lastRevision) continue;
-        lastRevision = payload.revision;
-        this.log.debug?.("source.revision", describePayload(payload));
-        yield payload;
+        if (decided.revision === lastRevision) continue;
+        lastRevision = decided.revision;
+        this.log.debug?.("source.revision", describePayload(decided));
+        yield decided;
       }
     } finally {
       stop.abort();

@@ -127,6 +127,22 @@ describe("GCE source", () => {
     expect({ source: fromInstance.source, text: text(fromInstance) }).toEqual({ source: "gce:instance/attributes/kube-pods", text: "instance again\n" });
   });
 
+  it("yields instance edits while the project scope keeps failing, and the project's error only once the instance key is gone", async () => {
+    const { fx, source } = await setUp("v1\n");
+    await fx.admin("POST", "faults", JSON.stringify({ status: 503, count: 1000, path: "/computeMetadata/v1/project/" }));
+    cursor = watchSource(source);
+    const first = await cursor.next();
+    expect({ source: first.source, text: text(first) }).toEqual({ source: "gce:instance/attributes/kube-pods", text: "v1\n" });
+    await fx.admin("PUT", "instance/attributes/kube-pods", "v2\n");
+    expect(text(await cursor.next())).toBe("v2\n");
+    await fx.admin("DELETE", "instance/attributes/kube-pods");
+    expect(await cursor.next()).toMatchObject({ kind: "error", source: "gce:project/attributes/kube-pods", errorKind: "http-status", status: 503 });
+    await fx.admin("PUT", "project/attributes/kube-pods", "project\n");
+    await fx.admin("DELETE", "faults");
+    const fromProject = await cursor.next();
+    expect({ source: fromProject.source, text: text(fromProject) }).toEqual({ source: "gce:project/attributes/kube-pods", text: "project\n" });
+  });
+
   it("yields an error as a value mid-watch, then the value again once the server recovers", async () => {
     const { fx, source } = await setUp("v1\n", { projectFallback: false });
     cursor = watchSource(source);
