@@ -4,6 +4,7 @@
 // revision is one unit, and applying part of it would run a pod set nobody declared. The
 // directory watch re-plans when the operator clears the conflict.
 import { applyPlan, type ApplyLog } from "../manifests/apply-plan.js";
+import { DirLockHeldError, type DirLock } from "../manifests/dir-lock.js";
 import { ManifestIoError } from "../manifests/manifest-io-error.js";
 import type { Conflict, DesiredManifest, OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
 import { observeDirectory } from "../manifests/observe-directory.js";
@@ -20,10 +21,13 @@ export interface ReconcileOptions {
   record: OwnedFile[] | undefined;
   signal: AbortSignal;
   log: ApplyLog;
+  /** The directory lock, re-established first if the directory (and its socket) was removed. */
+  lock?: Pick<DirLock, "ensureHeld">;
 }
 
 export async function reconcileDirectory(desired: DesiredManifest[], options: ReconcileOptions): Promise<ReconcileOutcome> {
   try {
+    if (options.lock && (await options.lock.ensureHeld()) === "restored") options.log("lock.restored", { dir: options.dir });
     const observed = await observeDirectory(options.dir, options.record);
     const plan = planManifests(desired, observed);
     if (plan.conflicts.length > 0) {
@@ -40,6 +44,8 @@ export async function reconcileDirectory(desired: DesiredManifest[], options: Re
   } catch (err) {
     // Disk full, read-only, permission denied: nothing half-written is visible; the loop backs off.
     if (err instanceof ManifestIoError) return { kind: "failed", code: err.code, message: err.message };
+    // Another rower took the directory while it was gone: write nothing, retry with backoff.
+    if (err instanceof DirLockHeldError) return { kind: "failed", code: err.code, message: err.message };
     throw err;
   }
 }

@@ -164,6 +164,7 @@ async function prepare(config: Config, options: DaemonOptions): Promise<{ ok: tr
     steps: { decodePayload, validateDocuments, renderManifest },
     desiredSet: { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent },
     manifestDir: config.manifestDir,
+    lock,
     record,
     log,
     metrics,

@@ -4,6 +4,7 @@
 // - files change only through one serialized reconcile at a time;
 // - an invalid, unreachable or garbage phase never removes a file;
 // - a revision already handled is not handled again unless forced (start, SIGHUP).
+import type { DirLock } from "../manifests/dir-lock.js";
 import type { DesiredManifest, OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
 import type { Payload, Source, SourceError } from "../sources/source.js";
 import { waitFor } from "./abortable-delay.js";
@@ -27,6 +28,8 @@ export interface SyncLoopOptions {
   steps: PipelineSteps;
   desiredSet: DesiredSetOptions;
   manifestDir: string;
+  /** The manifest directory's lock, checked (and re-established) before every apply. */
+  lock?: Pick<DirLock, "ensureHeld">;
   /** Owned-files record from the state file; undefined when there is none. */
   record: OwnedFile[] | undefined;
   log: EventLog;
@@ -255,6 +258,7 @@ export class SyncLoop {
       signal: this.options.signal,
       // Conflicts are logged once, from the outcome below.
       log: (event, details) => { if (event !== "conflict") log.info(event, details); },
+      ...(this.options.lock ? { lock: this.options.lock } : {}),
     });
     if (outcome.kind === "failed") return this.recordApplyFailure(outcome, desired.revision, fields);
     this.applyFailures = 0;

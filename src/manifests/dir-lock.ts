@@ -4,9 +4,12 @@
 // file nobody listens on (ECONNREFUSED) is a dead holder's, so it is replaced.
 // Known limit: two rowers replacing the same stale lock in the same instant could both
 // succeed; the launch units never start two at once, and the window is one unlink+bind.
+// A removed directory takes the socket file with it: the holder re-listens there before its
+// next write (ensureHeld), so a rower started later is still refused.
 import { createConnection, createServer, type Server } from "node:net";
-import { chmod, mkdir, unlink } from "node:fs/promises";
+import { chmod, lstat, mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { lstatOrUndefined } from "./atomic-write.js";
 import { errnoCode, ManifestIoError, withIoContext } from "./manifest-io-error.js";
 
 export const LOCK_FILE = ".rower.lock";
@@ -16,6 +19,12 @@ const MAX_SOCKET_PATH_BYTES = 107;
 
 export interface DirLock {
   readonly path: string;
+  /**
+   * Makes sure the socket at the path is still ours before a write: when it vanished (someone
+   * removed the directory) it listens there again and answers "restored". Throws
+   * DirLockHeldError when another rower took the path meanwhile; a later call tries again.
+   */
+  ensureHeld(): Promise<"held" | "restored">;
   release(): Promise<void>;
 }
 
@@ -30,19 +39,64 @@ export class DirLockHeldError extends Error {
 
 export async function acquireDirLock(dir: string, options: { pid?: number; answerTimeoutMs?: number } = {}): Promise<DirLock> {
   const pid = options.pid ?? process.pid;
+  const answerTimeoutMs = options.answerTimeoutMs ?? HOLDER_ANSWER_TIMEOUT_MS;
   const path = join(dir, LOCK_FILE);
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
     // libuv would silently bind a truncated path, i.e. a lock somewhere else entirely.
     const cause = Object.assign(new Error(`unix socket paths are limited to ${MAX_SOCKET_PATH_BYTES} bytes`), { code: "ENAMETOOLONG" });
     throw new ManifestIoError("lock", path, cause);
   }
+  let held: Listening | undefined = await takeLock(dir, path, pid, answerTimeoutMs);
+  return {
+    path,
+    ensureHeld: async () => {
+      const stats = await lstatOrUndefined(path);
+      if (held && stats && stats.dev === held.dev && stats.ino === held.ino) return "held";
+      if (stats) {
+        // Not our socket file: a rower that found the path empty, or a leftover.
+        const holder = await askHolder(path, answerTimeoutMs);
+        if (holder.kind === "alive") {
+          // Closing our orphaned listener would unlink the other rower's socket (libuv unlinks
+          // the bound path on close), so it is left to the kernel; the loop writes nothing.
+          held = undefined;
+          throw new DirLockHeldError(path, holder.pid);
+        }
+      }
+      if (held) {
+        // Closing unlinks the path: nothing there now, or the stale leftover. Then bind anew.
+        const orphan = held.server;
+        held = undefined;
+        await closeServer(orphan);
+      }
+      held = await takeLock(dir, path, pid, answerTimeoutMs);
+      return "restored";
+    },
+    release: async () => {
+      if (held) await closeServer(held.server);
+      held = undefined;
+    },
+  };
+}
+
+/** A listening lock socket and the identity of its file, to notice when the file is replaced. */
+interface Listening {
+  server: Server;
+  dev: number;
+  ino: number;
+}
+
+/** Creates the directory if needed and listens at the lock path, replacing a stale socket. */
+async function takeLock(dir: string, path: string, pid: number, answerTimeoutMs: number): Promise<Listening> {
   const created = await withIoContext("create directory", dir, () => mkdir(dir, { recursive: true, mode: 0o755 }));
   if (created !== undefined) await withIoContext("chmod", dir, () => chmod(dir, 0o755));
   // Two rounds: the second follows the removal of a stale socket.
   for (let round = 0; round < 2; round++) {
     const server = await listenAt(path, pid);
-    if (server !== "in-use") return { path, release: () => closeServer(server) };
-    const holder = await askHolder(path, options.answerTimeoutMs ?? HOLDER_ANSWER_TIMEOUT_MS);
+    if (server !== "in-use") {
+      const stats = await withIoContext("lstat", path, () => lstat(path));
+      return { server, dev: stats.dev, ino: stats.ino };
+    }
+    const holder = await askHolder(path, answerTimeoutMs);
     if (holder.kind === "alive") throw new DirLockHeldError(path, holder.pid);
     await withIoContext("remove stale lock", path, () => unlink(path).catch((err: unknown) => {
       if (errnoCode(err) !== "ENOENT") throw err; // someone else removed it first: fine

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -92,6 +92,25 @@ describe("rower run as a process (built CLI, GCE emulator)", () => {
   it("a second rower on the same directory refuses and names the holder's pid", async () => {
     const first = start();
     await first.recorder.next("sync.applied");
+    const second = start();
+    expect(await second.exited).toBe(1);
+    expect(await second.recorder.next("daemon.refused")).toMatchObject({ message: expect.stringContaining(`pid ${first.child.pid}`) });
+  });
+
+  it("a removed manifest directory gets its lock back with its files: a rower started later still refuses", async () => {
+    const first = start();
+    await first.recorder.next("sync.applied");
+    const mark = first.recorder.mark();
+    // Gone in one step (as after `rm -rf`), so the daemon's repair cannot race the removal.
+    const gone = join(root, "gone");
+    await rename(manifestDir, gone);
+    await rm(gone, { recursive: true });
+    first.child.kill("SIGHUP");
+    await first.recorder.next("lock.restored", mark);
+    await first.recorder.next((e) => e.event === "sync.applied" || e.event === "drift.repaired", mark);
+    expect(await files()).toEqual(["clock.yaml", "hello.yaml"]);
+    expect((await lstat(join(manifestDir, ".rower.lock"))).isSocket()).toBe(true);
+
     const second = start();
     expect(await second.exited).toBe(1);
     expect(await second.recorder.next("daemon.refused")).toMatchObject({ message: expect.stringContaining(`pid ${first.child.pid}`) });

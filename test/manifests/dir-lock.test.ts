@@ -24,8 +24,8 @@ afterEach(async () => {
 });
 
 /** Spawns a process holding the lock; resolves once it says it holds it. */
-async function spawnHolder(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", HOLDER, dir], { stdio: ["ignore", "pipe", "inherit"] });
+async function spawnHolder(lockDir = dir): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", HOLDER, lockDir], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout! });
   const [first] = (await Promise.race([once(lines, "line"), once(child, "exit").then(() => ["exited"])])) as string[];
   expect(first).toBe("locked");
@@ -49,6 +49,29 @@ describe("acquireDirLock", () => {
     expect(lock.path).toBe(join(dir, LOCK_FILE));
     await lock.release();
     await expect(lstat(join(dir, LOCK_FILE))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("a removed directory is re-created with the lock by ensureHeld; a taker in between makes it throw", async () => {
+    const lockDir = join(dir, "manifests");
+    const lock = await acquireDirLock(lockDir, { pid: 4242 });
+    expect(await lock.ensureHeld()).toBe("held");
+    await rm(lockDir, { recursive: true });
+    expect(await lock.ensureHeld()).toBe("restored");
+    expect((await lstat(lock.path)).isSocket()).toBe(true);
+    await expect(acquireDirLock(lockDir)).rejects.toMatchObject({ code: "ELOCKED", holderPid: 4242 });
+    expect(await lock.ensureHeld()).toBe("held");
+
+    // Another process takes the path while it is gone: ours must not unlink its socket.
+    await rm(lockDir, { recursive: true });
+    holder = await spawnHolder(lockDir);
+    await expect(lock.ensureHeld()).rejects.toMatchObject({ code: "ELOCKED", holderPid: holder.pid });
+    await expect(acquireDirLock(lockDir)).rejects.toMatchObject({ holderPid: holder.pid });
+    holder.kill("SIGKILL");
+    await once(holder, "exit");
+    expect(await lock.ensureHeld()).toBe("restored");
+    await expect(acquireDirLock(lockDir)).rejects.toMatchObject({ holderPid: 4242 });
+    await lock.release();
+    await expect(lstat(lock.path)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("the same process taking it twice is refused too, and may take it again after release", async () => {
