@@ -46,6 +46,29 @@ const cases: Array<{ desc: string; input: Uint8Array | string; expect: { kind: s
     input: mime([{ type: "text/x-kube-pods", body: Buffer.from(SPEC).toString("base64"), encoding: "base64" }]),
     expect: { kind: "spec", shape: "mime", text: SPEC },
   },
+  {
+    desc: "MIME with two text/x-kube-pods parts, taken in order as one stream",
+    input: mime([{ type: "text/x-kube-pods", body: "a: 1" }, { type: "text/cloud-config", body: "#cloud-config\n" }, { type: "text/x-kube-pods", body: "b: 2\n" }]),
+    expect: { kind: "spec", shape: "mime", text: "a: 1\n---\nb: 2\n" },
+  },
+  {
+    desc: "MIME with the part inside a nested multipart",
+    input: mime([
+      { type: "text/cloud-config", body: "#cloud-config\n" },
+      { type: "multipart/alternative; boundary=inner", body: ["preamble", "--inner", "Content-Type: text/x-kube-pods", "", SPEC, "--inner--", ""].join("\r\n") },
+    ]),
+    expect: { kind: "spec", shape: "mime", text: SPEC },
+  },
+  {
+    desc: "MIME with a quoted-printable part",
+    input: mime([{ type: "text/x-kube-pods", encoding: "quoted-printable", body: "metadata:\r\n  name: caf=C3=A9-a=3Db-very-long-na=\r\nme\r\n" }]),
+    expect: { kind: "spec", shape: "mime", text: "metadata:\r\n  name: café-a=b-very-long-name\r\n" },
+  },
+  {
+    desc: "MIME with an unknown transfer encoding",
+    input: mime([{ type: "text/x-kube-pods", encoding: "x-uuencode", body: SPEC }]),
+    expect: { kind: "invalid", shape: "mime", message: /unsupported Content-Transfer-Encoding "x-uuencode"/ },
+  },
   { desc: "MIME without the part", input: mime([{ type: "text/cloud-config", body: "#cloud-config\n" }]), expect: { kind: "absent", shape: "mime" } },
   { desc: "MIME without a boundary", input: "MIME-Version: 1.0\nContent-Type: multipart/mixed\n\nbody\n", expect: { kind: "invalid", shape: "mime" } },
   {
