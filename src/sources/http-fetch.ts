@@ -102,8 +102,15 @@ function tooLarge(maxBytes: number, status: number | undefined): FetchResult {
   return result;
 }
 
+/** Node's refusals of a header value we were about to send: nothing was sent. */
+const UNSENDABLE_HEADER_CODES = new Set(["ERR_INVALID_CHAR", "ERR_HTTP_INVALID_HEADER_VALUE"]);
+
 function classifyError(err: RequestError, status: number | undefined): FetchResult {
   const code = err.code;
+  if (UNSENDABLE_HEADER_CODES.has(code)) {
+    // A value from a metadata answer (or the configuration) cannot go in a header: the server's fault, not the network's.
+    return { ok: false, errorKind: "protocol", message: `request not sent: ${err.message}`, code };
+  }
   if (err.name === "TimeoutError" || code === "ETIMEDOUT") {
     return { ok: false, errorKind: "timeout", message: err.message, code };
   }

@@ -10,6 +10,10 @@ export const IMDS_TOKEN_HEADER = "X-aws-ec2-metadata-token";
 export const IMDS_TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
 export const IMDS_MAX_TOKEN_TTL_SEC = 21_600;
 const MAX_TOKEN_BYTES = 4096;
+/** AWS tokens are ~56 base64 characters; anything far longer is not a token. */
+const MAX_TOKEN_LENGTH = 1024;
+/** A token goes back in a header: visible ASCII only (no spaces, controls or line breaks). */
+const TOKEN_FORMAT = /^[\x21-\x7e]+$/;
 /** Statuses with which an IMDSv1-only endpoint answers the token PUT (as the AWS SDKs read them). */
 const V1_FALLBACK_STATUSES = new Set([403, 404, 405]);
 
@@ -25,6 +29,14 @@ export interface ImdsTokenOptions {
 
 /** `undefined` token = IMDSv1 mode (no header sent). */
 export type TokenOutcome = { token: string | undefined } | SourceError;
+
+/** Why a token PUT's body is not a usable token, or undefined when it is one. */
+function tokenProblem(token: string): string | undefined {
+  if (token === "") return "an empty body";
+  if (token.length > MAX_TOKEN_LENGTH) return `a ${token.length}-character body, over ${MAX_TOKEN_LENGTH}`;
+  if (!TOKEN_FORMAT.test(token)) return "a body that is not one line of printable ASCII";
+  return undefined;
+}
 
 export class ImdsTokenCache {
   private token: string | undefined;
@@ -63,10 +75,14 @@ export class ImdsTokenCache {
       responseTimeoutMs: this.options.requestTimeoutMs,
     });
     const name = this.options.sourceName;
-    if (result.ok && result.status === 200 && result.bytes.byteLength > 0) {
-      this.token = Buffer.from(result.bytes).toString("utf8").trim();
+    if (result.ok && result.status === 200) {
+      const token = Buffer.from(result.bytes).toString("latin1").trim();
+      const problem = tokenProblem(token);
+      // The token itself stays out of the message: it is a credential.
+      if (problem !== undefined) return sourceError(name, "protocol", `IMDSv2 token PUT answered 200 with ${problem}`, result.status);
+      this.token = token;
       this.expiresAt = now + this.options.ttlSec * 1000;
-      return { token: this.token };
+      return { token };
     }
     const refusedLikeV1 = result.ok ? V1_FALLBACK_STATUSES.has(result.status) : result.errorKind === "timeout";
     if (this.options.allowV1 && refusedLikeV1) {

@@ -152,6 +152,27 @@ describe("EC2 source", () => {
     });
   }
 
+  const badTokens: Array<{ desc: string; body: string }> = [
+    { desc: "an empty body", body: "" },
+    { desc: "only whitespace", body: " \r\n" },
+    { desc: "two lines", body: "AQAE-first\nsecond" },
+    { desc: "a space inside", body: "AQAE first" },
+    { desc: "a control character", body: "AQAE\u0001x" },
+    { desc: "non-ASCII", body: "AQAE-tok\u00e9n" },
+    { desc: "an over-long body", body: "A".repeat(2000) },
+  ];
+  for (const c of badTokens) {
+    it(`returns protocol, sending nothing more, for a 200 token PUT with ${c.desc}`, async () => {
+      server = await startLoopbackServer((req, res) => {
+        res.writeHead(200, { "content-type": "text/plain" }).end(req.method === "PUT" ? c.body : SPEC);
+      });
+      const source = new Ec2Source({ ec2MetadataEndpoint: server.url });
+      const result = await source.read(signal);
+      expect(result).toMatchObject({ kind: "error", errorKind: "protocol", status: 200 });
+      expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["PUT /latest/api/token"]);
+    });
+  }
+
   it("returns timeout as a value for a slow IMDS", async () => {
     const { fx, source } = await setUp(SPEC, { requestTimeoutMs: 200 });
     await fx.admin("POST", "faults", JSON.stringify({ delayMs: 2000 }));
