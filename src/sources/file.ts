@@ -1,5 +1,6 @@
 // file:PATH — a file, or a directory whose non-dot files are read in name order and their
-// documents concatenated (like the kubelet's file source, which skips dotfiles). Watched
+// documents concatenated (like the kubelet's file source, which skips dotfiles), each file
+// starting a new document without its BOM; editors' backup and swap files are skipped. Watched
 // with chokidar on the containing directory, so an editor's rename-and-replace save (a new
 // inode) is seen; events are debounced and only a new revision is yielded.
 import { watch } from "chokidar";
@@ -16,6 +17,18 @@ const DEFAULT_DEBOUNCE_MS = 100;
 export const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 const SETTLE_READ_MS = CHOKIDAR_CHANGE_THROTTLE_MS + 25;
 const DOCUMENT_SEPARATOR = Buffer.from("---\n");
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Editors' and patch tools' leftovers (vim, emacs, merges): never pods, often duplicates. */
+const LEFTOVER_NAMES = [/~$/, /^#.*#$/, /\.(swp|swo|bak|orig|rej|tmp)$/i];
+
+export function isEditorLeftover(name: string): boolean {
+  return LEFTOVER_NAMES.some((pattern) => pattern.test(name));
+}
+
+/** A BOM is only allowed at the start of a stream: inside the joined set it would become part of a key. */
+function stripBom(bytes: Buffer): Buffer {
+  return bytes.subarray(0, 3).equals(UTF8_BOM) ? bytes.subarray(3) : bytes;
+}
 
 function errnoCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
@@ -37,6 +50,7 @@ export class FileSource implements Source {
   readonly name: string;
   private readonly path: string;
   private readonly maxBytes: number;
+  private lastSkipped = "";
 
   constructor(
     path: string,
@@ -47,12 +61,22 @@ export class FileSource implements Source {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   }
 
+  /** Logs the leftovers skipped, once per change of that list (a watch re-reads often). */
+  private reportSkipped(skipped: string[]): void {
+    const key = skipped.join("\n");
+    if (key === this.lastSkipped) return;
+    this.lastSkipped = key;
+    if (skipped.length > 0) (this.options.log ?? silentLog).info("source.files_skipped", { source: this.name, files: skipped, reason: "editor backup or temporary file" });
+  }
+
   private tooLarge(): SourceError {
     return sourceError(this.name, "too-large", `larger than ${this.maxBytes} bytes`);
   }
 
   private async readDirectory(): Promise<Payload | SourceError> {
-    const names = (await readdir(this.path)).filter((name) => !name.startsWith(".")).sort();
+    const visible = (await readdir(this.path)).filter((name) => !name.startsWith(".")).sort();
+    const names = visible.filter((name) => !isEditorLeftover(name));
+    this.reportSkipped(visible.filter(isEditorLeftover));
     const parts: Buffer[] = [];
     let total = 0;
     for (const name of names) {
@@ -61,7 +85,7 @@ export class FileSource implements Source {
       if (!info.isFile()) continue;
       total += info.size;
       if (total > this.maxBytes) return this.tooLarge();
-      parts.push(await readFile(path));
+      parts.push(stripBom(await readFile(path)));
     }
     const bytes = concatenateDocuments(parts);
     return bytes.byteLength > this.maxBytes ? this.tooLarge() : presentPayload(this.name, new Uint8Array(bytes));

@@ -33,6 +33,14 @@ describe("file source", () => {
     { desc: "dotfiles skipped", files: { ".hidden.yaml": "h: 1\n", "a.yaml": "a: 1\n" }, expect: "a: 1\n" },
     { desc: "no doubled separator for a file starting with ---", files: { "a.yaml": "a: 1\n", "b.yaml": "---\nb: 1\n" }, expect: "a: 1\n---\nb: 1\n" },
     { desc: "an empty directory is an empty payload", files: {}, expect: "" },
+    { desc: "a BOM stripped from every file", files: { "a.yaml": "\ufeffa: 1\n", "b.yaml": "\ufeffb: 1\n" }, expect: "a: 1\n---\nb: 1\n" },
+    { desc: "a BOM before a leading --- still no doubled separator", files: { "a.yaml": "a: 1\n", "b.yaml": "\ufeff---\nb: 1\n" }, expect: "a: 1\n---\nb: 1\n" },
+    { desc: "CRLF files keep their line ends", files: { "a.yaml": "a: 1\r\n", "b.yaml": "b: 1\r\n" }, expect: "a: 1\r\n---\nb: 1\r\n" },
+    {
+      desc: "editor and patch leftovers skipped",
+      files: { "a.yaml": "a: 1\n", "a.yaml~": "x: 1\n", "#a.yaml#": "x: 2\n", "a.yaml.bak": "x: 3\n", "a.yaml.orig": "x: 4\n", "a.yaml.rej": "x: 5\n", "a.yaml.tmp": "x: 6\n", "a.yaml.swp": "x: 7\n" },
+      expect: "a: 1\n",
+    },
   ];
   for (const c of directoryCases) {
     it(`reads a directory: ${c.desc}`, async () => {
@@ -43,6 +51,17 @@ describe("file source", () => {
       expect(text(await new FileSource(pods, {}).read(signal))).toBe(c.expect);
     });
   }
+
+  it("logs the skipped leftovers once, not on every read", async () => {
+    await writeFile(join(dir, "a.yaml"), "a: 1\n");
+    await writeFile(join(dir, "a.yaml~"), "a: 0\n");
+    const events: Array<{ event: string; fields?: object }> = [];
+    const log = { info: (event: string, fields?: object) => events.push({ event, fields }), warn: (event: string, fields?: object) => events.push({ event, fields }) };
+    const source = new FileSource(dir, { log });
+    await source.read(signal);
+    await source.read(signal);
+    expect(events).toEqual([{ event: "source.files_skipped", fields: { source: `file:${dir}`, files: ["a.yaml~"], reason: "editor backup or temporary file" } }]);
+  });
 
   it("refuses a file or directory over maxBytes as too-large", async () => {
     await writeFile(join(dir, "big.yaml"), "x".repeat(101));
