@@ -52,7 +52,21 @@ interface Prepared {
 }
 
 export async function startDaemon(config: Config, options: DaemonOptions): Promise<StartResult> {
-  const prepared = await prepare(config, options);
+  let drift: DriftWatch | undefined;
+  const watchDirectory = (): DriftWatch => startDriftWatch({
+    dir: config.manifestDir,
+    recheckMs: options.driftRecheckMs,
+    onDrift: () => loop.requestDriftCheck(),
+    onError: (error) => log.warn("drift.watchError", { message: error.message }),
+  });
+  // A removed directory takes its inotify watch with it: watch the re-created one.
+  const rewatchDirectory = async (): Promise<void> => {
+    const old = drift;
+    drift = watchDirectory();
+    await old?.close();
+    await drift.ready;
+  };
+  const prepared = await prepare(config, options, { onDirectoryRecreated: rewatchDirectory });
   if (!prepared.ok) return prepared;
   const { loop, metrics, readiness, stopping, release } = prepared.value;
   const { log } = options;
@@ -66,12 +80,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     }
     health = started.server;
   }
-  const drift: DriftWatch = startDriftWatch({
-    dir: config.manifestDir,
-    recheckMs: options.driftRecheckMs,
-    onDrift: () => loop.requestDriftCheck(),
-    onError: (error) => log.warn("drift.watchError", { message: error.message }),
-  });
+  drift = watchDirectory();
   await drift.ready;
 
   let cycle = new AbortController();
@@ -84,7 +93,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     healthUrl: health?.url, emulatedGce: prepared.value.emulator?.url,
   });
   const done = loop.run(nextCycle).finally(async () => {
-    await drift.close();
+    await drift?.close();
     await health?.close();
     await release();
     log.info("daemon.stopped", {});
@@ -116,7 +125,14 @@ export async function runDaemonOnce(config: Config, options: DaemonOptions): Pro
   }
 }
 
-async function prepare(config: Config, options: DaemonOptions): Promise<{ ok: true; value: Prepared } | { ok: false; message: string }> {
+interface PrepareHooks {
+  /** The lock was re-established in a re-created manifest directory; awaited before the apply. */
+  onDirectoryRecreated?: () => Promise<void>;
+}
+
+async function prepare(
+  config: Config, options: DaemonOptions, hooks: PrepareHooks = {},
+): Promise<{ ok: true; value: Prepared } | { ok: false; message: string }> {
   const { log } = options;
   let lock: DirLock;
   try {
@@ -164,7 +180,13 @@ async function prepare(config: Config, options: DaemonOptions): Promise<{ ok: tr
     steps: { decodePayload, validateDocuments, renderManifest },
     desiredSet: { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent },
     manifestDir: config.manifestDir,
-    lock,
+    lock: {
+      ensureHeld: async () => {
+        const held = await lock.ensureHeld();
+        if (held === "restored") await hooks.onDirectoryRecreated?.();
+        return held;
+      },
+    },
     record,
     log,
     metrics,

@@ -97,7 +97,7 @@ describe("rower run as a process (built CLI, GCE emulator)", () => {
     expect(await second.recorder.next("daemon.refused")).toMatchObject({ message: expect.stringContaining(`pid ${first.child.pid}`) });
   });
 
-  it("a removed manifest directory gets its lock back with its files: a rower started later still refuses", async () => {
+  it("a removed manifest directory gets its lock, files and watch back: a rower started later still refuses", async () => {
     const first = start();
     await first.recorder.next("sync.applied");
     const mark = first.recorder.mark();
@@ -114,6 +114,12 @@ describe("rower run as a process (built CLI, GCE emulator)", () => {
     const second = start();
     expect(await second.exited).toBe(1);
     expect(await second.recorder.next("daemon.refused")).toMatchObject({ message: expect.stringContaining(`pid ${first.child.pid}`) });
+
+    // The re-created directory is watched too: drift in it is repaired at once, not at the 30 s re-check.
+    const later = first.recorder.mark();
+    await unlink(join(manifestDir, "hello.yaml"));
+    expect(await first.recorder.next("drift.repaired", later)).toMatchObject({ created: 1 });
+    expect(await files()).toEqual(["clock.yaml", "hello.yaml"]);
   });
 
   it("--once exits 0 when applied or nothing to do, 1 when invalid or unreachable, 2 on a bad option", () => {
