@@ -79,9 +79,11 @@ function checkSet(results: DocumentResult[], documents: readonly Document[]): vo
   const byFile = new Map<string, Origin>();
   results.forEach((result, i) => {
     if (result.name === undefined) return;
-    const doc = documents[i];
-    const line = doc?.lineOf?.("metadata.name");
-    const at = (e: FieldError): LocatedError => (line === undefined ? { ...e, origin: result.origin } : { ...e, origin: result.origin, line });
+    // The line index is built on first use: look the line up only for an error.
+    const at = (e: FieldError): LocatedError => {
+      const line = documents[i]?.lineOf?.("metadata.name");
+      return line === undefined ? { ...e, origin: result.origin } : { ...e, origin: result.origin, line };
+    };
     const namespace = result.namespace === undefined || result.namespace === "" ? "default" : result.namespace;
     const podKey = `${namespace}/${result.name}`;
     const earlier = byPod.get(podKey);
