@@ -1,6 +1,7 @@
 // The flags `rower validate` and `rower render` share: inputs (positional or `-f`, the
 // kubectl habit), the decoded-size cap and the node name the mirror pod name must fit with.
 import { InvalidArgumentError, Option, type Command } from "commander";
+import { NODE_NAME_EXPECTED, parseNodeName } from "../config/node-name.js";
 
 /** `rower validate` runs off the node: assume the longest node name DNS allows for a label. */
 export const VALIDATE_NODE_NAME = "n".repeat(63);
@@ -21,6 +22,12 @@ function parsePositiveInteger(text: string): number {
   return Number(text);
 }
 
+function parseNodeNameArgument(text: string): string {
+  const name = parseNodeName(text);
+  if (name === undefined) throw new InvalidArgumentError(`expected ${NODE_NAME_EXPECTED}`);
+  return name;
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -28,6 +35,6 @@ function collect(value: string, previous: string[] | undefined): string[] {
 export function addInputOptions(command: Command): Command {
   return command
     .addOption(new Option("-f, --filename <file>", "a file to read, or - for standard input (repeatable)").argParser(collect))
-    .addOption(new Option("--node-name <name>", "node name the kubelet appends to mirror pod names").default(VALIDATE_NODE_NAME, "a 63-character name"))
+    .addOption(new Option("--node-name <name>", "node name the kubelet appends to mirror pod names").argParser(parseNodeNameArgument).default(VALIDATE_NODE_NAME, "a 63-character name"))
     .addOption(new Option("--max-bytes <n>", "decoded payload cap in bytes").argParser(parsePositiveInteger).default(DEFAULT_MAX_BYTES));
 }

@@ -4,6 +4,7 @@
 import * as z from "zod/mini";
 import { DURATION_FORMS, parseDuration } from "./duration.js";
 import { LISTEN_FORMS, parseListenAddress, type ListenAddress } from "./listen-address.js";
+import { NODE_NAME_EXPECTED, parseNodeName } from "./node-name.js";
 import {
   AWS_EC2_METADATA_DISABLED,
   AWS_EC2_METADATA_SERVICE_ENDPOINT,
@@ -107,12 +108,6 @@ function parseByteCount(value: string): number | undefined {
 }
 
 // A node name becomes part of every mirror pod's name, so it must be a DNS-1123 subdomain.
-function parseNodeName(value: string): string | undefined {
-  const lower = value.toLowerCase();
-  const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-  return lower.length <= 253 && subdomain.test(lower) ? lower : undefined;
-}
-
 const parseKey = (value: string): string | undefined => (/^[A-Za-z0-9_-]{1,127}$/.test(value) ? value : undefined);
 const parseHostPort = (value: string): string | undefined => (/^[^\s/]+$/.test(value) ? value : undefined);
 const parsePositiveDuration = (value: string): number | undefined => {
@@ -135,7 +130,7 @@ const configSchema = z.object({
   listen: textOption(parseListen, `off or ${LISTEN_FORMS}`),
   logFormat: textOption(parseLogFormat, "one of json, text"),
   stateDir: textOption(nonEmpty, "a directory path"),
-  nodeName: textOption(parseNodeName, "a DNS-1123 subdomain of at most 253 characters: lower-case letters, digits, '-' and '.'"),
+  nodeName: textOption(parseNodeName, NODE_NAME_EXPECTED),
   maxBytes: textOption(parseByteCount, `a whole number of bytes, 1 to ${MAX_BYTES_LIMIT}`),
   keepOnAbsent: switchOption(),
   projectFallback: switchOption(),

@@ -50,6 +50,8 @@ describe("rower validate", () => {
       args: (f) => [f("mixed.yaml")], code: 1,
       stdout: /^\S*mixed\.yaml#0: pod\/web validated\n\S*mixed\.yaml#1: error: cannot decode:\n\S*mixed\.yaml#1: \* line 10: a document must be a mapping \(an object\), not a sequence\n\S*mixed\.yaml#2: The Pod "bad" is invalid:\n\S*mixed\.yaml#2: \* spec\.containers\[0\]\.image: Required value\n\S*mixed\.yaml#3: error: cannot decode:\n\S*mixed\.yaml#3: \* line 21: /,
     },
+    { desc: "a node name the kubelet could not use", args: (f) => ["--node-name", "node_1", f("valid.yaml")], code: 2, stderr: /--node-name.*DNS-1123 subdomain/ },
+    { desc: "an upper-case node name, lowercased as the kubelet does", args: (f) => ["--node-name", "Node-1", f("valid.yaml")], code: 0, stdout: /^pod\/web validated\n$/ },
     { desc: "several inputs, each line prefixed", args: (f) => [f("valid.yaml"), "-f", f("no-image.yaml")], code: 1, stdout: /valid\.yaml#0: pod\/web validated\n.*no-image\.yaml#0: The Pod "web" is invalid:\n.*no-image\.yaml#0: \* spec\.containers\[0\]\.image: Required value/ },
     { desc: "-f - before a file: standard input reported first", args: (f) => ["-f", "-", f("valid.yaml")], stdin: FIRST, code: 0, stdout: /^stdin#0: pod\/first validated\n\S*valid\.yaml#0: pod\/web validated\n$/ },
     { desc: "a file before --filename=-: the file reported first", args: (f) => [f("valid.yaml"), "--filename=-"], stdin: FIRST, code: 0, stdout: /^\S*valid\.yaml#0: pod\/web validated\nstdin#0: pod\/first validated\n$/ },
