@@ -1,25 +1,19 @@
 // rower's Azure source against the Azure emulator: base64 userData, polling, and 404/410
 // as transient errors (IMDS updating), never "absent".
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AzureSource, AZURE_API_VERSION, AZURE_MAX_USER_DATA_BYTES } from "../../src/sources/azure.js";
 import type { SourceOptions } from "../../src/sources/source-options.js";
-import { startEmulatorFixture, type EmulatorFixture } from "../emulator/emulator-fixture.js";
-import { text, watchSource, type WatchCursor } from "./watch-cursor.js";
+import type { EmulatorFixture } from "../emulator/emulator-fixture.js";
+import { useEmulatorScope } from "./emulator-scope.js";
+import { text } from "./watch-cursor.js";
 
 const signal = new AbortController().signal;
 
 describe("Azure source", () => {
-  let fixture: EmulatorFixture | undefined;
-  let cursor: WatchCursor | undefined;
-  afterEach(async () => {
-    await cursor?.stop();
-    await fixture?.close();
-    cursor = undefined;
-    fixture = undefined;
-  });
+  const scope = useEmulatorScope();
 
   async function setUp(userData: string | undefined, options: SourceOptions = {}): Promise<{ fx: EmulatorFixture; source: AzureSource }> {
-    fixture = await startEmulatorFixture("azure", userData);
+    const fixture = await scope.start("azure", userData);
     return { fx: fixture, source: new AzureSource({ azureMetadataEndpoint: fixture.emulator.url, ...options }) };
   }
 
@@ -59,7 +53,7 @@ describe("Azure source", () => {
 
   it("polls and yields each new userData", async () => {
     const { fx, source } = await setUp("v1\n", { pollIntervalMs: 20 });
-    cursor = watchSource(source);
+    const cursor = scope.watch(source);
     expect(text(await cursor.next())).toBe("v1\n");
     await fx.admin("PUT", "user-data", "v2\n");
     expect(text(await cursor.next())).toBe("v2\n");

@@ -1,26 +1,20 @@
 // rower's GCE source against the GCE emulator over loopback: reads, fallback, long-poll
 // watching (values, keys appearing and vanishing), and every error kind as a value.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GceSource, GCE_MAX_VALUE_BYTES } from "../../src/sources/gce.js";
 import type { SourceOptions } from "../../src/sources/source-options.js";
-import { startEmulatorFixture, type EmulatorFixture } from "../emulator/emulator-fixture.js";
+import type { EmulatorFixture } from "../emulator/emulator-fixture.js";
+import { useEmulatorScope } from "./emulator-scope.js";
 import { closedPort, startLoopbackServer } from "./loopback-server.js";
-import { text, watchSource, type WatchCursor } from "./watch-cursor.js";
+import { text } from "./watch-cursor.js";
 
 const signal = new AbortController().signal;
 
 describe("GCE source", () => {
-  let fixture: EmulatorFixture | undefined;
-  let cursor: WatchCursor | undefined;
-  afterEach(async () => {
-    await cursor?.stop();
-    await fixture?.close();
-    cursor = undefined;
-    fixture = undefined;
-  });
+  const scope = useEmulatorScope();
 
   async function setUp(value: string | undefined, options: SourceOptions = {}): Promise<{ fx: EmulatorFixture; source: GceSource }> {
-    fixture = await startEmulatorFixture("gce", value);
+    const fixture = await scope.start("gce", value);
     return { fx: fixture, source: new GceSource({ gceMetadataHost: fixture.emulator.env.GCE_METADATA_HOST, ...options }) };
   }
 
@@ -93,7 +87,7 @@ describe("GCE source", () => {
 
   it("yields the current value, then each edit of the served file within one long poll", async () => {
     const { fx, source } = await setUp("v1\n");
-    cursor = watchSource(source);
+    const cursor = scope.watch(source);
     expect(text(await cursor.next())).toBe("v1\n");
     await fx.admin("PUT", "instance/attributes/kube-pods", "v2\n");
     expect(text(await cursor.next())).toBe("v2\n");
@@ -106,7 +100,7 @@ describe("GCE source", () => {
 
   it("does not yield when another key changes", async () => {
     const { fx, source } = await setUp("v1\n");
-    cursor = watchSource(source);
+    const cursor = scope.watch(source);
     expect(text(await cursor.next())).toBe("v1\n");
     await fx.admin("PUT", "instance/attributes/unrelated", "x");
     await fx.admin("PUT", "instance/attributes/kube-pods", "v2\n");
@@ -115,7 +109,7 @@ describe("GCE source", () => {
 
   it("sees the key vanish and appear, falling back to the project and back", async () => {
     const { fx, source } = await setUp("instance\n");
-    cursor = watchSource(source);
+    const cursor = scope.watch(source);
     expect(await cursor.next()).toMatchObject({ kind: "present", source: "gce:instance/attributes/kube-pods" });
     await fx.admin("DELETE", "instance/attributes/kube-pods");
     expect(await cursor.next()).toMatchObject({ kind: "absent" });
@@ -130,7 +124,7 @@ describe("GCE source", () => {
   it("yields instance edits while the project scope keeps failing, and the project's error only once the instance key is gone", async () => {
     const { fx, source } = await setUp("v1\n");
     await fx.admin("POST", "faults", JSON.stringify({ status: 503, count: 1000, path: "/computeMetadata/v1/project/" }));
-    cursor = watchSource(source);
+    const cursor = scope.watch(source);
     const first = await cursor.next();
     expect({ source: first.source, text: text(first) }).toEqual({ source: "gce:instance/attributes/kube-pods", text: "v1\n" });
     await fx.admin("PUT", "instance/attributes/kube-pods", "v2\n");
@@ -145,7 +139,7 @@ describe("GCE source", () => {
 
   it("yields an error as a value mid-watch, then the value again once the server recovers", async () => {
     const { fx, source } = await setUp("v1\n", { projectFallback: false });
-    cursor = watchSource(source);
+    const cursor = scope.watch(source);
     expect(text(await cursor.next())).toBe("v1\n");
     // The watch sends its next long poll only when pulled, so the fault meets that poll.
     await fx.admin("POST", "faults", JSON.stringify({ status: 503, count: 1 }));
@@ -157,7 +151,7 @@ describe("GCE source", () => {
 
   it("reports a too-large value seen by the watch", async () => {
     const { fx, source } = await setUp("v1\n", { projectFallback: false });
-    cursor = watchSource(source);
+    const cursor = scope.watch(source);
     expect(text(await cursor.next())).toBe("v1\n");
     await fx.admin("PUT", "instance/attributes/kube-pods", "x".repeat(GCE_MAX_VALUE_BYTES + 1));
     expect(await cursor.next()).toMatchObject({ kind: "error", errorKind: "too-large" });

@@ -1,22 +1,14 @@
 // Payloads may hold secrets: whatever a source logs carries sizes and digests, never bytes.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSource } from "../../src/sources/create-source.js";
 import type { SourceLog, SourceOptions } from "../../src/sources/source-options.js";
 import type { EmulatorKind } from "../../src/emulator/emulator-state.js";
-import { startEmulatorFixture, type EmulatorFixture } from "../emulator/emulator-fixture.js";
-import { watchSource, type WatchCursor } from "./watch-cursor.js";
+import { useEmulatorScope } from "./emulator-scope.js";
 
 const SECRET = "password: hunter2-do-not-log\n";
 
 describe("source logging", () => {
-  let fixture: EmulatorFixture | undefined;
-  let cursor: WatchCursor | undefined;
-  afterEach(async () => {
-    await cursor?.stop();
-    await fixture?.close();
-    cursor = undefined;
-    fixture = undefined;
-  });
+  const scope = useEmulatorScope();
 
   const cases: Array<{ kind: EmulatorKind; options: (url: string, hostPort: string) => SourceOptions }> = [
     { kind: "gce", options: (_url, hostPort) => ({ gceMetadataHost: hostPort }) },
@@ -25,13 +17,13 @@ describe("source logging", () => {
   ];
   for (const c of cases) {
     it(`${c.kind}: logs revisions by size and digest only`, async () => {
-      fixture = await startEmulatorFixture(c.kind, SECRET);
+      const fixture = await scope.start(c.kind, SECRET);
       const lines: string[] = [];
       const record = (event: string, fields?: object): void => void lines.push(JSON.stringify({ event, ...fields }));
       const log: SourceLog = { info: record, warn: record, debug: record };
       const hostPort = fixture.emulator.url.replace("http://", "");
       const source = createSource(c.kind, { ...c.options(fixture.emulator.url, hostPort), log });
-      cursor = watchSource(source);
+      const cursor = scope.watch(source);
       await cursor.next();
       if (c.kind === "ec2") await fixture.admin("POST", "expire-tokens");
       await fixture.admin("PUT", c.kind === "gce" ? "instance/attributes/kube-pods" : "user-data", `${SECRET}# v2\n`);
