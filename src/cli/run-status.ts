@@ -3,7 +3,7 @@
 // options are bad or the state cannot be read.
 import { loadConfig } from "../config/load-config.js";
 import { readState, type DaemonState } from "../daemon/state-file.js";
-import type { ErrorType } from "../validate/field-error.js";
+import type { ErrorType } from "../errors/field-error.js";
 import { formatError } from "../validate/format-error.js";
 import { EXIT_NO_STATE, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 

@@ -1,8 +1,8 @@
 // What the daemon records in its state file after each sync, for `rower status` and for
 // ownership after a restart (the `managed` list is the owned-files record).
 import type { OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
-import { podKeyOfManifestFile } from "../manifests/plan-manifests.js";
-import type { LocatedError } from "../validate/field-error.js";
+import { podKeyOfManifestFile } from "../naming/manifest-naming.js";
+import type { LocatedError } from "../errors/field-error.js";
 import { STATE_VERSION, type DaemonState, type StateError, type SyncResult } from "./state-file.js";
 
 export interface StateSnapshot {

@@ -5,7 +5,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import type { Decoded, Document } from "../decode/document.js";
 import type { DesiredManifest } from "../manifests/manifest-plan.js";
 import type { Payload } from "../sources/source.js";
-import type { LocatedError } from "../validate/field-error.js";
+import type { LocatedError } from "../errors/field-error.js";
 import type { ValidationResult } from "../validate/validation-result.js";
 
 /** The pipeline's pure steps, passed in so this module carries none of their weight. */

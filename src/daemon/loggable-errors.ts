@@ -1,6 +1,6 @@
 // Log events say where and why a revision is invalid, never what the payload held: a bad
 // value can be an env value or an unknown field's secret. The state file (0600) keeps values.
-import type { LocatedError } from "../validate/field-error.js";
+import type { LocatedError } from "../errors/field-error.js";
 
 export type LoggableError = Omit<LocatedError, "value">;
 

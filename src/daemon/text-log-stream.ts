@@ -1,7 +1,7 @@
 // Readable log lines for a terminal. pino hands us each JSON line; we reformat it and pass it
 // to a synchronous destination, so the bundle stays one file (no worker transport) and a
 // line is out before the process exits. pino-pretty would add a runtime dependency for the same.
-import type { LocatedError } from "../validate/field-error.js";
+import type { LocatedError } from "../errors/field-error.js";
 import { formatError } from "../validate/format-error.js";
 
 const LEVEL_LABEL: Record<string, string> = {

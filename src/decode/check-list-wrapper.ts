@@ -1,8 +1,8 @@
 // A `kind: List` / `kind: PodList` wrapper is checked as strictly as a pod: a typo such as
 // `itmes:` would otherwise read as "no pods", the explicit empty set, and remove every pod.
-import { FieldPath } from "../validate/field-path.js";
-import { invalid, required, unsupported, type FieldError } from "../validate/field-error.js";
-import { suggestField } from "../validate/suggest-field.js";
+import { FieldPath } from "../errors/field-path.js";
+import { invalid, required, unsupported, type FieldError } from "../errors/field-error.js";
+import { suggestField } from "../errors/suggest-field.js";
 
 /** The List's own fields (metav1.List / v1.PodList). */
 const LIST_FIELDS = ["apiVersion", "kind", "metadata", "items"] as const;

@@ -1,6 +1,6 @@
 // Every decode failure is a value: a `Decode error` with a rule naming the check and
 // the document position, so callers and tests never parse prose.
-import type { LocatedError, Origin } from "../validate/field-error.js";
+import type { LocatedError, Origin } from "../errors/field-error.js";
 
 export function decodeError(
   origin: Origin,

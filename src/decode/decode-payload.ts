@@ -1,6 +1,6 @@
 // bytes → documents: unwrap whole-payload gzip/base64 (each at most once), cap the size,
 // require UTF-8, parse YAML like Go's sigs.k8s.io/yaml, expand List/PodList. Pure: no I/O.
-import type { LocatedError } from "../validate/field-error.js";
+import type { LocatedError } from "../errors/field-error.js";
 import type { Decoded } from "./document.js";
 import { decodeError } from "./decode-error.js";
 import { decodeUtf8 } from "./decode-utf8.js";

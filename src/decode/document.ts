@@ -1,4 +1,4 @@
-import type { LocatedError, Origin } from "../validate/field-error.js";
+import type { LocatedError, Origin } from "../errors/field-error.js";
 
 /** One decoded document: a JSON-like value plus where it came from. */
 export interface Document {

@@ -1,7 +1,7 @@
 // `kind: List` (apiVersion v1) and `kind: PodList` documents stand for their items: each
 // item becomes a document of its own, keeping the list's document index plus an item index.
 // The wrapper itself is checked strictly (check-list-wrapper.ts).
-import type { LocatedError, Origin } from "../validate/field-error.js";
+import type { LocatedError, Origin } from "../errors/field-error.js";
 import type { Document } from "./document.js";
 import { checkListWrapper } from "./check-list-wrapper.js";
 import { decodeError } from "./decode-error.js";

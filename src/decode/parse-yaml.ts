@@ -1,7 +1,7 @@
 // YAML (and JSON, which is YAML) text → one entry per `---` document, parsed with the
 // Go-compatible YAML 1.1 schema. Duplicate keys and alias bombs are errors, with lines.
 import { EVENT_ID, YAMLException, constructFromEvents, parseEvents, type Event } from "js-yaml";
-import type { LocatedError } from "../validate/field-error.js";
+import type { LocatedError } from "../errors/field-error.js";
 import { decodeError } from "./decode-error.js";
 import { GO_YAML_SCHEMA } from "./go-yaml-schema.js";
 import { LineIndex } from "./line-index.js";

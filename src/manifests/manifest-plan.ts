@@ -1,5 +1,6 @@
 // The shapes shared by plan, apply, observe and `rower diff`: what rower wants in the
 // manifest directory, what is there now, and the steps between the two.
+import type { PodKey } from "../naming/manifest-naming.js";
 
 /** One file rower wants in the directory (renderManifest's output). */
 export interface DesiredManifest {
@@ -7,11 +8,6 @@ export interface DesiredManifest {
   content: string;
 }
 
-/** A pod's identity as the kubelet sees it: namespace ("default" when unset) and name. */
-export interface PodKey {
-  namespace: string;
-  name: string;
-}
 
 /** A file rower wrote, with the sha256 (hex) of the bytes it wrote. */
 export interface OwnedFile {

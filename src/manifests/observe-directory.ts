@@ -8,7 +8,8 @@ import type { EntryKind, ObservedDirectory, ObservedEntry, OwnedFile } from "./m
 import { lstatOrUndefined } from "./atomic-write.js";
 import { errnoCode, withIoContext } from "./manifest-io-error.js";
 import { readManifestIdentity, type ManifestIdentity } from "./read-manifest-identity.js";
-import { podKeyOfManifestFile, sha256Hex } from "./plan-manifests.js";
+import { podKeyOfManifestFile } from "../naming/manifest-naming.js";
+import { sha256Hex } from "./plan-manifests.js";
 
 // The kubelet reads at most 10 MiB of a manifest; a bigger file is nobody's pod, rower's least.
 const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;

@@ -18,8 +18,8 @@ import type {
   OwnedFile,
   PlannedDelete,
   PlannedWrite,
-  PodKey,
 } from "./manifest-plan.js";
+import { podKeyOfManifestFile, type PodKey } from "../naming/manifest-naming.js";
 
 export function planManifests(desired: DesiredManifest[], observed: ObservedDirectory): ManifestPlan {
   const entries = new Map(observed.entries.map((e) => [e.name, e]));
@@ -67,27 +67,11 @@ export function planManifests(desired: DesiredManifest[], observed: ObservedDire
   return plan;
 }
 
-/** The record rower keeps after the plan is fully applied: every desired file it holds. */
-export function recordAfterPlan(plan: ManifestPlan): OwnedFile[] {
-  const written = [...plan.create, ...plan.update].map((w) => ({ file: w.file, sha256: sha256Hex(Buffer.from(w.content, "utf8")) }));
-  return [...written, ...plan.unchanged].sort((a, b) => compareNames(a.file, b.file));
-}
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/**
- * The pod a manifest file name stands for: `<name>.yaml` in `default`, `<namespace>_<name>.yaml`
- * elsewhere. Pod names and namespaces are DNS-1123 (no `_`), so the split is unambiguous.
- */
-export function podKeyOfManifestFile(file: string): PodKey | undefined {
-  if (!file.endsWith(".yaml")) return undefined;
-  const stem = file.slice(0, -".yaml".length);
-  const sep = stem.indexOf("_");
-  if (sep < 0) return { namespace: "default", name: stem };
-  return { namespace: stem.slice(0, sep), name: stem.slice(sep + 1) };
-}
 
 function conflictAt(entry: ObservedEntry, isOwned: (e: ObservedEntry) => boolean): Conflict | undefined {
   switch (entry.kind) {

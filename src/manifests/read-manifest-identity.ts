@@ -6,8 +6,7 @@
 // a label or an env value must not count. The files are small (the kubelet caps them at
 // 10 MiB, pods are KiB) and only read on a sync, so a YAML parse per file is cheap enough.
 import { load, YAML11_SCHEMA } from "js-yaml";
-import type { PodKey } from "./manifest-plan.js";
-import { MANAGED_ANNOTATION, MANAGED_VALUE } from "./render-manifest.js";
+import { MANAGED_ANNOTATION, MANAGED_VALUE, type PodKey } from "../naming/manifest-naming.js";
 
 export interface ManifestIdentity {
   marker: boolean;

@@ -6,11 +6,9 @@
 // - rower's ownership marker annotation, constant forever (a changing value would
 //   restart the pod at every revision).
 import type { V1Pod } from "@kubernetes/client-node";
-import { manifestFileName } from "./manifest-name.js";
+import { MANAGED_ANNOTATION, MANAGED_VALUE, manifestFileName } from "../naming/manifest-naming.js";
 import { writeYaml } from "./yaml-writer.js";
 
-export const MANAGED_ANNOTATION = "rower.static/managed";
-export const MANAGED_VALUE = "true";
 const HEADER = `# Managed by rower (annotation ${MANAGED_ANNOTATION}): edits to this file are overwritten.\n`;
 const TOP_LEVEL_ORDER = ["apiVersion", "kind", "metadata", "spec"];
 

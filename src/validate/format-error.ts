@@ -1,6 +1,6 @@
 // One error as kubectl prints it: `spec.containers[0].image: Required value`,
 // `Invalid value: "x": detail`, `Unsupported value: "x": supported values: "A", "B"`.
-import type { LocatedError } from "./field-error.js";
+import type { LocatedError } from "../errors/field-error.js";
 
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

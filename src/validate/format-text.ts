@@ -2,7 +2,7 @@
 //   The Pod "web" is invalid:
 //   * spec.containers[0].image: Required value
 // or `pod/web validated`. With several inputs or documents every line starts `FILE#DOC: `.
-import { describeOrigin } from "./describe-origin.js";
+import { describeOrigin } from "../errors/describe-origin.js";
 import { formatError } from "./format-error.js";
 import type { DocumentResult, ValidationResult } from "./validation-result.js";
 

@@ -2,9 +2,9 @@
 // annotation is rower's to set. A pod declaring it with another value would be silently
 // rewritten to "true" by the renderer; refuse it instead, so the file says what the user wrote.
 import type { V1Pod } from "@kubernetes/client-node";
-import { MANAGED_ANNOTATION, MANAGED_VALUE } from "../manifests/render-manifest.js";
-import { forbidden, type FieldError } from "./field-error.js";
-import { FieldPath } from "./field-path.js";
+import { MANAGED_ANNOTATION, MANAGED_VALUE } from "../naming/manifest-naming.js";
+import { forbidden, type FieldError } from "../errors/field-error.js";
+import { FieldPath } from "../errors/field-path.js";
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -3,10 +3,10 @@
 // run reports everything; then the set is checked as a whole (names and file names unique).
 import type { V1Pod } from "@kubernetes/client-node";
 import type { Document } from "../decode/document.js";
-import { manifestFileName } from "../manifests/manifest-name.js";
-import { compareErrors } from "./compare-errors.js";
-import { describeOrigin } from "./describe-origin.js";
-import type { FieldError, LocatedError, Origin } from "./field-error.js";
+import { manifestFileName } from "../naming/manifest-naming.js";
+import { compareErrors } from "../errors/compare-errors.js";
+import { describeOrigin } from "../errors/describe-origin.js";
+import type { FieldError, LocatedError, Origin } from "../errors/field-error.js";
 import { checkSchema } from "./schema/check-schema.js";
 import { checkRowerRules } from "./rower-rules.js";
 import { checkPodSemantics } from "./semantics/check-pod.js";

@@ -2,7 +2,7 @@
 // decode failures become documents with their errors, an input without pods is an error
 // ("no pods"), and every decoded pod is validated together, so names must be unique across inputs.
 import type { Decoded, Document } from "../decode/document.js";
-import type { LocatedError, Origin } from "./field-error.js";
+import type { LocatedError, Origin } from "../errors/field-error.js";
 import { validateDocuments, type ValidateOptions } from "./validate-documents.js";
 import type { DocumentResult, ValidationResult } from "./validation-result.js";
 

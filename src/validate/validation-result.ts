@@ -1,5 +1,5 @@
 import type { V1Pod } from "@kubernetes/client-node";
-import type { LocatedError, Origin } from "./field-error.js";
+import type { LocatedError, Origin } from "../errors/field-error.js";
 
 /** A pod that passed every layer, with the origin it came from. */
 export interface ValidPod {

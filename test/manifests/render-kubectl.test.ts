@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { V1Pod } from "@kubernetes/client-node";
 import { decodePayload } from "../../src/decode/decode-payload.js";
-import { MANAGED_ANNOTATION, renderManifest } from "../../src/manifests/render-manifest.js";
+import { renderManifest } from "../../src/manifests/render-manifest.js";
+import { MANAGED_ANNOTATION } from "../../src/naming/manifest-naming.js";
 
 const KUBECTL_STRICT = join("..", "shared", "tools", "kubectl-offline", "kubectl-strict.sh");
 const VALID_DIR = join("test", "fixtures", "valid");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodePayload } from "../../src/decode/decode-payload.js";
-import { MANAGED_ANNOTATION, renderManifest } from "../../src/manifests/render-manifest.js";
+import { renderManifest } from "../../src/manifests/render-manifest.js";
+import { MANAGED_ANNOTATION } from "../../src/naming/manifest-naming.js";
 import { GO_YAML_SCHEMA } from "../../src/decode/go-yaml-schema.js";
 import { load } from "js-yaml";
 import type { V1Pod } from "@kubernetes/client-node";

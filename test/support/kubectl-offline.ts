@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FieldError } from "../../src/validate/field-error.js";
+import type { FieldError } from "../../src/errors/field-error.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const KUBECTL_OFFLINE_DIR = path.resolve(REPO_ROOT, "../shared/tools/kubectl-offline");

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { V1Pod } from "@kubernetes/client-node";
 import { decodePayload } from "../../src/decode/decode-payload.js";
-import type { FieldError } from "../../src/validate/field-error.js";
+import type { FieldError } from "../../src/errors/field-error.js";
 
 export const FIXTURES = new URL("../fixtures/", import.meta.url);
 

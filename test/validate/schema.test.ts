@@ -1,7 +1,7 @@
 import { YAML11_SCHEMA, load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { checkSchema } from "../../src/validate/schema/check-schema.js";
-import { suggestField } from "../../src/validate/suggest-field.js";
+import { suggestField } from "../../src/errors/suggest-field.js";
 
 const POD_HEAD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n";
 /** A pod whose only container has the given extra lines (indented under the container). */

@@ -1,10 +1,10 @@
 // Layer 1: the value against the generated Kubernetes schema, as strictly as the kubelet's
 // Go decoder reads it plus kubectl --validate=strict (unknown fields, required fields).
 // Reports every problem; never throws on any input.
-import { FieldPath } from "../field-path.js";
-import { invalid, required, unsupported, type FieldError } from "../field-error.js";
+import { FieldPath } from "../../errors/field-path.js";
+import { invalid, required, unsupported, type FieldError } from "../../errors/field-error.js";
 import { parseQuantityValue } from "../quantity.js";
-import { suggestField } from "../suggest-field.js";
+import { suggestField } from "../../errors/suggest-field.js";
 import { POD_TYPE, type FieldKind, type ObjectType, type ScalarKind } from "./compile-schema.js";
 
 /** apimachinery's ErrFormatWrong text, which the API server prints for a bad quantity. */

@@ -1,9 +1,9 @@
 // spec.affinity (validation.go validateAffinity): node affinity terms and pod (anti-)affinity
 // terms. The kubelet checks required node affinity against its own labels at admission, so
 // a malformed term would keep a static pod from ever starting.
-import type { FieldError } from "../field-error.js";
-import { invalid, required } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { invalid, required } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkLabelSelector, checkNodeSelectorTerm } from "./label-selector.js";
 import { checkDns1123Label, checkQualifiedName } from "./name-formats.js";
 import { arrayOf, isSet, numberOf, recordOf, stringOf } from "./read-json.js";

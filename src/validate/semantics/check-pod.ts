@@ -8,8 +8,8 @@
 // schedulingGates (the kubelet sets nodeName) and projected serviceAccountToken sources
 // ("must not be specified when serviceAccountName is not set": a static pod has neither).
 import type { V1Pod } from "@kubernetes/client-node";
-import type { FieldError } from "../field-error.js";
-import { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { FieldPath } from "../../errors/field-path.js";
 import type { ContainerContext } from "./containers.js";
 import { checkAllContainers } from "./containers.js";
 import { checkObjectMeta } from "./object-meta.js";

@@ -1,9 +1,9 @@
 // initContainers and containers (validation.go validateInitContainers, validateContainers,
 // validateContainerCommon). An init container with `restartPolicy: Always` is a sidecar:
 // it keeps running, so it may have probes and lifecycle hooks; any other init container may not.
-import type { FieldError } from "../field-error.js";
-import { duplicate, forbidden, invalid, required, tooMany } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { duplicate, forbidden, invalid, required, tooMany } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkEnv, checkEnvFrom } from "./env.js";
 import { checkDns1123Label } from "./name-formats.js";
 import { checkContainerPorts, checkHostNetworkPorts, checkHostPortConflicts } from "./ports.js";

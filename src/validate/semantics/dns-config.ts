@@ -1,8 +1,8 @@
 // spec.dnsPolicy and spec.dnsConfig (validation.go validateDNSPolicy, validatePodDNSConfig):
 // resolv.conf limits the kubelet would otherwise enforce by truncating.
-import type { FieldError } from "../field-error.js";
-import { invalid, required } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { invalid, required } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkDns1123SubdomainWithUnderscore, checkIp } from "./name-formats.js";
 import { arrayOf, isBlank, isSet, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";

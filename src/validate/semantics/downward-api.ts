@@ -1,8 +1,8 @@
 // Downward API selectors shared by env valueFrom and downwardAPI volumes
 // (validation.go validateObjectFieldSelector, validateContainerResourceFieldSelector).
-import type { FieldError } from "../field-error.js";
-import { invalid, required, unsupported } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { invalid, required, unsupported } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkQualifiedName } from "./name-formats.js";
 import { isBlank, recordOf, stringOf } from "./read-json.js";
 

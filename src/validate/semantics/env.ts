@@ -1,7 +1,7 @@
 // Container env and envFrom (validation.go validateEnv, validateEnvVarValueFrom, validateEnvFrom).
-import type { FieldError } from "../field-error.js";
-import { invalid, required } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { invalid, required } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkFieldRef, checkResourceFieldRef, ENV_FIELD_PATHS } from "./downward-api.js";
 import { checkLocalNonReservedPath } from "./local-paths.js";
 import { checkConfigMapKey, checkDns1123Subdomain, checkEnvVarName } from "./name-formats.js";

@@ -1,8 +1,8 @@
 // Label selectors and node selector requirements (apimachinery ValidateLabelSelector,
 // validation.go ValidateNodeSelectorRequirement): operators, the values they need, keys.
-import type { FieldError } from "../field-error.js";
-import { forbidden, invalid, required } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { forbidden, invalid, required } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkLabelValue, checkQualifiedName } from "./name-formats.js";
 import { checkLabels } from "./object-meta.js";
 import { arrayOf, recordOf, stringOf } from "./read-json.js";

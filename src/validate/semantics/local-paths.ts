@@ -1,8 +1,8 @@
 // Path rules for host paths, subPaths and projected item paths (validation.go
 // validatePathNoBacksteps, validateLocalDescendingPath, validateLocalNonReservedPath).
-import type { FieldError } from "../field-error.js";
-import { invalid } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { invalid } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 
 export function checkNoBacksteps(value: string, path: FieldPath, rule: string): FieldError[] {
   // Go splits on "/" after filepath.ToSlash; a ".." segment anywhere could escape the base.

@@ -1,9 +1,9 @@
 // ObjectMeta checks (apimachinery ValidateObjectMeta, ValidateLabels, ValidateAnnotations),
 // plus the kubelet's static-pod naming: it renames the pod `<name>-<nodeName>` before
 // validating, so the name must still fit a DNS-1123 subdomain with that suffix.
-import type { FieldError } from "../field-error.js";
-import { invalid, required, tooLong } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { invalid, required, tooLong } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import {
   checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkQualifiedName,
   DNS1123_SUBDOMAIN_MAX, maxLenMessage,

@@ -1,8 +1,8 @@
 // Pod-level fields of validation.go validatePodSpec that are not about containers or
 // volumes: restartPolicy, DNS, tolerations, host names, deadlines, node selection.
-import type { FieldError } from "../field-error.js";
-import { forbidden, invalid } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { forbidden, invalid } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkAffinity } from "./affinity.js";
 import { checkDns } from "./dns-config.js";
 import { checkDns1123Label, checkDns1123Subdomain, checkIp, checkQualifiedName } from "./name-formats.js";

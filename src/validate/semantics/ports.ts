@@ -1,9 +1,9 @@
 // Container ports (validation.go validateContainerPorts, AccumulateUniqueHostPorts,
 // validateHostNetwork). Runs after API defaulting: an absent protocol is TCP, and with
 // hostNetwork an absent hostPort takes the containerPort, so only set values can clash.
-import type { FieldError } from "../field-error.js";
-import { duplicate, invalid, required, unsupported } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { duplicate, invalid, required, unsupported } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkPortName, checkPortNumber } from "./name-formats.js";
 import { arrayOf, numberOf, recordOf, stringOf } from "./read-json.js";
 

@@ -1,9 +1,9 @@
 // Probes and lifecycle handlers (validation.go validateProbe, validateHandler,
 // validateLifecycle, validateHTTPGetAction). After API defaulting an httpGet path is "/"
 // and its scheme HTTP, so only values that are set can be wrong.
-import type { FieldError } from "../field-error.js";
-import { forbidden, invalid, required, unsupported } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { forbidden, invalid, required, unsupported } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkPortNumberOrName } from "./ports.js";
 import { arrayOf, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";

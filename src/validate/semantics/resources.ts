@@ -1,9 +1,9 @@
 // Container resource requirements (validation.go ValidateContainerResourceRequirements,
 // validateContainerResourceName, ValidateResourceQuantityValue). Quantity syntax itself is
 // the schema layer's (the API server fails the decode): an unparsable amount is skipped here.
-import type { FieldError } from "../field-error.js";
-import { duplicate, forbidden, invalid, notFound, required } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { duplicate, forbidden, invalid, notFound, required } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import type { Quantity } from "../quantity.js";
 import { compareQuantities, parseQuantityValue, signOfQuantity } from "../quantity.js";
 import { checkQualifiedName } from "./name-formats.js";

@@ -1,9 +1,9 @@
 // Pod and container securityContext basics (validation.go ValidatePodSecurityContext,
 // ValidateSecurityContext, validateSeccompProfileField): id ranges, enums, and the
 // privilege combinations the API server refuses.
-import type { FieldError } from "../field-error.js";
-import { invalid, required, unsupported } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { invalid, required, unsupported } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkSupported } from "./supported-values.js";
 import { arrayOf, isBlank, numberOf, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";

@@ -1,8 +1,8 @@
 // spec.tolerations (validation.go ValidateTolerations). Paths follow the API server, which
 // reports a bad toleration value on `operator`.
-import type { FieldError } from "../field-error.js";
-import { invalid, unsupported } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { invalid, unsupported } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkLabelValue, checkQualifiedName } from "./name-formats.js";
 import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
 

@@ -1,8 +1,8 @@
 // spec.topologySpreadConstraints (validation.go validateTopologySpreadConstraints). A static
 // pod is never scheduled, but the kubelet still validates the field like the API server.
-import type { FieldError } from "../field-error.js";
-import { duplicate, invalid, required } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { duplicate, invalid, required } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkLabelSelector } from "./label-selector.js";
 import { arrayOf, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
 import { checkSupported } from "./supported-values.js";

@@ -1,7 +1,7 @@
 // Container volumeMounts (validation.go ValidateVolumeMounts).
-import type { FieldError } from "../field-error.js";
-import { forbidden, invalid, notFound, required, unsupported } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { forbidden, invalid, notFound, required, unsupported } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkLocalDescendingPath } from "./local-paths.js";
 import { arrayOf, isBlank, recordOf, stringOf } from "./read-json.js";
 

@@ -1,9 +1,9 @@
 // Pod volumes (validation.go ValidateVolumes, validateVolumeSource and the per-source checks).
 // Like the API server, a volume with any error is left out of the returned names, so mounts
 // of it also report `Not found`.
-import type { FieldError } from "../field-error.js";
-import { duplicate, forbidden, invalid, required, unsupported } from "../field-error.js";
-import type { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { duplicate, forbidden, invalid, required, unsupported } from "../../errors/field-error.js";
+import type { FieldPath } from "../../errors/field-path.js";
 import { checkFieldRef, checkResourceFieldRef, VOLUME_FIELD_PATHS } from "./downward-api.js";
 import { parseQuantityValue, signOfQuantity } from "../quantity.js";
 import { checkLocalDescendingPath, checkLocalNonReservedPath, checkNoBacksteps } from "./local-paths.js";

@@ -4,9 +4,9 @@
 // there is nothing to read a Secret, ConfigMap, claim or token from. The kubelet names the
 // first reference only; this names every one, each on its own field.
 import type { V1Pod } from "@kubernetes/client-node";
-import type { FieldError } from "../field-error.js";
-import { forbidden } from "../field-error.js";
-import { FieldPath } from "../field-path.js";
+import type { FieldError } from "../../errors/field-error.js";
+import { forbidden } from "../../errors/field-error.js";
+import { FieldPath } from "../../errors/field-path.js";
 import { arrayOf, isSet, recordOf, stringOf } from "../semantics/read-json.js";
 import type { JsonRecord } from "../semantics/read-json.js";
 
