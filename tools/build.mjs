@@ -22,11 +22,7 @@ const lazyBuiltins = {
 };
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
-const outfile = new URL("../dist/rower.mjs", import.meta.url).pathname;
-
-await build({
-  entryPoints: [new URL("../src/cli/main.ts", import.meta.url).pathname],
-  outfile,
+const common = {
   bundle: true,
   platform: "node",
   format: "esm",
@@ -34,11 +30,26 @@ await build({
   minifySyntax: true,
   legalComments: "none",
   define: { ROWER_VERSION: JSON.stringify(pkg.version) },
-  // CommonJS dependencies inside an ESM bundle still call require().
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __rowerRequire } from 'node:module'; const require = __rowerRequire(import.meta.url);",
-  },
   plugins: [lazyBuiltins],
   logLevel: "warning",
+};
+// CommonJS dependencies inside an ESM bundle still call require().
+const requireShim = "import { createRequire as __rowerRequire } from 'node:module'; const require = __rowerRequire(import.meta.url);";
+
+const outfile = new URL("../dist/rower.mjs", import.meta.url).pathname;
+await build({
+  ...common,
+  entryPoints: [new URL("../src/cli/main.ts", import.meta.url).pathname],
+  outfile,
+  banner: { js: `#!/usr/bin/env node\n${requireShim}` },
 });
 await chmod(outfile, 0o755);
+
+// Development only (`npm start` runs the GCE emulator in its own process beside the daemon);
+// never shipped: package.json's `files` and the image take dist/rower.mjs alone.
+await build({
+  ...common,
+  entryPoints: [new URL("../src/emulator/start-emulator.ts", import.meta.url).pathname],
+  outfile: new URL("../dist/emulator.mjs", import.meta.url).pathname,
+  banner: { js: requireShim },
+});

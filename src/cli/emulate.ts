@@ -16,10 +16,10 @@ export function registerEmulate(program: Command): void {
     .addArgument(new Argument("<kind>", "which metadata server").choices(["gce", "ec2", "azure"]))
     .requiredOption("--file <path>", "the file served as the key's value (GCE) or user data (EC2, Azure)")
     .option("--key <name>", "GCE attribute served from FILE", "kube-pods")
-    .option("--listen <addr>", "HOST:PORT, HOST or PORT to listen on (port 0: any free port)", "127.0.0.1:0")
+    .option("--listen <addr>", "PORT, HOST:PORT or [IPv6]:PORT to listen on (port 0: any free port)", "127.0.0.1:0")
     .addOption(new Option("--imdsv1", "EC2: also accept requests without a session token").default(false))
     .action(async (kind: "gce" | "ec2" | "azure", flags: EmulateFlags) => {
-      const { runEmulate } = await import("../emulator/run-emulate.js");
+      const { runEmulate } = await import("./run-emulate.js");
       process.exitCode = await runEmulate(kind, flags);
     });
 }

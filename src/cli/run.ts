@@ -1,4 +1,4 @@
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { addSharedOptions } from "../config/shared-options.js";
 
 // `rower run`: flags only; the daemon is imported when the command runs.
@@ -8,9 +8,8 @@ export function registerRun(program: Command): void {
     .description("keep the manifest directory equal to the pods the metadata declares")
     .option("--once", "one sync, then exit: 0 applied or nothing to do, 1 invalid or failed");
   addSharedOptions(command)
-    .addOption(new Option("--emulate-gce <file>", "local trials: serve FILE from an in-process GCE metadata emulator"))
     .action(async (flags: Record<string, unknown>) => {
-      const { runCommand } = await import("../daemon/run-command.js");
+      const { runCommand } = await import("./run-daemon.js");
       process.exitCode = await runCommand(flags);
     });
 }

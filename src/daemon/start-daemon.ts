@@ -3,7 +3,6 @@
 import type { Config } from "../config/config.js";
 import { sourceOptionsOf } from "../config/source-options-of.js";
 import { decodePayload } from "../decode/decode-payload.js";
-import type { RunningEmulator } from "../emulator/start-emulator.js";
 import { acquireDirLock, DirLockHeldError, type DirLock } from "../manifests/dir-lock.js";
 import { ManifestIoError } from "../manifests/manifest-io-error.js";
 import { renderManifest } from "../manifests/render-manifest.js";
@@ -20,8 +19,6 @@ import { SyncLoop, type SyncVerdict } from "./sync-loop.js";
 
 export interface DaemonOptions {
   log: EventLog;
-  /** Serve this file from an in-process GCE metadata emulator (`npm start`, local trials). */
-  emulateGce?: string;
   /** Drift re-check period; tests shorten it. */
   driftRecheckMs?: number;
 }
@@ -43,7 +40,6 @@ export type StartResult = { ok: true; daemon: RunningDaemon } | { ok: false; mes
 interface Prepared {
   lock: DirLock;
   sourceName: string;
-  emulator?: RunningEmulator;
   loop: SyncLoop;
   metrics: ReturnType<typeof createDaemonMetrics>;
   readiness: ReadinessTracker;
@@ -90,7 +86,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   };
   log.info("daemon.started", {
     source: prepared.value.sourceName, manifestDir: config.manifestDir, stateDir: config.stateDir, nodeName: config.nodeName,
-    healthUrl: health?.url, emulatedGce: prepared.value.emulator?.url,
+    healthUrl: health?.url,
   });
   const done = loop.run(nextCycle).finally(async () => {
     await drift?.close();
@@ -152,17 +148,7 @@ async function prepare(
   if (stored.kind === "invalid") log.warn("state.unreadable", { path: stored.path, message: stored.message, action: "ownership falls back to the marker" });
   const record = stored.kind === "state" ? ownedFilesFor(stored.state, config.manifestDir) : undefined;
 
-  let emulator: RunningEmulator | undefined;
-  const sourceOptions = sourceOptionsOf(config, log);
-  let sourceSpec = config.source;
-  if (options.emulateGce !== undefined) {
-    // Local trials only: production never loads the emulator.
-    const { startEmulator } = await import("../emulator/start-emulator.js");
-    emulator = await startEmulator("gce", { file: options.emulateGce, key: config.key });
-    sourceOptions.gceMetadataHost = emulator.env.GCE_METADATA_HOST;
-    sourceSpec = "gce";
-  }
-  const source = createSource(sourceSpec, sourceOptions);
+  const source = createSource(config.source, sourceOptionsOf(config, log));
   const metrics = createDaemonMetrics();
   const readiness = new ReadinessTracker();
   const stopping = new AbortController();
@@ -194,11 +180,6 @@ async function prepare(
     saveState,
     signal: stopping.signal,
   });
-  const release = async (): Promise<void> => {
-    await emulator?.close();
-    await lock.release();
-  };
-  const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, release };
-  if (emulator) value.emulator = emulator;
-  return { ok: true, value };
+  const release = (): Promise<void> => lock.release();
+  return { ok: true, value: { lock, sourceName: source.name, loop, metrics, readiness, stopping, release } };
 }

@@ -1,21 +1,11 @@
 // The `rower emulate` command: start an emulator, print the client's variable as the FIRST
 // stdout line (scripts read it), a short help after it, and serve until SIGINT/SIGTERM.
 import { access } from "node:fs/promises";
-import { EXIT_OK, EXIT_USAGE } from "../cli/exit-codes.js";
-import type { EmulateFlags } from "../cli/emulate.js";
-import type { EmulatorKind } from "./emulator-state.js";
-import { startEmulator } from "./start-emulator.js";
-
-/** `HOST:PORT`, `[V6]:PORT`, `HOST` or `PORT`; a string result is the reason it is not one. */
-export function parseListenAddress(text: string): { host: string; port: number } | string {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]*))(?::(\d+))?$/.exec(text);
-  const portOnly = /^\d+$/.test(text);
-  if (match === null) return `--listen: expected HOST:PORT, got ${JSON.stringify(text)}`;
-  const host = portOnly ? "127.0.0.1" : (match[1] ?? match[2] ?? "") || "127.0.0.1";
-  const port = Number(portOnly ? text : (match[3] ?? "0"));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return `--listen: port must be 0..65535, got ${port}`;
-  return { host, port };
-}
+import { EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
+import type { EmulateFlags } from "./emulate.js";
+import type { EmulatorKind } from "../emulator/emulator-state.js";
+import { startEmulator } from "../emulator/start-emulator.js";
+import { LISTEN_FORMS, parseListenAddress } from "../config/listen-address.js";
 
 function helpLines(kind: EmulatorKind, url: string, key: string): string[] {
   const served = kind === "gce" ? `instance attribute ${key}` : kind === "ec2" ? "user-data" : "userData (base64)";
@@ -30,8 +20,8 @@ function helpLines(kind: EmulatorKind, url: string, key: string): string[] {
 
 export async function runEmulate(kind: EmulatorKind, flags: EmulateFlags): Promise<number> {
   const listen = parseListenAddress(flags.listen);
-  if (typeof listen === "string") {
-    process.stderr.write(`rower emulate: ${listen}\n`);
+  if (listen === undefined) {
+    process.stderr.write(`rower emulate: --listen: expected ${LISTEN_FORMS}, got ${JSON.stringify(flags.listen)}\n`);
     return EXIT_USAGE;
   }
   try {

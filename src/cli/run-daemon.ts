@@ -1,13 +1,12 @@
 // `rower run`: configuration, logger, signals, exit codes around startDaemon/runDaemonOnce.
 import { loadConfig } from "../config/load-config.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "../cli/exit-codes.js";
-import { createLogger } from "./logger.js";
-import { runDaemonOnce, startDaemon } from "./start-daemon.js";
-import type { SyncVerdict } from "./sync-loop.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
+import { createLogger } from "../daemon/logger.js";
+import { runDaemonOnce, startDaemon } from "../daemon/start-daemon.js";
+import type { SyncVerdict } from "../daemon/sync-loop.js";
 
 export interface RunFlags extends Record<string, unknown> {
   once?: boolean;
-  emulateGce?: string;
 }
 
 const SUCCESSFUL: ReadonlySet<SyncVerdict> = new Set(["applied", "unchanged", "kept"]);
@@ -22,7 +21,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   }
   const { config } = loaded;
   const log = createLogger({ format: config.logFormat });
-  const options = { log, ...(flags.emulateGce === undefined ? {} : { emulateGce: flags.emulateGce }) };
+  const options = { log };
 
   if (flags.once) {
     const result = await runDaemonOnce(config, options);
