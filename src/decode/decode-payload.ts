@@ -11,6 +11,13 @@ import { gunzipCapped, isGzip } from "./unwrap-gzip.js";
 
 /** 512 KiB: above every provider's own limit (GCE 256 KiB), well below anything that hurts. */
 export const DEFAULT_MAX_BYTES = 524_288;
+/**
+ * Pods (documents, or List items) one payload may hold. The size cap alone does not bound
+ * the work: 512 KiB of `{}` documents is 75,000 of them, each with its own errors.
+ */
+export const MAX_DOCUMENTS = 10_000;
+/** A document start as YAML spells it: `---` at the start of a line, then a blank or the end. */
+const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
 
 export interface DecodeOptions {
   /** Origin name of every document, e.g. a file name or `gce:instance/attributes/kube-pods`. */
@@ -67,15 +74,31 @@ export function decodePayload(bytes: Uint8Array, options: DecodeOptions): Decode
     };
   }
 
+  // Counted on the text before parsing, so a stream of tiny documents is refused before it is built.
+  if (countMatches(text.text, DOCUMENT_MARKER) > MAX_DOCUMENTS) return tooManyDocuments(whole);
   const parsed = parseYaml(text.text, source);
   // Only a payload of nothing but blanks, comments and `---` is empty; an explicit null is not.
   if (parsed.errors.length === 0 && parsed.documents.every((d) => d.value === undefined)) return { kind: "empty", source };
 
   const { documents, errors } = expandLists(parsed.documents, source);
+  if (documents.length > MAX_DOCUMENTS) return tooManyDocuments(whole);
   const all = [...parsed.errors, ...errors].sort(byPosition);
   // The documents that did decode travel with the errors, so one run can report them all.
   if (all.length > 0) return { kind: "invalid", errors: all, documents };
   return { kind: "documents", documents };
+}
+
+function countMatches(text: string, pattern: RegExp): number {
+  let count = 0;
+  for (const _ of text.matchAll(pattern)) count++;
+  return count;
+}
+
+function tooManyDocuments(whole: { source: string; document: number }): Decoded {
+  return {
+    kind: "invalid",
+    errors: [decodeError(whole, "decode.tooManyDocuments", `payload holds more than ${MAX_DOCUMENTS} documents or list items; refusing it whole`)],
+  };
 }
 
 function byPosition(a: LocatedError, b: LocatedError): number {

@@ -202,3 +202,23 @@ describe("decodePayload keeps the documents that decoded beside the errors", () 
     });
   }
 });
+
+describe("decodePayload bounds the work a payload can cause, not only its bytes", () => {
+  const tiny = (n: number, open = false) => utf8(`${open ? "---\n" : ""}${Array(n).fill("{a: 1}\n").join("---\n")}`);
+  const list = (n: number) => utf8(JSON.stringify({ apiVersion: "v1", kind: "List", items: Array(n).fill({ a: 1 }) }));
+  it("10,000 documents decode (with or without a leading ---)", () => {
+    expect(decodePayload(tiny(10_000), { source: "s" }).kind).toBe("documents");
+    expect(decodePayload(tiny(10_000, true), { source: "s" }).kind).toBe("documents");
+    expect(decodePayload(list(10_000), { source: "s" }).kind).toBe("documents");
+  });
+  const refused: Array<[string, Uint8Array]> = [
+    ["10,001 documents", tiny(10_001)],
+    ["74,000 `{}` documents (within 512 KiB) in 1 KB of base64(gzip), as the hostile review sent", base64(gzip(utf8("{}\n---\n".repeat(74_000))))],
+    ["a List of 10,001 items", list(10_001)],
+  ];
+  for (const [desc, input] of refused) {
+    it(`${desc}: one error for the payload`, () => {
+      expect(errors(decodePayload(input, { source: "s" }))).toEqual([{ rule: "decode.tooManyDocuments", document: 0, line: undefined, field: "" }]);
+    });
+  }
+});
