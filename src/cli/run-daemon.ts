@@ -1,22 +1,22 @@
 // `rower run`: configuration, logger, signals, exit codes around startDaemon/runDaemonOnce.
+import { writeEscaped } from "../output/escape-control.js";
 import { loadConfig } from "../config/load-config.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { createLogger } from "../daemon/logger.js";
 import { runDaemonOnce, startDaemon } from "../daemon/start-daemon.js";
-import type { SyncVerdict } from "../daemon/sync-loop.js";
+import { SUCCESSFUL_VERDICTS } from "../daemon/sync-verdict.js";
 
 export interface RunFlags extends Record<string, unknown> {
   once?: boolean;
 }
 
-const SUCCESSFUL: ReadonlySet<SyncVerdict> = new Set(["applied", "unchanged", "kept"]);
 /** Past this, something holds the event loop open after a clean stop; exit anyway. */
 const EXIT_GRACE_MS = 2_000;
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const loaded = loadConfig(flags);
   if (!loaded.ok) {
-    process.stderr.write(`rower run: ${loaded.message}\n`);
+    writeEscaped(process.stderr, `rower run: ${loaded.message}\n`);
     return EXIT_USAGE;
   }
   const { config } = loaded;
@@ -30,7 +30,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       return EXIT_INVALID;
     }
     log.info("run.once", { verdict: result.verdict });
-    return SUCCESSFUL.has(result.verdict) ? EXIT_OK : EXIT_INVALID;
+    return SUCCESSFUL_VERDICTS.has(result.verdict) ? EXIT_OK : EXIT_INVALID;
   }
 
   const started = await startDaemon(config, options);

@@ -3,6 +3,7 @@
 // validate, render through resolveDesiredSet; observe and plan with the state file's record),
 // so the diff is exactly what `rower run` would apply.
 // Exit 0 nothing to do, 1 changes, 2 usage, I/O, invalid input or conflicts (a sync would fail).
+import { writeEscaped } from "../output/escape-control.js";
 import { join } from "node:path";
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import type { Config } from "../config/config.js";
@@ -31,7 +32,7 @@ const SOURCE_READ_TIMEOUT_MS = 30_000;
 
 export async function runDiff(input: string | undefined, flags: Record<string, unknown>): Promise<number> {
   const fail = (message: string): number => {
-    process.stderr.write(`rower diff: ${message}\n`);
+    writeEscaped(process.stderr, `rower diff: ${message}\n`);
     return EXIT_USAGE;
   };
   const parsed = loadConfig(flags);
@@ -43,11 +44,11 @@ export async function runDiff(input: string | undefined, flags: Record<string, u
 
   const desired = resolveDesiredSet(payload, STEPS, { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent });
   if (desired.kind === "invalid") {
-    process.stderr.write(formatInvalid(payload, config));
+    writeEscaped(process.stderr, formatInvalid(payload, config));
     return fail(`${payload.source} is invalid: nothing would be applied`);
   }
   if (desired.kind === "keep") {
-    process.stdout.write("key absent and --keep-on-absent: nothing to do\n");
+    writeEscaped(process.stdout, "key absent and --keep-on-absent: nothing to do\n");
     return EXIT_OK;
   }
 
@@ -56,9 +57,9 @@ export async function runDiff(input: string | undefined, flags: Record<string, u
     const record = stored.kind === "state" ? ownedFilesFor(stored.state, config.manifestDir) : undefined;
     const observed = await observeDirectory(config.manifestDir, record);
     const plan = planManifests(desired.manifests, observed);
-    process.stdout.write(formatPlanDiff(plan, observed.entries, config.manifestDir));
+    writeEscaped(process.stdout, formatPlanDiff(plan, observed.entries, config.manifestDir));
     for (const c of plan.conflicts) {
-      process.stderr.write(`rower diff: conflict: ${c.file}: ${c.reason}${c.foreignFile ? ` (${c.foreignFile})` : ""}\n`);
+      writeEscaped(process.stderr, `rower diff: conflict: ${c.file}: ${c.reason}${c.foreignFile ? ` (${c.foreignFile})` : ""}\n`);
     }
     // The daemon refuses a set with conflicts whole: the sync would fail, not change anything.
     if (plan.conflicts.length > 0) return fail(`${plan.conflicts.length} conflict(s): a sync would apply nothing until they are resolved`);

@@ -1,5 +1,6 @@
 // The `rower emulate` command: start an emulator, print the client's variable as the FIRST
 // stdout line (scripts read it), a short help after it, and serve until SIGINT/SIGTERM.
+import { writeEscaped } from "../output/escape-control.js";
 import { access } from "node:fs/promises";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import type { EmulateFlags } from "./emulate.js";
@@ -21,24 +22,24 @@ function helpLines(kind: EmulatorKind, url: string, key: string): string[] {
 export async function runEmulate(kind: EmulatorKind, flags: EmulateFlags): Promise<number> {
   const listen = parseListenAddress(flags.listen);
   if (listen === undefined) {
-    process.stderr.write(`rower emulate: --listen: expected ${LISTEN_FORMS}, got ${JSON.stringify(flags.listen)}\n`);
+    writeEscaped(process.stderr, `rower emulate: --listen: expected ${LISTEN_FORMS}, got ${JSON.stringify(flags.listen)}\n`);
     return EXIT_USAGE;
   }
   try {
     await access(flags.file);
   } catch (err) {
-    process.stderr.write(`rower emulate: cannot read --file ${flags.file}: ${(err as Error).message}\n`);
+    writeEscaped(process.stderr, `rower emulate: cannot read --file ${flags.file}: ${(err as Error).message}\n`);
     return EXIT_USAGE;
   }
   let emulator;
   try {
     emulator = await startEmulator(kind, { file: flags.file, key: flags.key, host: listen.host, port: listen.port, imdsv1: flags.imdsv1 });
   } catch (err) {
-    process.stderr.write(`rower emulate: cannot listen on ${flags.listen}: ${(err as Error).message}\n`);
+    writeEscaped(process.stderr, `rower emulate: cannot listen on ${flags.listen}: ${(err as Error).message}\n`);
     return EXIT_USAGE;
   }
   const [variable, value] = Object.entries(emulator.env)[0] ?? ["", ""];
-  process.stdout.write(`${variable}=${value}\n${helpLines(kind, emulator.url, flags.key).join("\n")}\n`);
+  writeEscaped(process.stdout, `${variable}=${value}\n${helpLines(kind, emulator.url, flags.key).join("\n")}\n`);
   await new Promise<void>((stop) => {
     process.once("SIGINT", () => stop());
     process.once("SIGTERM", () => stop());

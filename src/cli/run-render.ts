@@ -1,6 +1,7 @@
 // `rower render`: each manifest file as rower would write it, sorted by file name.
 // yaml: `# file: NAME` then the content, files separated by `---`; json: [{"file","content"}].
 // Invalid input prints the errors as `rower validate` does and exits 1.
+import { writeEscaped } from "../output/escape-control.js";
 import type { V1Pod } from "@kubernetes/client-node";
 import { renderManifest } from "../manifests/render-manifest.js";
 import { formatJson } from "../validate/format-json.js";
@@ -11,12 +12,12 @@ import type { RenderFlags } from "./render.js";
 
 export async function runRender(specs: readonly string[], flags: RenderFlags): Promise<number> {
   if (specs.length > 1) {
-    process.stderr.write("rower render: one input at a time (FILE or -)\n");
+    writeEscaped(process.stderr, "rower render: one input at a time (FILE or -)\n");
     return EXIT_USAGE;
   }
   const checked = await checkInputs(specs, flags);
   if (!checked.ok) {
-    process.stderr.write(`rower render: ${checked.message}\n`);
+    writeEscaped(process.stderr, `rower render: ${checked.message}\n`);
     return EXIT_USAGE;
   }
   const { result, inputCount } = checked;
