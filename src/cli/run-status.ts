@@ -1,6 +1,7 @@
 // `rower status`: reads the state file and prints it for a person (text) or a script (json).
 // Exit 0 with a state, 3 with a one-line reason when no daemon has written one, 2 when the
 // options are bad or the state cannot be read.
+import { writeEscaped } from "../output/escape-control.js";
 import { loadConfig } from "../config/load-config.js";
 import { readState, type DaemonState } from "../daemon/state-file.js";
 import type { ErrorType } from "../errors/field-error.js";
@@ -15,21 +16,25 @@ export interface StatusFlags {
 export async function runStatus(flags: StatusFlags): Promise<number> {
   const parsed = loadConfig({ stateDir: flags.stateDir });
   if (!parsed.ok) {
-    process.stderr.write(`rower status: ${parsed.message}\n`);
+    writeEscaped(process.stderr, `rower status: ${parsed.message}\n`);
     return EXIT_USAGE;
   }
   const { stateDir } = parsed.config;
   const read = await readState(stateDir);
   if (read.kind === "missing") {
-    process.stderr.write(`rower status: no state at ${read.path}: no rower daemon has written state there (see --state-dir)\n`);
+    writeEscaped(process.stderr, `rower status: no state at ${read.path}: no rower daemon has written state there (see --state-dir)\n`);
+    return EXIT_NO_STATE;
+  }
+  if (read.kind === "unreadable") {
+    writeEscaped(process.stderr, `rower status: cannot read ${read.path}: ${read.message}\n`);
     return EXIT_NO_STATE;
   }
   if (read.kind === "invalid") {
-    process.stderr.write(`rower status: unreadable state at ${read.path}: ${read.message}\n`);
+    writeEscaped(process.stderr, `rower status: unreadable state at ${read.path}: ${read.message}\n`);
     return EXIT_USAGE;
   }
   const running = isProcessAlive(read.state.pid);
-  process.stdout.write(flags.output === "json" ? `${JSON.stringify({ ...read.state, running }, null, 2)}\n` : formatStatus(read.state, running));
+  writeEscaped(process.stdout, flags.output === "json" ? `${JSON.stringify({ ...read.state, running }, null, 2)}\n` : formatStatus(read.state, running));
   return EXIT_OK;
 }
 
@@ -55,6 +60,9 @@ export function formatStatus(state: DaemonState, running: boolean): string {
       const where = e.origin ? `${e.origin.source}#${e.origin.document}: ` : "";
       lines.push(`  * ${where}${formatError({ ...e, type: e.type as ErrorType, origin })}`);
     }
+    const shown = state.lastError.errors?.length ?? 0;
+    const { errorCount } = state.lastError;
+    if (errorCount !== undefined && errorCount > shown) lines.push(`  … and ${errorCount - shown} more`);
   } else {
     lines.push("last error:    (none)");
   }

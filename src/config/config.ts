@@ -36,6 +36,8 @@ export interface Config {
   nodeName: string;
   maxBytes: number;
   keepOnAbsent: boolean;
+  /** The wipe guard: a change removing every rower pod is applied only if a read this much later agrees; 0 disables. */
+  absentConfirmMs: number;
   projectFallback: boolean;
   imdsv1: boolean;
   ignitionPath: string;
@@ -114,6 +116,7 @@ const parsePositiveDuration = (value: string): number | undefined => {
   const ms = parseDuration(value);
   return ms === undefined || ms === 0 ? undefined : ms;
 };
+const parseDurationOrZero = (value: string): number | undefined => (value === "0" ? 0 : parseDuration(value));
 const parseLogFormat = (value: string): "json" | "text" | undefined => (value === "json" || value === "text" ? value : undefined);
 
 /** The schema over raw values (flag, else env) keyed by option; defaults are applied after. */
@@ -133,6 +136,7 @@ const configSchema = z.object({
   nodeName: textOption(parseNodeName, NODE_NAME_EXPECTED),
   maxBytes: textOption(parseByteCount, `a whole number of bytes, 1 to ${MAX_BYTES_LIMIT}`),
   keepOnAbsent: switchOption(),
+  absentConfirm: textOption(parseDurationOrZero, `0 or ${DURATION_FORMS}`),
   projectFallback: switchOption(),
   imdsv1: switchOption(),
   ignitionPath: textOption(nonEmpty, "a file path"),
@@ -199,6 +203,7 @@ export function parseConfig(
     nodeName: v.nodeName ?? defaultNodeName(context.hostname),
     maxBytes: v.maxBytes ?? 524_288,
     keepOnAbsent: v.keepOnAbsent ?? false,
+    absentConfirmMs: v.absentConfirm ?? 1_000,
     projectFallback: v.projectFallback ?? true,
     imdsv1: v.imdsv1 ?? false,
     ignitionPath: v.ignitionPath ?? "/etc/rower/kube-pods.yaml",

@@ -20,6 +20,7 @@ export const SHARED_OPTIONS = {
   nodeName: { key: "nodeName", flag: "--node-name", env: "ROWER_NODE_NAME" },
   maxBytes: { key: "maxBytes", flag: "--max-bytes", env: "ROWER_MAX_BYTES" },
   keepOnAbsent: { key: "keepOnAbsent", flag: "--keep-on-absent", env: "ROWER_KEEP_ON_ABSENT" },
+  absentConfirm: { key: "absentConfirm", flag: "--absent-confirm", env: "ROWER_ABSENT_CONFIRM" },
   projectFallback: { key: "projectFallback", flag: "--no-project-fallback" },
   imdsv1: { key: "imdsv1", flag: "--imdsv1" },
   ignitionPath: { key: "ignitionPath", flag: "--ignition-path" },

@@ -15,6 +15,7 @@ export function addSharedOptions(command: Command): Command {
     .addOption(new Option("--node-name <name>", "node name appended to mirror pod names (ROWER_NODE_NAME, default host name)"))
     .addOption(new Option("--max-bytes <n>", "decoded payload cap in bytes (ROWER_MAX_BYTES, default 524288)"))
     .addOption(new Option("--keep-on-absent", "keep rower's files when the key is absent (ROWER_KEEP_ON_ABSENT)"))
+    .addOption(new Option("--absent-confirm <duration>", "a change removing all of rower's pods waits for a second read this much later that agrees; 0 disables (ROWER_ABSENT_CONFIRM, default 1s)"))
     .addOption(new Option("--no-project-fallback", "GCE: do not fall back to project attributes"))
     .addOption(new Option("--imdsv1", "EC2: allow IMDSv1 when no session token can be had"))
     .addOption(new Option("--ignition-path <path>", "EC2 Ignition user-data: the file holding the pods (default /etc/rower/kube-pods.yaml)"));

@@ -1,8 +1,6 @@
 // The daemon's Prometheus metrics, on a Registry of its own: two daemons can share a process.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
-export type SyncResult = "applied" | "unchanged" | "invalid" | "conflict" | "failed";
-
 export interface DaemonMetrics {
   registry: Registry;
   syncs: Counter<"result">;
@@ -19,7 +17,7 @@ export function createDaemonMetrics(): DaemonMetrics {
   const registers = [registry];
   return {
     registry,
-    syncs: new Counter({ name: "rower_syncs_total", help: "Syncs by result.", labelNames: ["result"], registers }),
+    syncs: new Counter({ name: "rower_syncs_total", help: "Syncs of the source by verdict (applied, unchanged, kept, invalid, conflict, failed).", labelNames: ["result"], registers }),
     sourceErrors: new Counter({ name: "rower_source_errors_total", help: "Source errors by kind.", labelNames: ["kind"], registers }),
     managedPods: new Gauge({ name: "rower_managed_pods", help: "Pod manifests rower keeps in the directory.", registers }),
     lastSuccessfulSync: new Gauge({

@@ -3,15 +3,17 @@
 import type { OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
 import { podKeyOfManifestFile } from "../naming/manifest-naming.js";
 import type { LocatedError } from "../errors/field-error.js";
-import { STATE_VERSION, type DaemonState, type StateError, type SyncResult } from "./state-file.js";
+import { STATE_VERSION, type DaemonState, type StateError } from "./state-file.js";
+import type { SyncVerdict } from "./sync-verdict.js";
 
 export interface StateSnapshot {
   source: string;
   manifestDir: string;
   revision?: string;
   record: OwnedFile[];
-  lastSync?: { time: Date; result: SyncResult; revision?: string; counts?: PlanCounts };
-  lastError?: { time: Date; message: string; errors?: LocatedError[] };
+  lastSync?: { time: Date; result: SyncVerdict; revision?: string; counts?: PlanCounts };
+  /** `errors`: the first of `errorCount` errors (all of them when errorCount is absent). */
+  lastError?: { time: Date; message: string; errors?: LocatedError[]; errorCount?: number };
 }
 
 export function buildDaemonState(snapshot: StateSnapshot, now: Date, pid: number): DaemonState {
@@ -32,9 +34,10 @@ export function buildDaemonState(snapshot: StateSnapshot, now: Date, pid: number
     state.lastSync = { time: time.toISOString(), ...rest };
   }
   if (snapshot.lastError) {
-    const { time, message, errors } = snapshot.lastError;
+    const { time, message, errors, errorCount } = snapshot.lastError;
     state.lastError = { time: time.toISOString(), message };
     if (errors) state.lastError.errors = errors.map(toStateError);
+    if (errorCount !== undefined && errorCount > (errors?.length ?? 0)) state.lastError.errorCount = errorCount;
   }
   return state;
 }

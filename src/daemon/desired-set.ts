@@ -2,6 +2,7 @@
 // Pure: decode, validate and render are values in, values out.
 import { createHash } from "node:crypto";
 import type { V1Pod } from "@kubernetes/client-node";
+import { decodeError } from "../decode/decode-error.js";
 import type { Decoded, Document } from "../decode/document.js";
 import type { DesiredManifest } from "../manifests/manifest-plan.js";
 import type { Payload } from "../sources/source.js";
@@ -21,12 +22,24 @@ export interface DesiredSetOptions {
   keepOnAbsent: boolean;
 }
 
+/** At most this many errors travel into logs and the state file; the rest are counted. */
+export const MAX_REPORTED_ERRORS = 100;
+
 export type DesiredSet =
   /** The directory should hold exactly these files (none for an absent key or an empty value). */
   | { kind: "set"; manifests: DesiredManifest[]; why: "pods" | "absent" | "empty" }
   /** Absent key with --keep-on-absent: leave the directory as it is. */
   | { kind: "keep" }
-  | { kind: "invalid"; errors: LocatedError[] };
+  /** `errors` holds at most MAX_REPORTED_ERRORS of `errorCount`; `reason` says it in a few words. */
+  | { kind: "invalid"; errors: LocatedError[]; errorCount: number; reason: string };
+
+/** A value the source read but refused before decoding (over the provider's cap): an invalid revision. */
+export interface RefusedPayload {
+  kind: "refused";
+  source: string;
+  revision: string;
+  reason: string;
+}
 
 /** Size and digest identify a payload in logs; its bytes never appear there. */
 export interface PayloadSummary {
@@ -34,24 +47,28 @@ export interface PayloadSummary {
   sha256: string;
 }
 
-export function summarizePayload(payload: Payload): PayloadSummary | undefined {
+export function summarizePayload(payload: Payload | RefusedPayload): PayloadSummary | undefined {
   if (payload.kind !== "present") return undefined;
   return { bytes: payload.bytes.byteLength, sha256: createHash("sha256").update(payload.bytes).digest("hex") };
 }
 
-export function resolveDesiredSet(payload: Payload, steps: PipelineSteps, options: DesiredSetOptions): DesiredSet {
+export function resolveDesiredSet(payload: Payload | RefusedPayload, steps: PipelineSteps, options: DesiredSetOptions): DesiredSet {
+  if (payload.kind === "refused") {
+    return invalidSet([decodeError({ source: payload.source, document: 0 }, "source.tooLarge", payload.reason)], payload.reason);
+  }
   if (payload.kind === "absent") {
     return options.keepOnAbsent ? { kind: "keep" } : { kind: "set", manifests: [], why: "absent" };
   }
   const decoded = steps.decodePayload(payload.bytes, { source: payload.source, maxBytes: options.maxBytes });
   if (decoded.kind === "empty") return { kind: "set", manifests: [], why: "empty" };
-  if (decoded.kind === "invalid") return { kind: "invalid", errors: decoded.errors };
+  if (decoded.kind === "invalid") return invalidSet(decoded.errors);
   const result = steps.validateDocuments(decoded.documents, { nodeName: options.nodeName });
-  if (!result.valid) {
-    const errors = result.documents.flatMap((document) => document.errors);
-    return { kind: "invalid", errors };
-  }
+  if (!result.valid) return invalidSet(result.documents.flatMap((document) => document.errors));
   const manifests = result.pods.map((valid) => steps.renderManifest(valid.pod));
   manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { kind: "set", manifests, why: "pods" };
+}
+
+function invalidSet(errors: LocatedError[], reason = `${errors.length} error(s)`): DesiredSet {
+  return { kind: "invalid", errors: errors.slice(0, MAX_REPORTED_ERRORS), errorCount: errors.length, reason };
 }

@@ -15,7 +15,8 @@ import type { EventLog } from "./event-log.js";
 import { startHealthServer, type HealthServer } from "./health-server.js";
 import { ReadinessTracker } from "./readiness.js";
 import { ownedFilesFor, readState, writeState } from "./state-file.js";
-import { SyncLoop, type SyncVerdict } from "./sync-loop.js";
+import { SyncLoop } from "./sync-loop.js";
+import type { SyncVerdict } from "./sync-verdict.js";
 
 export interface DaemonOptions {
   log: EventLog;
@@ -48,24 +49,13 @@ interface Prepared {
 }
 
 export async function startDaemon(config: Config, options: DaemonOptions): Promise<StartResult> {
-  let drift: DriftWatch | undefined;
-  const watchDirectory = (): DriftWatch => startDriftWatch({
-    dir: config.manifestDir,
-    recheckMs: options.driftRecheckMs,
-    onDrift: () => loop.requestDriftCheck(),
-    onError: (error) => log.warn("drift.watchError", { message: error.message }),
-  });
-  // A removed directory takes its inotify watch with it: watch the re-created one.
-  const rewatchDirectory = async (): Promise<void> => {
-    const old = drift;
-    drift = watchDirectory();
-    await old?.close();
-    await drift.ready;
-  };
-  const prepared = await prepare(config, options, { onDirectoryRecreated: rewatchDirectory });
+  const { log } = options;
+  // Built before the loop so the lock can re-arm it when the directory is re-created; it
+  // learns whom to tell about drift once the loop exists (restart before start does nothing).
+  const directory = new DirectoryWatch({ dir: config.manifestDir, recheckMs: options.driftRecheckMs, log });
+  const prepared = await prepare(config, options, { onDirectoryRecreated: () => directory.restart() });
   if (!prepared.ok) return prepared;
   const { loop, metrics, readiness, stopping, release } = prepared.value;
-  const { log } = options;
 
   let health: HealthServer | undefined;
   if (config.listen) {
@@ -76,8 +66,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     }
     health = started.server;
   }
-  drift = watchDirectory();
-  await drift.ready;
+  await directory.start(() => loop.requestDriftCheck());
 
   let cycle = new AbortController();
   const nextCycle = (): AbortSignal => {
@@ -89,7 +78,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     healthUrl: health?.url,
   });
   const done = loop.run(nextCycle).finally(async () => {
-    await drift?.close();
+    await directory.close();
     await health?.close();
     await release();
     log.info("daemon.stopped", {});
@@ -108,6 +97,39 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   };
   if (health) daemon.healthUrl = health.url;
   return { ok: true, daemon };
+}
+
+/** The drift watch on the manifest directory, re-armed when the directory is re-created. */
+class DirectoryWatch {
+  private watch: DriftWatch | undefined;
+  private onDrift: (() => void) | undefined;
+
+  constructor(private readonly options: { dir: string; recheckMs: number | undefined; log: EventLog }) {}
+
+  async start(onDrift: () => void): Promise<void> {
+    this.onDrift = onDrift;
+    await this.restart();
+  }
+
+  /** A removed directory takes its inotify watch with it: watch the re-created one. */
+  async restart(): Promise<void> {
+    const onDrift = this.onDrift;
+    if (onDrift === undefined) return;
+    const old = this.watch;
+    this.watch = startDriftWatch({
+      dir: this.options.dir,
+      recheckMs: this.options.recheckMs,
+      onDrift: () => onDrift(),
+      onError: (error) => this.options.log.warn("drift.watchError", { message: error.message }),
+    });
+    await old?.close();
+    await this.watch.ready;
+  }
+
+  async close(): Promise<void> {
+    this.onDrift = undefined;
+    await this.watch?.close();
+  }
 }
 
 /** `rower run --once`: one sync under the lock; the verdict decides the exit code. */
@@ -145,7 +167,9 @@ async function prepare(
     if (err instanceof ManifestIoError) return { kind: "invalid" as const, path: err.path, message: err.message };
     throw err;
   });
-  if (stored.kind === "invalid") log.warn("state.unreadable", { path: stored.path, message: stored.message, action: "ownership falls back to the marker" });
+  if (stored.kind === "invalid" || stored.kind === "unreadable") {
+    log.warn("state.unreadable", { path: stored.path, message: stored.message, action: "ownership falls back to the marker" });
+  }
   const record = stored.kind === "state" ? ownedFilesFor(stored.state, config.manifestDir) : undefined;
 
   const source = createSource(config.source, sourceOptionsOf(config, log));
@@ -166,6 +190,7 @@ async function prepare(
     steps: { decodePayload, validateDocuments, renderManifest },
     desiredSet: { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent },
     manifestDir: config.manifestDir,
+    absentConfirmMs: config.absentConfirmMs,
     lock: {
       ensureHeld: async () => {
         const held = await lock.ensureHeld();

@@ -1,27 +1,33 @@
-// The daemon's loop: read the source, then follow its watch; each payload becomes a desired
+// The daemon's loop: read the source, then follow its watch; each revision becomes a desired
 // set that is applied all or nothing; directory drift re-applies the latest valid set.
 // Guarantees:
 // - files change only through one serialized reconcile at a time;
-// - an invalid, unreachable or garbage phase never removes a file;
+// - an invalid, unreachable or garbage revision never removes a file;
+// - a change that would remove every rower pod is applied only when a second, separate read
+//   at least `absentConfirmMs` later agrees (the wipe guard);
+// - the first change is applied at once, changes within the next COALESCE_MS are coalesced
+//   to the latest, so a flapping key cannot restart pods in a tight loop;
 // - a revision already handled is not handled again unless forced (start, SIGHUP).
 import type { DirLock } from "../manifests/dir-lock.js";
-import type { DesiredManifest, OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
+import type { DesiredManifest, OwnedFile } from "../manifests/manifest-plan.js";
 import type { Payload, Source, SourceError } from "../sources/source.js";
 import { waitFor } from "./abortable-delay.js";
 import { backoffDelay } from "./backoff.js";
-import { recordAppliedRevision, type DaemonMetrics, type SyncResult as MetricResult } from "./daemon-metrics.js";
+import type { DaemonMetrics } from "./daemon-metrics.js";
 import type { StateSnapshot } from "./daemon-state.js";
-import { resolveDesiredSet, summarizePayload, type DesiredSetOptions, type PipelineSteps } from "./desired-set.js";
-import type { EventLog } from "./event-log.js";
-import { loggableErrors } from "./loggable-errors.js";
+import {
+  resolveDesiredSet, summarizePayload, type DesiredSet, type DesiredSetOptions, type PipelineSteps, type RefusedPayload,
+} from "./desired-set.js";
+import type { EventLog, LogFields } from "./event-log.js";
 import type { ReadinessTracker } from "./readiness.js";
-import { reconcileDirectory, type ReconcileOutcome } from "./reconcile-directory.js";
+import { reconcileDirectory } from "./reconcile-directory.js";
+import { OutcomeRecorder, type ApplyCause, type SyncOutcome } from "./record-outcome.js";
+import type { SyncVerdict } from "./sync-verdict.js";
 
-/** Retries of an oversized value wait at most this attempt's backoff (4-8 s): it is not an outage. */
-const TOO_LARGE_MAX_ATTEMPT = 4;
-
-/** How one sync ended; `--once` exits 0 on the first three. */
-export type SyncVerdict = "applied" | "unchanged" | "kept" | "invalid" | "conflict" | "failed" | "source-error";
+/** Changes arriving this soon after an applied change wait, and only the latest is applied. */
+export const COALESCE_MS = 1_000;
+/** A source repeating the revision already handled is not followed faster than this. */
+export const REPEAT_FLOOR_MS = 1_000;
 
 export interface SyncLoopOptions {
   source: Source;
@@ -32,6 +38,8 @@ export interface SyncLoopOptions {
   lock?: Pick<DirLock, "ensureHeld">;
   /** Owned-files record from the state file; undefined when there is none. */
   record: OwnedFile[] | undefined;
+  /** The wipe guard's delay; 0 applies a change removing every pod at once. */
+  absentConfirmMs: number;
   log: EventLog;
   metrics: DaemonMetrics;
   readiness: ReadinessTracker;
@@ -42,32 +50,47 @@ export interface SyncLoopOptions {
   random?: () => number;
 }
 
+/** What the loop handles: a payload, or a value the source refused before decoding. */
+type Revision = Payload | RefusedPayload;
+
+interface Desired {
+  manifests: DesiredManifest[];
+  revision: string;
+}
+
 export class SyncLoop {
+  private readonly recorder: OutcomeRecorder;
   private record: OwnedFile[] | undefined;
   /** The latest valid desired set (applied, or refused only by a conflict or an I/O failure). */
-  private desired: { manifests: DesiredManifest[]; revision: string } | undefined;
+  private desired: Desired | undefined;
   private handledRevision: string | undefined;
-  private snapshot: StateSnapshot;
   private queue: Promise<unknown> = Promise.resolve();
   private driftQueued = false;
   private applyFailures = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retry: AbortController | undefined;
+  /** When the directory last changed because of a new revision (for coalescing). */
+  private lastChangeAt: number | undefined;
+  private lastRepeatAt: number | undefined;
 
   constructor(private readonly options: SyncLoopOptions) {
     this.record = options.record;
-    this.snapshot = { source: options.source.name, manifestDir: options.manifestDir, record: options.record ?? [] };
+    this.recorder = new OutcomeRecorder(
+      { log: options.log, metrics: options.metrics, readiness: options.readiness, saveState: options.saveState, sourceName: options.source.name },
+      options.manifestDir,
+      options.record,
+    );
   }
 
-  /** `rower run --once`: one full read and one sync. */
+  /** `rower run --once`: one full read and one sync (with the wipe guard's second read if needed). */
   async syncOnce(): Promise<SyncVerdict> {
-    const payload = await this.readSource(this.options.signal);
-    if (payload === "aborted") return "source-error";
-    if (payload.kind === "error" && payload.errorKind === "too-large") return this.refuseTooLarge(payload, true);
-    if (payload.kind === "error") {
-      this.reportSourceError(payload, 1, undefined);
+    const { signal } = this.options;
+    const first = await this.readSource(signal);
+    if (first === "aborted") return "source-error";
+    if (isSourceFailure(first)) {
+      await this.serialize(() => this.recorder.record({ verdict: "source-error", error: first, attempt: 1, retryInMs: undefined }));
       return "source-error";
     }
-    return this.syncPayload(payload, true);
+    return this.handle(asRevision(first), true, signal);
   }
 
   /**
@@ -81,16 +104,12 @@ export class SyncLoop {
       const cycle = nextCycle();
       const first = await this.readSource(cycle);
       if (first === "aborted" || cycle.aborted) continue;
-      if (first.kind === "error" && first.errorKind !== "too-large") {
-        failures++;
-        const delay = backoffDelay(failures, this.options.random);
-        this.reportSourceError(first, failures, delay);
-        await waitFor(delay, cycle);
+      if (isSourceFailure(first)) {
+        failures = await this.sourceFailed(first, failures, cycle);
         continue;
       }
-      failures = this.recordSourceReached(failures);
-      if (first.kind === "error") await this.refuseTooLarge(first, true);
-      else await this.syncPayload(first, true);
+      failures = this.sourceReached(failures);
+      await this.handle(asRevision(first), true, cycle);
       failures = await this.followWatch(cycle, failures);
       if (!cycle.aborted) {
         failures++;
@@ -98,40 +117,6 @@ export class SyncLoop {
       }
     }
     await this.close();
-  }
-
-  /** Follows the source's watch until it ends or the cycle aborts; returns the failure count. */
-  private async followWatch(cycle: AbortSignal, failuresSoFar: number): Promise<number> {
-    let failures = failuresSoFar;
-    let tooLargeStreak = 0;
-    try {
-      for await (const item of this.options.source.watch(cycle)) {
-        if (item.kind === "error" && item.errorKind === "too-large") {
-          // The source answered: an oversized value is an invalid revision, not an outage.
-          failures = this.recordSourceReached(failures);
-          await this.refuseTooLarge(item, false);
-          // The watch may answer the same oversized value at once: a short wait, not the outage backoff.
-          tooLargeStreak++;
-          await waitFor(backoffDelay(Math.min(tooLargeStreak, TOO_LARGE_MAX_ATTEMPT), this.options.random), cycle);
-          continue;
-        }
-        tooLargeStreak = 0;
-        if (item.kind === "error") {
-          failures++;
-          const delay = backoffDelay(failures, this.options.random);
-          this.reportSourceError(item, failures, delay);
-          // The watch fetches again only when pulled, so waiting here is the backoff.
-          await waitFor(delay, cycle);
-          continue;
-        }
-        failures = this.recordSourceReached(failures);
-        await this.syncPayload(item, false);
-      }
-    } catch (err) {
-      // A request cut short by SIGHUP or SIGTERM rejects with the abort reason: that is the plan.
-      if (!cycle.aborted) throw err;
-    }
-    return failures;
   }
 
   /** Someone touched the directory (or the periodic re-check fired): re-apply the latest valid set. */
@@ -147,8 +132,174 @@ export class SyncLoop {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.retryTimer);
+    this.retry?.abort();
     await this.queue;
+  }
+
+  /** Follows the source's watch until it ends or the cycle aborts; returns the failure count. */
+  private async followWatch(cycle: AbortSignal, failuresSoFar: number): Promise<number> {
+    let failures = failuresSoFar;
+    try {
+      for await (const item of this.options.source.watch(cycle)) {
+        if (isSourceFailure(item)) {
+          // The watch fetches again only when pulled, so waiting here is the backoff.
+          failures = await this.sourceFailed(item, failures, cycle);
+          continue;
+        }
+        failures = this.sourceReached(failures);
+        await this.handle(asRevision(item), false, cycle);
+      }
+    } catch (err) {
+      // A request cut short by SIGHUP or SIGTERM rejects with the abort reason: that is the plan.
+      if (!cycle.aborted) throw err;
+    }
+    return failures;
+  }
+
+  /**
+   * One revision from read or watch: coalesce it with what follows if a change was just
+   * applied, resolve it, hold a wipe for its confirming read, then apply under the queue.
+   */
+  private async handle(first: Revision, force: boolean, cycle: AbortSignal): Promise<SyncVerdict> {
+    let revision = first;
+    if (!force && revision.revision === this.handledRevision) {
+      await this.holdRepeat(cycle);
+      return "unchanged";
+    }
+    if (!force) revision = await this.coalesce(revision, cycle);
+    if (!force && revision.revision === this.handledRevision) return "unchanged";
+    let set = resolveDesiredSet(revision, this.options.steps, this.options.desiredSet);
+    if (this.wouldWipe(set)) {
+      const confirmed = await this.confirmWipe(revision, cycle);
+      if (confirmed === "aborted") return "unchanged";
+      const second = resolveDesiredSet(confirmed, this.options.steps, this.options.desiredSet);
+      if (!isEmptySet(second)) return this.handle(confirmed, true, cycle);
+      this.options.log.warn("wipe.confirmed", {
+        first: describeRead(revision), second: describeRead(confirmed), action: "removing rower's files",
+      });
+      revision = confirmed;
+      set = second;
+    }
+    return this.serialize(() => this.syncResolved(revision, set, force));
+  }
+
+  /** Must run inside `serialize`. */
+  private async syncResolved(revision: Revision, set: DesiredSet, force: boolean): Promise<SyncVerdict> {
+    if (!force && revision.revision === this.handledRevision) return "unchanged";
+    this.handledRevision = revision.revision;
+    this.recorder.noteRevision(revision.revision);
+    const fields = fieldsOf(revision);
+    if (set.kind === "invalid") {
+      await this.recorder.record({ verdict: "invalid", revision: revision.revision, fields, errors: set.errors, errorCount: set.errorCount, reason: set.reason });
+      return "invalid";
+    }
+    if (set.kind === "keep") {
+      await this.recorder.record({ verdict: "kept", revision: revision.revision, fields });
+      return "kept";
+    }
+    if (set.why === "absent") this.options.log.warn("source.absent", { ...fields, action: "removing rower's files", hint: "--keep-on-absent keeps them" });
+    if (set.why === "empty") this.options.log.info("source.empty", { ...fields, action: "removing rower's files" });
+    this.desired = { manifests: set.manifests, revision: revision.revision };
+    const verdict = await this.applyDesired(this.desired, "sync", fields);
+    // A change the watch brought opens the coalescing window; the full read at start does not.
+    if (verdict === "applied" && !force) this.lastChangeAt = performance.now();
+    return verdict;
+  }
+
+  /** Must run inside `serialize`. */
+  private async applyDesired(desired: Desired, cause: ApplyCause, fields: LogFields = { source: this.options.source.name, revision: desired.revision }): Promise<SyncVerdict> {
+    const { log } = this.options;
+    const outcome = await reconcileDirectory(desired.manifests, {
+      dir: this.options.manifestDir,
+      record: this.record,
+      signal: this.options.signal,
+      // Conflicts are logged once, by the recorder.
+      log: (event, details) => { if (event !== "conflict") log.info(event, details); },
+      ...(this.options.lock ? { lock: this.options.lock } : {}),
+    });
+    const base = { revision: desired.revision, fields, cause, current: desired.revision === this.handledRevision };
+    let result: SyncOutcome;
+    if (outcome.kind === "failed") {
+      this.applyFailures++;
+      const retryInMs = backoffDelay(this.applyFailures, this.options.random);
+      result = { ...base, verdict: "failed", code: outcome.code, message: outcome.message, retryInMs };
+      // Disk full or read-only: the same revision will not arrive again, so retry on a timer.
+      this.scheduleRetry(retryInMs);
+    } else {
+      this.applyFailures = 0;
+      this.record = outcome.record;
+      if (outcome.kind === "conflict") {
+        result = { ...base, verdict: "conflict", conflicts: outcome.conflicts, counts: outcome.counts, record: outcome.record };
+      } else {
+        const { counts } = outcome;
+        const changed = counts.created + counts.updated + counts.deleted > 0;
+        result = {
+          ...base, verdict: changed ? "applied" : "unchanged", counts, pods: desired.manifests.length,
+          record: outcome.record, interrupted: !outcome.complete,
+        };
+      }
+    }
+    await this.recorder.record(result);
+    return result.verdict;
+  }
+
+  /** Re-applies the latest valid set after `delayMs`, unless stopped or superseded first. */
+  private scheduleRetry(delayMs: number): void {
+    this.retry?.abort();
+    const retry = new AbortController();
+    this.retry = retry;
+    void waitFor(delayMs, AbortSignal.any([this.options.signal, retry.signal])).then((ended) => {
+      const desired = this.desired;
+      if (ended === "elapsed" && desired !== undefined) void this.serialize(() => this.applyDesired(desired, "retry"));
+    });
+  }
+
+  /** True when applying `set` would remove every pod rower holds: that needs a confirming read. */
+  private wouldWipe(set: DesiredSet): boolean {
+    if (this.options.absentConfirmMs <= 0 || !isEmptySet(set)) return false;
+    // Without a record (no state file yet) rower cannot know it holds nothing: confirm.
+    return this.record === undefined || this.record.length > 0;
+  }
+
+  /** Waits, then reads again until the source answers; that answer decides. */
+  private async confirmWipe(first: Revision, cycle: AbortSignal): Promise<Revision | "aborted"> {
+    this.options.log.warn("wipe.pending", { ...describeRead(first), action: "confirming with a second read", confirmInMs: this.options.absentConfirmMs });
+    let failures = 0;
+    let delay = this.options.absentConfirmMs;
+    for (;;) {
+      if ((await waitFor(delay, cycle)) === "aborted") return "aborted";
+      const second = await this.readSource(cycle);
+      if (second === "aborted") return "aborted";
+      if (!isSourceFailure(second)) {
+        this.sourceReached(failures);
+        return asRevision(second);
+      }
+      failures++;
+      delay = Math.max(this.options.absentConfirmMs, backoffDelay(failures, this.options.random));
+      await this.serialize(() => this.recorder.record({ verdict: "source-error", error: second, attempt: failures, retryInMs: delay }));
+    }
+  }
+
+  /** Coalescing: within COALESCE_MS of an applied change, wait out the window and take the latest value. */
+  private async coalesce(revision: Revision, cycle: AbortSignal): Promise<Revision> {
+    if (this.lastChangeAt === undefined) return revision;
+    const wait = this.lastChangeAt + COALESCE_MS - performance.now();
+    if (wait <= 0 || (await waitFor(wait, cycle)) === "aborted") return revision;
+    const latest = await this.readSource(cycle);
+    // The value the watch just gave is still the best known one if the fresh read fails.
+    if (latest === "aborted" || isSourceFailure(latest)) return revision;
+    return asRevision(latest);
+  }
+
+  /** A source that answers the handled revision again at once is spinning: hold it to the floor. */
+  private async holdRepeat(cycle: AbortSignal): Promise<void> {
+    const now = performance.now();
+    const since = this.lastRepeatAt === undefined ? Infinity : now - this.lastRepeatAt;
+    this.lastRepeatAt = now;
+    if (since >= REPEAT_FLOOR_MS) return;
+    const jitter = (this.options.random ?? Math.random)() * REPEAT_FLOOR_MS * 0.5;
+    await waitFor(REPEAT_FLOOR_MS - since + jitter, cycle);
+    this.lastRepeatAt = performance.now();
   }
 
   /** Runs `work` after everything queued before it; the caller sees its result or failure. */
@@ -173,163 +324,45 @@ export class SyncLoop {
   }
 
   /** Returns the new failure count (zero). */
-  private recordSourceReached(failures: number): number {
-    if (failures > 0) this.options.log.info("source.recovered", { source: this.options.source.name, afterFailures: failures });
-    this.options.readiness.recordSourceReached();
+  private sourceReached(failures: number): number {
+    this.recorder.recordSourceReached(failures);
     return 0;
   }
 
-  private reportSourceError(error: SourceError, attempt: number, retryInMs: number | undefined): void {
-    const { log, metrics, readiness } = this.options;
-    log.warn("source.error", {
-      source: error.source, kind: error.errorKind, status: error.status, message: error.message, attempt, retryInMs,
-    });
-    metrics.sourceErrors.inc({ kind: error.errorKind });
-    readiness.recordSourceFailed(`${error.errorKind}: ${error.message}`);
-    this.snapshot.lastError = { time: new Date(), message: `source ${error.errorKind}: ${error.message}` };
-    void this.serialize(() => this.options.saveState(this.snapshot));
+  /** Records the failure and waits out its backoff; returns the new failure count. */
+  private async sourceFailed(error: SourceError, failuresSoFar: number, cycle: AbortSignal): Promise<number> {
+    const failures = failuresSoFar + 1;
+    const retryInMs = backoffDelay(failures, this.options.random);
+    await this.serialize(() => this.recorder.record({ verdict: "source-error", error, attempt: failures, retryInMs }));
+    await waitFor(retryInMs, cycle);
+    return failures;
   }
+}
 
-  /**
-   * A value over the provider's cap (or --max-bytes) is refused like an invalid revision:
-   * nothing applied, readiness "revision-refused". It has no revision of its own, so the
-   * error text stands in for one: the same refusal is reported once, not on every pull.
-   */
-  private refuseTooLarge(error: SourceError, force: boolean): Promise<SyncVerdict> {
-    return this.serialize(async (): Promise<SyncVerdict> => {
-      const { log, metrics, readiness } = this.options;
-      const refusal = `too-large: ${error.message}`;
-      if (!force && refusal === this.handledRevision) return "invalid";
-      this.handledRevision = refusal;
-      metrics.syncs.inc({ result: "invalid" });
-      readiness.recordRevisionRefused(undefined, `${error.source}: ${error.message}; nothing applied`);
-      const now = new Date();
-      this.snapshot.lastSync = { time: now, result: "invalid" };
-      this.snapshot.lastError = { time: now, message: `${error.source}: ${error.message}; nothing applied` };
-      await this.options.saveState(this.snapshot);
-      log.error("sync.invalid", { source: error.source, kind: error.errorKind, reason: error.message, action: "nothing applied" });
-      return "invalid";
-    });
-  }
+/** An outage of the source; a value over its cap is not one (the source answered). */
+function isSourceFailure(item: Payload | SourceError): item is SourceError {
+  return item.kind === "error" && item.errorKind !== "too-large";
+}
 
-  private syncPayload(payload: Payload, force: boolean): Promise<SyncVerdict> {
-    return this.serialize(async (): Promise<SyncVerdict> => {
-      const { log, metrics, readiness } = this.options;
-      if (!force && payload.revision === this.handledRevision) return "unchanged";
-      this.handledRevision = payload.revision;
-      this.snapshot.revision = payload.revision;
-      const fields = { source: payload.source, revision: payload.revision, ...summarizePayload(payload) };
-      const set = resolveDesiredSet(payload, this.options.steps, this.options.desiredSet);
-      if (set.kind === "invalid") {
-        metrics.syncs.inc({ result: "invalid" });
-        readiness.recordRevisionRefused(payload.revision, `${set.errors.length} error(s); nothing applied`);
-        const now = new Date();
-        this.snapshot.lastSync = { time: now, result: "invalid", revision: payload.revision };
-        this.snapshot.lastError = { time: now, message: `revision ${payload.revision} is invalid; nothing applied`, errors: set.errors };
-        await this.options.saveState(this.snapshot);
-        log.error("sync.invalid", { ...fields, action: "nothing applied", errorCount: set.errors.length, errors: loggableErrors(set.errors) });
-        return "invalid";
-      }
-      if (set.kind === "keep") {
-        metrics.syncs.inc({ result: "unchanged" });
-        readiness.recordSyncSucceeded(payload.revision);
-        this.snapshot.lastSync = { time: new Date(), result: "unchanged", revision: payload.revision };
-        await this.options.saveState(this.snapshot);
-        log.warn("source.absent", { ...fields, action: "kept", reason: "--keep-on-absent" });
-        return "kept";
-      }
-      if (set.why === "absent") log.warn("source.absent", { ...fields, action: "removing rower's files", hint: "--keep-on-absent keeps them" });
-      if (set.why === "empty") log.info("source.empty", { ...fields, action: "removing rower's files" });
-      this.desired = { manifests: set.manifests, revision: payload.revision };
-      return this.applyDesired(this.desired, "sync", fields);
-    });
-  }
+/**
+ * A value over the provider's cap (or --max-bytes) is a revision refused before decoding. It
+ * has no bytes to name it, so one fixed revision stands for every such value: the refusal is
+ * reported once, however the read or the watch words it.
+ */
+function asRevision(item: Payload | SourceError): Revision {
+  if (item.kind !== "error") return item;
+  return { kind: "refused", source: item.source, revision: "too-large", reason: item.message };
+}
 
-  /** Must run inside `serialize`. */
-  private async applyDesired(
-    desired: { manifests: DesiredManifest[]; revision: string },
-    cause: "sync" | "drift" | "retry",
-    fields: Record<string, unknown> = { source: this.options.source.name, revision: desired.revision },
-  ): Promise<SyncVerdict> {
-    const { log } = this.options;
-    const outcome = await reconcileDirectory(desired.manifests, {
-      dir: this.options.manifestDir,
-      record: this.record,
-      signal: this.options.signal,
-      // Conflicts are logged once, from the outcome below.
-      log: (event, details) => { if (event !== "conflict") log.info(event, details); },
-      ...(this.options.lock ? { lock: this.options.lock } : {}),
-    });
-    if (outcome.kind === "failed") return this.recordApplyFailure(outcome, desired.revision, fields);
-    this.applyFailures = 0;
-    this.record = outcome.record;
-    this.snapshot.record = outcome.record;
-    const changed = outcome.counts.created + outcome.counts.updated + outcome.counts.deleted;
-    if (outcome.kind === "conflict") return this.recordConflict(outcome, desired.revision, fields, cause, changed);
-    if (cause === "drift" && changed === 0) return "unchanged";
-    const result: MetricResult = changed > 0 ? "applied" : "unchanged";
-    const counts = { created: outcome.counts.created, updated: outcome.counts.updated, deleted: outcome.counts.deleted, unchanged: outcome.counts.unchanged };
-    // A drift repair is counted as such, not as a sync of the source.
-    if (cause !== "drift") this.options.metrics.syncs.inc({ result });
-    this.recordSuccess(desired.revision, result, outcome.counts, desired.manifests.length);
-    // The state file is written before the event, so whoever sees the event can read it.
-    await this.options.saveState(this.snapshot);
-    if (cause === "drift") {
-      log.warn("drift.repaired", { ...fields, ...counts });
-      this.options.metrics.driftRepairs.inc(changed);
-    } else {
-      log.info(changed > 0 ? "sync.applied" : "sync.unchanged", { ...fields, ...counts, pods: desired.manifests.length });
-    }
-    if (!outcome.complete) log.warn("sync.interrupted", { ...fields, reason: "stopping" });
-    return result;
-  }
+function isEmptySet(set: DesiredSet): boolean {
+  return set.kind === "set" && set.manifests.length === 0;
+}
 
-  private recordSuccess(revision: string, result: MetricResult, counts: PlanCounts, pods: number): void {
-    const { metrics, readiness } = this.options;
-    metrics.managedPods.set(pods);
-    metrics.lastSuccessfulSync.set(Date.now() / 1000);
-    recordAppliedRevision(metrics, this.options.source.name, revision);
-    // Repairing drift (or retrying) with an older good set does not make the refused newer
-    // revision good: readiness and the last sync speak of the latest revision only.
-    if (revision !== this.handledRevision) return;
-    readiness.recordSyncSucceeded(revision);
-    this.snapshot.lastSync = { time: new Date(), result: result === "applied" ? "applied" : "unchanged", revision, counts };
-  }
+function fieldsOf(revision: Revision): LogFields {
+  const refused = revision.kind === "refused" ? { kind: "too-large" } : {};
+  return { source: revision.source, revision: revision.revision, ...refused, ...summarizePayload(revision) };
+}
 
-  private async recordConflict(
-    outcome: Extract<ReconcileOutcome, { kind: "conflict" }>, revision: string, fields: Record<string, unknown>, cause: string, changed: number,
-  ): Promise<SyncVerdict> {
-    const { log, metrics, readiness } = this.options;
-    metrics.syncs.inc({ result: "conflict" });
-    readiness.recordRevisionRefused(revision, `${outcome.conflicts.length} conflict(s) in the manifest directory`);
-    const now = new Date();
-    this.snapshot.lastSync = { time: now, result: "error", revision, counts: outcome.counts };
-    this.snapshot.lastError = { time: now, message: outcome.conflicts.map((c) => `${c.file}: ${c.reason}`).join("; ") };
-    await this.options.saveState(this.snapshot);
-    for (const conflict of outcome.conflicts) log.warn("conflict", { ...fields, ...conflict });
-    log.error("sync.conflict", { ...fields, cause, conflicts: outcome.conflicts.length, changed, action: "nothing applied; resolve the conflicts" });
-    return "conflict";
-  }
-
-  private async recordApplyFailure(
-    outcome: Extract<ReconcileOutcome, { kind: "failed" }>, revision: string, fields: Record<string, unknown>,
-  ): Promise<SyncVerdict> {
-    const { log, metrics, readiness } = this.options;
-    this.applyFailures++;
-    const retryInMs = backoffDelay(this.applyFailures, this.options.random);
-    metrics.syncs.inc({ result: "failed" });
-    readiness.recordSyncFailed(`${outcome.code}: ${outcome.message}`);
-    const now = new Date();
-    this.snapshot.lastSync = { time: now, result: "error", revision };
-    this.snapshot.lastError = { time: now, message: outcome.message };
-    await this.options.saveState(this.snapshot);
-    log.error("sync.failed", { ...fields, code: outcome.code, message: outcome.message, retryInMs });
-    // Disk full or read-only: the same revision will not arrive again, so retry on a timer.
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      const desired = this.desired;
-      if (desired !== undefined && !this.options.signal.aborted) void this.serialize(() => this.applyDesired(desired, "retry"));
-    }, retryInMs);
-    return "failed";
-  }
+function describeRead(revision: Revision): LogFields {
+  return { revision: revision.revision, kind: revision.kind, ...summarizePayload(revision) };
 }

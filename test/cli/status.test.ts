@@ -1,7 +1,7 @@
 // `rower status` end to end: the built executable against real state directories.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeState, type DaemonState } from "../../src/daemon/state-file.js";
@@ -79,6 +79,7 @@ describe("rower status", () => {
     ["no state file", async (d) => d, 3, /no state at .*state\.json/],
     ["no state directory", async (d) => join(d, "missing"), 3, /no state at/],
     ["a state file that is not JSON", async (d) => { await writeFile(join(d, "state.json"), "{"); return d; }, 2, /unreadable state/],
+    ["a directory where the state file belongs", async (d) => { await mkdir(join(d, "dir-state", "state.json"), { recursive: true }); return join(d, "dir-state"); }, 3, /cannot read .*state\.json: it is a directory/],
   ];
   for (const [desc, prepare, code, message] of noState) {
     it(`${desc}: exit ${code} with a one-line reason`, async () => {

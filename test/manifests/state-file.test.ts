@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ownedFilesFor, readState, writeState, type DaemonState } from "../../src/daemon/state-file.js";
+import { MAX_STATE_BYTES, MAX_STATE_READ_BYTES, ownedFilesFor, readState, writeState, type DaemonState } from "../../src/daemon/state-file.js";
 
 const state: DaemonState = {
   version: 1,
@@ -43,9 +43,10 @@ describe("state file", () => {
 
   const bad: Array<[string, string, RegExp]> = [
     ["not JSON", "{", /not JSON/],
-    ["an array", "[]", /not a JSON object/],
-    ["another version", JSON.stringify({ ...state, version: 2 }), /unsupported version 2/],
-    ["managed entry without digest", JSON.stringify({ ...state, managed: [{ file: "a.yaml" }] }), /managed\[0\]/],
+    ["an array", "[]", /\(top level\): Invalid input: expected object, received array/],
+    ["another version", JSON.stringify({ ...state, version: 2 }), /version: Invalid input: expected 1/],
+    ["managed entry without digest", JSON.stringify({ ...state, managed: [{ file: "a.yaml" }] }), /managed\.0\.sha256: Invalid input: expected string/],
+    ["every problem, not the first", JSON.stringify({ ...state, pid: "1", managed: [{ file: 1, sha256: "x" }] }), /pid: .*; managed\.0\.file: /],
   ];
   for (const [desc, text, message] of bad) {
     it(`answers invalid for ${desc}`, async () => {
@@ -59,6 +60,28 @@ describe("state file", () => {
   it("answers missing when there is no state (or no directory)", async () => {
     expect(await readState(dir)).toMatchObject({ kind: "missing" });
     expect(await readState(join(dir, "nope"))).toMatchObject({ kind: "missing" });
+  });
+
+  it("writes at most MAX_STATE_BYTES, dropping error details but counting them, never the record", async () => {
+    const errors = Array.from({ length: 20_000 }, (_, i) => ({ field: `spec.containers[${i}].image`, type: "Required value", rule: "r", detail: "d".repeat(100) }));
+    const managed = Array.from({ length: 100 }, (_, i) => ({ file: `p${i}.yaml`, sha256: "ab".repeat(32) }));
+    await writeState(dir, { ...state, managed, lastError: { time: state.updatedAt, message: "invalid", errors } });
+    expect((await stat(join(dir, "state.json"))).size).toBeLessThanOrEqual(MAX_STATE_BYTES);
+    const back = await readState(dir);
+    expect(back.kind === "state" && back.state.managed).toEqual(managed);
+    expect(back.kind === "state" && back.state.lastError?.errorCount).toBe(20_000);
+    expect(back.kind === "state" && back.state.lastError?.errors?.length).toBeGreaterThan(0);
+  });
+
+  it("never reads more than MAX_STATE_READ_BYTES: a planted huge file is refused from its size", async () => {
+    await writeFile(join(dir, "state.json"), "");
+    await truncate(join(dir, "state.json"), MAX_STATE_READ_BYTES + 1);
+    expect(await readState(dir)).toMatchObject({ kind: "invalid", message: expect.stringMatching(/more than the 16777216/) });
+  });
+
+  it("answers unreadable for a directory in the state file's place", async () => {
+    await mkdir(join(dir, "state.json"));
+    expect(await readState(dir)).toMatchObject({ kind: "unreadable", code: "EISDIR" });
   });
 
   it("gives the owned-files record only for the directory it is about", () => {
