@@ -18,13 +18,26 @@ export interface HealthServerOptions {
 
 export type HealthServerResult = { ok: true; server: HealthServer } | { ok: false; message: string };
 
+// Probes and scrapes are a few short requests: cap what idle or slow clients can hold, so
+// the server never takes the file descriptors the manifest directory and the source need
+// (400 silent connections once made every sync fail with EMFILE).
+const MAX_CONNECTIONS = 32;
+/** A connection that sends nothing for this long is closed. */
+const IDLE_TIMEOUT_MS = 5_000;
+const HEADERS_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServerResult> {
-  const server = createServer((request, response) => {
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (request, response) => {
     answer(request, response, options).catch((err: unknown) => {
       response.statusCode = 500;
       response.end(`${String(err)}\n`);
     });
   });
+  server.maxConnections = MAX_CONNECTIONS;
+  server.maxHeadersCount = 64;
+  server.setTimeout(IDLE_TIMEOUT_MS, (socket) => socket.destroy());
   const listening = await new Promise<true | Error>((resolve) => {
     server.once("error", resolve);
     server.listen(options.address.port, options.address.host, () => resolve(true));
