@@ -2,6 +2,7 @@
 import { writeEscaped } from "../output/escape-control.js";
 import { loadConfig } from "../config/load-config.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
+import type { RunContext } from "./run.js";
 import { createLogger } from "../daemon/logger.js";
 import { runDaemonOnce, startDaemon } from "../daemon/start-daemon.js";
 import { SUCCESSFUL_VERDICTS } from "../daemon/sync-verdict.js";
@@ -13,7 +14,7 @@ export interface RunFlags extends Record<string, unknown> {
 /** Past this, something holds the event loop open after a clean stop; exit anyway. */
 const EXIT_GRACE_MS = 2_000;
 
-export async function runCommand(flags: RunFlags): Promise<number> {
+export async function runCommand(flags: RunFlags, context: RunContext): Promise<number> {
   const loaded = loadConfig(flags);
   if (!loaded.ok) {
     writeEscaped(process.stderr, `rower run: ${loaded.message}\n`);
@@ -21,7 +22,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   }
   const { config } = loaded;
   const log = createLogger({ format: config.logFormat });
-  const options = { log };
+  const options = { log, workerEntry: context.workerEntry };
 
   if (flags.once) {
     const result = await runDaemonOnce(config, options);

@@ -1,8 +1,13 @@
 import type { Command } from "commander";
 import { addSharedOptions } from "../config/shared-options.js";
 
+export interface RunContext {
+  /** The CLI's own entry file, which the daemon starts as a worker for large payloads. */
+  workerEntry: URL;
+}
+
 // `rower run`: flags only; the daemon is imported when the command runs.
-export function registerRun(program: Command): void {
+export function registerRun(program: Command, context: RunContext): void {
   const command = program
     .command("run")
     .description("keep the manifest directory equal to the pods the metadata declares")
@@ -10,6 +15,6 @@ export function registerRun(program: Command): void {
   addSharedOptions(command)
     .action(async (flags: Record<string, unknown>) => {
       const { runCommand } = await import("./run-daemon.js");
-      process.exitCode = await runCommand(flags);
+      process.exitCode = await runCommand(flags, context);
     });
 }

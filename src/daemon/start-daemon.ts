@@ -15,6 +15,7 @@ import type { EventLog } from "./event-log.js";
 import { startHealthServer, type HealthServer } from "./health-server.js";
 import { ReadinessTracker } from "./readiness.js";
 import { ownedFilesFor, readState, writeState } from "./state-file.js";
+import { createDesiredSetResolver } from "./pipeline-worker.js";
 import { SyncLoop } from "./sync-loop.js";
 import type { SyncVerdict } from "./sync-verdict.js";
 
@@ -22,6 +23,8 @@ export interface DaemonOptions {
   log: EventLog;
   /** Drift re-check period; tests shorten it. */
   driftRecheckMs?: number;
+  /** The CLI bundle, started as a worker thread to decode large payloads; without it all decoding is inline. */
+  workerEntry?: URL;
 }
 
 export interface RunningDaemon {
@@ -187,8 +190,12 @@ async function prepare(
   };
   const loop = new SyncLoop({
     source,
-    steps: { decodePayload, validateDocuments, renderManifest },
-    desiredSet: { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent },
+    resolve: createDesiredSetResolver(
+      { decodePayload, validateDocuments, renderManifest },
+      { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent },
+      options.workerEntry,
+      log,
+    ),
     manifestDir: config.manifestDir,
     absentConfirmMs: config.absentConfirmMs,
     lock: {

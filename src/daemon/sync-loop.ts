@@ -15,10 +15,9 @@ import { waitFor } from "./abortable-delay.js";
 import { backoffDelay } from "./backoff.js";
 import type { DaemonMetrics } from "./daemon-metrics.js";
 import type { StateSnapshot } from "./daemon-state.js";
-import {
-  resolveDesiredSet, summarizePayload, type DesiredSet, type DesiredSetOptions, type PipelineSteps, type RefusedPayload,
-} from "./desired-set.js";
+import { summarizePayload, type DesiredSet, type RefusedPayload } from "./desired-set.js";
 import type { EventLog, LogFields } from "./event-log.js";
+import type { DesiredSetResolver } from "./pipeline-worker.js";
 import type { ReadinessTracker } from "./readiness.js";
 import { reconcileDirectory } from "./reconcile-directory.js";
 import { OutcomeRecorder, type ApplyCause, type SyncOutcome } from "./record-outcome.js";
@@ -31,8 +30,8 @@ export const REPEAT_FLOOR_MS = 1_000;
 
 export interface SyncLoopOptions {
   source: Source;
-  steps: PipelineSteps;
-  desiredSet: DesiredSetOptions;
+  /** decode → validate → render of one revision (on a worker thread for large payloads). */
+  resolve: DesiredSetResolver;
   manifestDir: string;
   /** The manifest directory's lock, checked (and re-established) before every apply. */
   lock?: Pick<DirLock, "ensureHeld">;
@@ -168,11 +167,11 @@ export class SyncLoop {
     }
     if (!force) revision = await this.coalesce(revision, cycle);
     if (!force && revision.revision === this.handledRevision) return "unchanged";
-    let set = resolveDesiredSet(revision, this.options.steps, this.options.desiredSet);
+    let set = await this.options.resolve(revision);
     if (this.wouldWipe(set)) {
       const confirmed = await this.confirmWipe(revision, cycle);
       if (confirmed === "aborted") return "unchanged";
-      const second = resolveDesiredSet(confirmed, this.options.steps, this.options.desiredSet);
+      const second = await this.options.resolve(confirmed);
       if (!isEmptySet(second)) return this.handle(confirmed, true, cycle);
       this.options.log.warn("wipe.confirmed", {
         first: describeRead(revision), second: describeRead(confirmed), action: "removing rower's files",
