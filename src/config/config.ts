@@ -1,6 +1,7 @@
 // The one zod schema for run/diff/status configuration. Flags win over `ROWER_*`
 // variables, which win over defaults; every rejection names the option and what it accepts.
 // zod/mini: the same validator without the chainable classes, ~6 MB less resident in the daemon.
+import { resolve } from "node:path";
 import * as z from "zod/mini";
 import { DURATION_FORMS, parseDuration } from "./duration.js";
 import { LISTEN_FORMS, parseListenAddress, type ListenAddress } from "./listen-address.js";
@@ -195,11 +196,12 @@ export function parseConfig(
   const config: Config = {
     source: v.source ?? "auto",
     key: v.key ?? "kube-pods",
-    manifestDir: v.manifestDir ?? "/etc/kubernetes/manifests",
+    // Resolved once, here: `/x/md/`, `/x/md` and `md` from /x are one directory to the ownership record.
+    manifestDir: resolve(v.manifestDir ?? "/etc/kubernetes/manifests"),
     ec2MetadataDisabled: v.ec2MetadataDisabled ?? false,
     pollIntervalMs: v.pollInterval ?? 10_000,
     logFormat: v.logFormat ?? (context.isTTY ? "text" : "json"),
-    stateDir: v.stateDir ?? "/run/rower",
+    stateDir: resolve(v.stateDir ?? "/run/rower"),
     nodeName: v.nodeName ?? defaultNodeName(context.hostname),
     maxBytes: v.maxBytes ?? 524_288,
     keepOnAbsent: v.keepOnAbsent ?? false,
