@@ -2,11 +2,10 @@
 // kubectl habit), the decoded-size cap and the node name the mirror pod name must fit with.
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { NODE_NAME_EXPECTED, parseNodeName } from "../config/node-name.js";
+import { DEFAULT_MAX_BYTES } from "../contract/defaults.js";
 
 /** `rower validate` runs off the node: assume the longest node name DNS allows for a label. */
 export const VALIDATE_NODE_NAME = "n".repeat(63);
-// decode-payload.ts has the same default; not imported, so registering commands loads no YAML code.
-export const DEFAULT_MAX_BYTES = 524_288;
 
 export interface InputOptions {
   /** `-f` values; unset when none was given. */

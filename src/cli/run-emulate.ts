@@ -1,7 +1,7 @@
 // The `rower emulate` command: start an emulator, print the client's variable as the FIRST
 // stdout line (scripts read it), a short help after it, and serve until SIGINT/SIGTERM.
 import { writeEscaped } from "../output/escape-control.js";
-import { access } from "node:fs/promises";
+import { access, stat } from "node:fs/promises";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import type { EmulateFlags } from "./emulate.js";
 import type { EmulatorKind } from "../emulator/emulator-state.js";
@@ -27,6 +27,10 @@ export async function runEmulate(kind: EmulatorKind, flags: EmulateFlags): Promi
   }
   try {
     await access(flags.file);
+    if ((await stat(flags.file)).isDirectory()) {
+      writeEscaped(process.stderr, `rower emulate: --file ${flags.file} is a directory: give the one file to serve as the key's value\n`);
+      return EXIT_USAGE;
+    }
   } catch (err) {
     writeEscaped(process.stderr, `rower emulate: cannot read --file ${flags.file}: ${(err as Error).message}\n`);
     return EXIT_USAGE;

@@ -42,7 +42,7 @@ export function formatStatus(state: DaemonState, running: boolean): string {
   const lines = [
     `daemon:        pid ${state.pid} (${running ? "running" : "not running"}), state updated ${state.updatedAt}`,
     `source:        ${state.source}`,
-    `revision:      ${state.revision ?? "(none yet)"}`,
+    ...revisionLines(state),
     `manifest dir:  ${state.manifestDir}`,
   ];
   const sync = state.lastSync;
@@ -69,6 +69,18 @@ export function formatStatus(state: DaemonState, running: boolean): string {
   lines.push(`managed pods:  ${state.managed.length}`);
   for (const m of state.managed) lines.push(`  ${m.pod ?? "-"}  ${m.file}  sha256:${m.sha256.slice(0, 12)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The latest revision read and, when the directory holds another one, that one: both labelled. */
+function revisionLines(state: DaemonState): string[] {
+  if (state.revision === undefined) return ["revision:      (none yet)"];
+  if (state.appliedRevision === undefined || state.appliedRevision === state.revision) {
+    return [`revision:      ${state.revision}${state.appliedRevision === undefined ? " (latest read, nothing applied yet)" : " (latest read, applied)"}`];
+  }
+  return [
+    `revision:      ${state.revision} (latest read, not applied: ${state.lastSync?.result ?? "pending"})`,
+    `applied:       ${state.appliedRevision} (what the directory holds)`,
+  ];
 }
 
 /** Signal 0 checks existence only; EPERM means it exists under another user. */

@@ -12,7 +12,7 @@ export function registerRun(program: Command, context: RunContext): void {
     .command("run")
     .description("keep the manifest directory equal to the pods the metadata declares")
     .option("--once", "one sync, then exit: 0 applied or nothing to do, 1 invalid or failed");
-  addSharedOptions(command)
+  addSharedOptions(command, "run")
     .action(async (flags: Record<string, unknown>) => {
       const { runCommand } = await import("./run-daemon.js");
       process.exitCode = await runCommand(flags, context);

@@ -3,6 +3,7 @@
 // zod/mini: the same validator without the chainable classes, ~6 MB less resident in the daemon.
 import { resolve } from "node:path";
 import * as z from "zod/mini";
+import { DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY } from "../contract/defaults.js";
 import { DURATION_FORMS, parseDuration } from "./duration.js";
 import { LISTEN_FORMS, parseListenAddress, type ListenAddress } from "./listen-address.js";
 import { NODE_NAME_EXPECTED, parseNodeName } from "./node-name.js";
@@ -98,6 +99,9 @@ function parseSourceSpec(value: string): string | undefined {
 }
 
 const httpUrl = (value: string): string | undefined => (isHttpUrl(value) ? value : undefined);
+/** A URL, or HOST[:PORT] as GCE_METADATA_HOST spells it (then plain http, as gcp-metadata does). */
+const metadataEndpoint = (value: string): string | undefined =>
+  isHttpUrl(value) ? value : /^[^\s/:]+(?::\d{1,5})?$|^\[[0-9a-fA-F:.]+\](?::\d{1,5})?$/.test(value) ? `http://${value}` : undefined;
 
 /** `off` is a value of its own: an explicit "no server", even over ROWER_LISTEN. */
 function parseListen(value: string): ListenAddress | "off" | undefined {
@@ -125,7 +129,7 @@ const configSchema = z.object({
   source: textOption(parseSourceSpec, `one of ${SOURCE_FORMS}`),
   key: textOption(parseKey, "1-127 characters of A-Z, a-z, 0-9, '-' and '_'"),
   manifestDir: textOption(nonEmpty, "a directory path"),
-  metadataEndpoint: textOption(httpUrl, URL_FORMS),
+  metadataEndpoint: textOption(metadataEndpoint, `${URL_FORMS}, or HOST[:PORT]`),
   gceMetadataHost: textOption(parseHostPort, "HOST or HOST:PORT"),
   ec2MetadataEndpoint: textOption(httpUrl, URL_FORMS),
   ec2MetadataDisabled: switchOption(),
@@ -195,7 +199,7 @@ export function parseConfig(
   const v = parsed.data;
   const config: Config = {
     source: v.source ?? "auto",
-    key: v.key ?? "kube-pods",
+    key: v.key ?? DEFAULT_METADATA_KEY,
     // Resolved once, here: `/x/md/`, `/x/md` and `md` from /x are one directory to the ownership record.
     manifestDir: resolve(v.manifestDir ?? "/etc/kubernetes/manifests"),
     ec2MetadataDisabled: v.ec2MetadataDisabled ?? false,
@@ -203,7 +207,7 @@ export function parseConfig(
     logFormat: v.logFormat ?? (context.isTTY ? "text" : "json"),
     stateDir: resolve(v.stateDir ?? "/run/rower"),
     nodeName: v.nodeName ?? defaultNodeName(context.hostname),
-    maxBytes: v.maxBytes ?? 524_288,
+    maxBytes: v.maxBytes ?? DEFAULT_MAX_BYTES,
     keepOnAbsent: v.keepOnAbsent ?? false,
     absentConfirmMs: v.absentConfirm ?? 1_000,
     projectFallback: v.projectFallback ?? true,

@@ -9,7 +9,10 @@ import type { SyncVerdict } from "./sync-verdict.js";
 export interface StateSnapshot {
   source: string;
   manifestDir: string;
+  /** The latest revision read (applied or not). */
   revision?: string;
+  /** The revision whose set the directory holds. */
+  appliedRevision?: string;
   record: OwnedFile[];
   lastSync?: { time: Date; result: SyncVerdict; revision?: string; counts?: PlanCounts };
   /** `errors`: the first of `errorCount` errors (all of them when errorCount is absent). */
@@ -29,6 +32,7 @@ export function buildDaemonState(snapshot: StateSnapshot, now: Date, pid: number
     updatedAt: now.toISOString(),
   };
   if (snapshot.revision !== undefined) state.revision = snapshot.revision;
+  if (snapshot.appliedRevision !== undefined) state.appliedRevision = snapshot.appliedRevision;
   if (snapshot.lastSync) {
     const { time, ...rest } = snapshot.lastSync;
     state.lastSync = { time: time.toISOString(), ...rest };

@@ -66,6 +66,7 @@ export class OutcomeRecorder {
         // A drift repair that found nothing to do is not an event.
         if (outcome.cause === "drift" && changed === 0) return;
         this.snapshot.record = outcome.record;
+        this.snapshot.appliedRevision = outcome.revision;
         metrics.managedPods.set(outcome.pods);
         metrics.lastSuccessfulSync.set(now.getTime() / 1000);
         recordAppliedRevision(metrics, this.sinks.sourceName, outcome.revision);

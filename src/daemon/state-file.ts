@@ -43,7 +43,10 @@ export interface DaemonState {
   pid: number;
   /** The source's name, e.g. `gce:instance/attributes/kube-pods`. */
   source: string;
+  /** The latest revision read, applied or refused. */
   revision?: string;
+  /** The revision whose set the directory holds (what /metrics' rower_source_revision_info shows). */
+  appliedRevision?: string;
   /** The directory the `managed` record is about; a record for another directory is ignored. */
   manifestDir: string;
   lastSync?: { time: string; result: SyncVerdict; revision?: string; counts?: PlanCounts };
@@ -70,6 +73,7 @@ const stateSchema = z.object({
   pid: z.number(),
   source: z.string(),
   revision: z.optional(z.string()),
+  appliedRevision: z.optional(z.string()),
   manifestDir: z.string(),
   lastSync: z.optional(z.object({ time: z.string(), result: z.string(), revision: z.optional(z.string()), counts: z.optional(countsSchema) })),
   lastError: z.optional(z.object({

@@ -1,5 +1,6 @@
 // bytes → documents: unwrap whole-payload gzip/base64 (each at most once), cap the size,
 // require UTF-8, parse YAML like Go's sigs.k8s.io/yaml, expand List/PodList. Pure: no I/O.
+import { DEFAULT_MAX_BYTES } from "../contract/defaults.js";
 import type { LocatedError } from "../errors/field-error.js";
 import type { Decoded } from "./document.js";
 import { decodeError } from "./decode-error.js";
@@ -9,8 +10,6 @@ import { parseYaml } from "./parse-yaml.js";
 import { decodeWholeBase64 } from "./unwrap-base64.js";
 import { gunzipCapped, isGzip } from "./unwrap-gzip.js";
 
-/** 512 KiB: above every provider's own limit (GCE 256 KiB), well below anything that hurts. */
-export const DEFAULT_MAX_BYTES = 524_288;
 /**
  * Pods (documents, or List items) one payload may hold. The size cap alone does not bound
  * the work: 512 KiB of `{}` documents is 75,000 of them, each with its own errors.

@@ -144,6 +144,14 @@ describe("rower diff", () => {
     }
   });
 
+  it("a daemon-only option (--listen, --poll-interval, --absent-confirm, --log-format) is a usage error, not silently ignored", async () => {
+    for (const flag of [["--listen", ":9478"], ["--poll-interval", "1s"], ["--absent-confirm", "0"], ["--log-format", "text"]]) {
+      const r = await rower(["diff", input, ...flag, ...dirFlags()]);
+      expect(r.code, flag[0]).toBe(2);
+      expect(r.stderr, flag[0]).toContain(`unknown option '${flag[0]}'`);
+    }
+  });
+
   it("a bad option value is a usage error naming it", async () => {
     const r = await rower(["diff", input, "--max-bytes", "lots", ...dirFlags()]);
     expect(r.code).toBe(2);

@@ -19,6 +19,7 @@ const state: DaemonState = {
   pid: process.pid,
   source: "gce:instance/attributes/kube-pods",
   revision: "1234567",
+  appliedRevision: "1234500",
   manifestDir: "/etc/kubernetes/manifests",
   lastSync: { time: "2026-11-23T10:00:00.000Z", result: "invalid", revision: "1234567" },
   lastError: {
@@ -54,7 +55,8 @@ describe("rower status", () => {
     expect(r.stdout).toBe([
       `daemon:        pid ${process.pid} (running), state updated 2026-11-23T10:00:01.000Z`,
       "source:        gce:instance/attributes/kube-pods",
-      "revision:      1234567",
+      "revision:      1234567 (latest read, not applied: invalid)",
+      "applied:       1234500 (what the directory holds)",
       "manifest dir:  /etc/kubernetes/manifests",
       "last sync:     2026-11-23T10:00:00.000Z invalid",
       "last error:    2026-11-23T10:00:00.000Z revision 1234567 refused: 1 invalid field",

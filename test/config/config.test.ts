@@ -9,7 +9,7 @@ const context = { hostname: "Node-A", isTTY: false };
 
 /** Parses argv through the real commander declaration, as `rower run` does. */
 function flagsOf(argv: string[]): Record<string, unknown> {
-  const command = addSharedOptions(new Command("run")).exitOverride();
+  const command = addSharedOptions(new Command("run"), "run").exitOverride();
   command.parse(argv, { from: "user" });
   return command.opts();
 }
@@ -28,6 +28,8 @@ describe("parseConfig defaults and precedence", () => {
     },
     { desc: "directories are resolved once: a trailing slash is the same directory", argv: ["--manifest-dir", "/x/md/", "--state-dir", "/run/r//"], env: {}, expected: { manifestDir: "/x/md", stateDir: "/run/r" } },
     { desc: "a relative directory is made absolute", argv: ["--manifest-dir", "md"], env: {}, expected: { manifestDir: `${process.cwd()}/md` } },
+    { desc: "--metadata-endpoint takes GCE_METADATA_HOST's HOST:PORT form", argv: ["--metadata-endpoint", "127.0.0.1:8080"], env: {}, expected: { metadataEndpoint: "http://127.0.0.1:8080" } },
+    { desc: "--metadata-endpoint takes a URL as it is", argv: ["--metadata-endpoint", "https://md.example/x"], env: {}, expected: { metadataEndpoint: "https://md.example/x" } },
     { desc: "--absent-confirm 0 turns the wipe guard off", argv: ["--absent-confirm", "0"], env: {}, expected: { absentConfirmMs: 0 } },
     { desc: "--absent-confirm from env", argv: [], env: { ROWER_ABSENT_CONFIRM: "3s" }, expected: { absentConfirmMs: 3_000 } },
     { desc: "text logs on a TTY", argv: [], env: {}, tty: true, expected: { logFormat: "text" } },
@@ -70,7 +72,7 @@ describe("parseConfig rejections name the option and the accepted values", () =>
     { desc: "bad max bytes", argv: ["--max-bytes", "1k"], env: {}, names: "--max-bytes", accepts: "whole number of bytes" },
     { desc: "bad node name", argv: ["--node-name", "node_1"], env: {}, names: "--node-name", accepts: "DNS-1123" },
     { desc: "bad key", argv: ["--key", "kube pods"], env: {}, names: "--key", accepts: "A-Z" },
-    { desc: "bad metadata endpoint", argv: ["--metadata-endpoint", "metadata"], env: {}, names: "--metadata-endpoint", accepts: "http://" },
+    { desc: "bad metadata endpoint", argv: ["--metadata-endpoint", "ftp://metadata/"], env: {}, names: "--metadata-endpoint", accepts: "HOST[:PORT]" },
     { desc: "bad EC2 endpoint env", argv: [], env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: "169.254.169.254" }, names: "AWS_EC2_METADATA_SERVICE_ENDPOINT", accepts: "http://" },
   ];
   for (const c of cases) {

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcessByStdio } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
@@ -72,8 +72,9 @@ describe("rower emulate", () => {
     });
   }
 
-  const usageCases: Array<{ desc: string; args: (file: string) => string[] }> = [
+  const usageCases: Array<{ desc: string; args: (file: string) => string[]; stderr?: RegExp }> = [
     { desc: "an unknown kind", args: (f) => ["emulate", "aws", "--file", f] },
+    { desc: "a directory as --file (said, not blamed on the port)", args: (f) => ["emulate", "gce", "--file", dirname(f)], stderr: /is a directory/ },
     { desc: "no --file", args: () => ["emulate", "gce"] },
     { desc: "a missing file", args: (f) => ["emulate", "gce", "--file", `${f}.missing`] },
     { desc: "a bad --listen", args: (f) => ["emulate", "gce", "--file", f, "--listen", "127.0.0.1:99999"] },
@@ -84,6 +85,7 @@ describe("rower emulate", () => {
       expect(result.status).toBe(2);
       expect(result.stdout).toBe("");
       expect(result.stderr).not.toBe("");
+      if (c.stderr) expect(result.stderr).toMatch(c.stderr);
     });
   }
 });
