@@ -191,10 +191,12 @@ export function parseConfig(
 
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? "");
-    const where = origin[name] ?? name;
-    return { ok: false, message: `invalid value ${JSON.stringify(raw[name])} for ${where}: ${issue?.message ?? "rejected"}` };
+    // Every bad option at once, so a fix does not reveal the next one.
+    const messages = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "");
+      return `invalid value ${JSON.stringify(raw[name])} for ${origin[name] ?? name}: ${issue.message}`;
+    });
+    return { ok: false, message: messages.join("; ") };
   }
   const v = parsed.data;
   const config: Config = {

@@ -61,6 +61,17 @@ describe("parseConfig defaults and precedence", () => {
 });
 
 describe("parseConfig rejections name the option and the accepted values", () => {
+  it("names every bad option, not only the first", () => {
+    const result = parseConfig(flagsOf(["--source", "gcp", "--poll-interval", "fast"]), { ROWER_LISTEN: "everywhere" }, context);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.message).toContain("--source");
+      expect(result.message).toContain("--poll-interval");
+      expect(result.message).toContain("ROWER_LISTEN (for --listen)");
+      expect(result.message.split("\n")).toHaveLength(1);
+    }
+  });
+
   const cases: { desc: string; argv: string[]; env: Record<string, string>; names: string; accepts: string }[] = [
     { desc: "unknown source", argv: ["--source", "gcp"], env: {}, names: "--source", accepts: "auto, gce, ec2, azure, file:PATH, url:URL" },
     { desc: "bad source from env", argv: [], env: { ROWER_SOURCE: "url:ftp://x" }, names: "ROWER_SOURCE", accepts: "url:URL" },
