@@ -7,7 +7,7 @@ import { decodeUtf8 } from "./decode-utf8.js";
 import { expandLists } from "./expand-lists.js";
 import { parseYaml } from "./parse-yaml.js";
 import { decodeWholeBase64 } from "./unwrap-base64.js";
-import { gunzipCapped, isGzip } from "./unwrap-gzip.js";
+import { gunzipCapped, isGzip } from "../gzip/gunzip-capped.js";
 
 /** 512 KiB: above every provider's own limit (GCE 256 KiB), well below anything that hurts. */
 export const DEFAULT_MAX_BYTES = 524_288;

@@ -6,7 +6,7 @@
 // calling the file empty (an empty spec would delete every pod).
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { gunzipBounded } from "./bounded-gunzip.js";
+import { gunzipCapped } from "../gzip/gunzip-capped.js";
 
 export type IgnitionFileResult = { kind: "file"; bytes: Uint8Array } | { kind: "absent"; reason: string } | { kind: "invalid"; message: string };
 
@@ -76,9 +76,9 @@ function readResource(resource: unknown, where: string, maxBytes: number): Uint8
   const compression = resource.compression;
   let bytes = data;
   if (compression === "gzip") {
-    const unzipped = gunzipBounded(data, maxBytes);
-    if (typeof unzipped === "string") return `${where}: ${unzipped}`;
-    bytes = unzipped;
+    const unzipped = gunzipCapped(data, maxBytes);
+    if (!unzipped.ok) return `${where}: ${unzipped.message}`;
+    bytes = unzipped.bytes;
   } else if (compression !== undefined && compression !== null && compression !== "") {
     return `${where}: unsupported compression ${JSON.stringify(compression)}`;
   }
