@@ -15,29 +15,11 @@ import { FileSource } from "./file.js";
 import { GceSource } from "./gce.js";
 import type { Payload, Source, SourceError, SourceKind } from "./source.js";
 import { sourceError } from "./source-error.js";
+import { parseSourceSpec } from "./source-spec.js";
 import { silentLog, type SourceOptions } from "./source-options.js";
 import { UrlSource } from "./url.js";
 
 export type { SourceOptions } from "./source-options.js";
-
-export type SourceSpec =
-  | { kind: "auto" | Platform }
-  | { kind: "file"; path: string }
-  | { kind: "url"; url: string };
-
-/** Parses a `--source` value; a string result is the reason it is not one. */
-export function parseSourceSpec(spec: string): SourceSpec | string {
-  if (spec === "auto" || spec === "gce" || spec === "ec2" || spec === "azure") return { kind: spec };
-  if (spec.startsWith("file:")) {
-    const path = spec.slice("file:".length);
-    return path === "" ? "file: needs a path" : { kind: "file", path };
-  }
-  if (spec.startsWith("url:")) {
-    const url = spec.slice("url:".length);
-    return /^https?:\/\/./.test(url) ? { kind: "url", url } : "url: needs an http:// or https:// URL";
-  }
-  return `unknown source ${JSON.stringify(spec)}: expected auto, gce, ec2, azure, file:PATH or url:URL`;
-}
 
 function createPlatformSource(platform: Platform, options: SourceOptions): Source {
   if (platform === "gce") return new GceSource(options);

@@ -19,7 +19,8 @@ import {
   type SourceLog,
   type SourceOptions,
 } from "./source-options.js";
-import { fetchPinnedUrl, parsePinnedUrl, type PinnedUrl } from "./url.js";
+import { parsePinnedUrl, type PinnedUrl } from "./pinned-url.js";
+import { fetchPinnedUrl } from "./url.js";
 import { extractUserDataSpec } from "./user-data-shapes.js";
 
 export const EC2_DEFAULT_ENDPOINT = "http://169.254.169.254";

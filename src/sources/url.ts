@@ -5,6 +5,7 @@
 import { pollRevisions } from "./poll-revisions.js";
 import { fetchBytes, headerValue } from "./http-fetch.js";
 import { digestBytes, presentPayload } from "./revision.js";
+import { parsePinnedUrl, type PinnedUrl } from "./pinned-url.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
@@ -15,29 +16,6 @@ import {
   silentLog,
   type SourceOptions,
 } from "./source-options.js";
-
-export interface PinnedUrl {
-  url: string;
-  sha256?: string;
-}
-
-/** Splits `https://host/path#sha256=<hex>`; returns an error message for a bad spec. */
-export function parsePinnedUrl(text: string): PinnedUrl | string {
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch (err) {
-    if (err instanceof TypeError) return `not a URL: ${JSON.stringify(text)}`;
-    throw err;
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `unsupported scheme ${parsed.protocol}`;
-  const fragment = parsed.hash.slice(1);
-  parsed.hash = "";
-  if (fragment === "") return { url: parsed.toString() };
-  const pin = /^sha256=([0-9a-fA-F]{64})$/.exec(fragment);
-  if (pin === null || pin[1] === undefined) return `fragment must be #sha256=<64 hex digits>, got #${fragment}`;
-  return { url: parsed.toString(), sha256: pin[1].toLowerCase() };
-}
 
 export type UrlFetchOutcome = { kind: "changed"; payload: Payload; etag?: string } | { kind: "unchanged" } | SourceError;
 

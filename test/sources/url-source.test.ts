@@ -1,7 +1,8 @@
 // url:URL polling with If-None-Match/ETag and the optional #sha256 pin, over loopback.
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { parsePinnedUrl, UrlSource } from "../../src/sources/url.js";
+import { parsePinnedUrl } from "../../src/sources/pinned-url.js";
+import { UrlSource } from "../../src/sources/url.js";
 import { startLoopbackServer, type LoopbackServer } from "./loopback-server.js";
 import { text, watchSource, type WatchCursor } from "./watch-cursor.js";
 
