@@ -106,6 +106,8 @@ export class SyncLoop {
     let tooLargeStreak = 0;
     try {
       for await (const item of this.options.source.watch(cycle)) {
+        // A round-trip that brought nothing new: staleness is the readiness side's business.
+        if (item.kind === "contact") continue;
         if (item.kind === "error" && item.errorKind === "too-large") {
           // The source answered: an oversized value is an invalid revision, not an outage.
           failures = this.recordSourceReached(failures);

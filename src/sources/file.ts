@@ -8,11 +8,13 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { absentPayload, describePayload, presentPayload } from "./revision.js";
-import type { Payload, Source, SourceError } from "./source.js";
+import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
-import { DEFAULT_MAX_BYTES, silentLog, type SourceOptions } from "./source-options.js";
+import { DEFAULT_MAX_BYTES, STALE_SLACK_MS, silentLog, type SourceOptions } from "./source-options.js";
 
 const DEFAULT_DEBOUNCE_MS = 100;
+/** Looked at again without an event this often (the kubelet re-lists its static-pod directory every 20 s): events can be lost. */
+const RECHECK_MS = 20_000;
 /** chokidar drops a file's "change" events for 50 ms after one; re-read once after that window. */
 export const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 const SETTLE_READ_MS = CHOKIDAR_CHANGE_THROTTLE_MS + 25;
@@ -48,6 +50,8 @@ function concatenateDocuments(parts: Buffer[]): Buffer {
 export class FileSource implements Source {
   readonly kind = "file";
   readonly name: string;
+  /** The periodic re-check yields at least a contact. */
+  readonly staleAfterMs: number;
   private readonly path: string;
   private readonly maxBytes: number;
   private lastSkipped = "";
@@ -59,6 +63,7 @@ export class FileSource implements Source {
     this.path = resolve(path);
     this.name = `file:${path}`;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.staleAfterMs = RECHECK_MS + (options.debounceMs ?? DEFAULT_DEBOUNCE_MS) + STALE_SLACK_MS;
   }
 
   /** Logs the leftovers skipped, once per change of that list (a watch re-reads often). */
@@ -123,7 +128,7 @@ export class FileSource implements Source {
     return this.readCurrent();
   }
 
-  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
+  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError | SourceContact> {
     const log = this.options.log ?? silentLog;
     const debounceMs = this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     const isDirectory = await stat(this.path).then(
@@ -161,6 +166,8 @@ export class FileSource implements Source {
           lastRevision = payload.revision;
           log.debug?.("source.revision", describePayload(payload));
           yield payload;
+        } else {
+          yield { kind: "contact", source: this.name };
         }
         if (!dirty && settleReadDue) {
           // An edit inside chokidar's throttle window raises no event: look once more.
@@ -169,7 +176,7 @@ export class FileSource implements Source {
           wake = undefined;
           continue;
         }
-        if (!dirty) await new Promise<void>((woken) => (wake = woken));
+        if (!dirty) await this.waitForEvent(RECHECK_MS, signal, (woken) => (wake = woken));
         wake = undefined;
         if (signal.aborted) return;
         settleReadDue = true;

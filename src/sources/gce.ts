@@ -6,21 +6,24 @@
 // a present instance value is yielded whatever the project scope is doing.
 import { fetchBytes, headerValue, normalizeEndpoint, type FetchResult } from "./http-fetch.js";
 import { absentPayload, describePayload, presentPayload } from "./revision.js";
-import type { Payload, Source, SourceError } from "./source.js";
+import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_KEY,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  LINK_LOCAL_METADATA_ENDPOINT,
+  STALE_SLACK_MS,
   silentLog,
   type SourceLog,
   type SourceOptions,
 } from "./source-options.js";
 
-export const GCE_DEFAULT_ENDPOINT = "http://169.254.169.254";
 export const GCE_BASE_PATH = "/computeMetadata/v1";
 export const GCE_FLAVOR_HEADER = "Metadata-Flavor";
 export const GCE_FLAVOR = "Google";
+/** Sent with every request (the server answers 403 without it) and expected on every answer. */
+export const GCE_REQUEST_HEADERS: Readonly<Record<string, string>> = { [GCE_FLAVOR_HEADER]: GCE_FLAVOR };
 /** Compute API: one metadata value is at most 256 KiB. */
 export const GCE_MAX_VALUE_BYTES = 262_144;
 /** All keys and values of one scope stay under 512 KB; JSON escaping can double that. */
@@ -41,9 +44,15 @@ type ScopeOutcome =
   | { scope: Scope; kind: "error"; error: SourceError }
   | { scope: Scope; kind: "aborted" };
 
+/** Every metadata server URL: `path` below the v1 base, e.g. `instance/attributes/`. */
+export function gceEndpointFor(endpoint: string, path: string): string {
+  return `${normalizeEndpoint(endpoint)}${GCE_BASE_PATH}/${path}`;
+}
+
 export class GceSource implements Source {
   readonly kind = "gce";
   readonly name: string;
+  readonly staleAfterMs: number;
   private readonly endpoint: string;
   private readonly key: string;
   private readonly scopes: Scope[];
@@ -53,7 +62,7 @@ export class GceSource implements Source {
   private readonly waitTimeoutSec: number;
 
   constructor(options: SourceOptions) {
-    this.endpoint = normalizeEndpoint(options.endpoint ?? options.gceMetadataHost ?? GCE_DEFAULT_ENDPOINT);
+    this.endpoint = options.endpoint ?? options.gceMetadataHost ?? LINK_LOCAL_METADATA_ENDPOINT;
     this.key = options.key ?? DEFAULT_KEY;
     this.scopes = options.projectFallback === false ? ["instance"] : ["instance", "project"];
     this.log = options.log ?? silentLog;
@@ -61,6 +70,8 @@ export class GceSource implements Source {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.waitTimeoutSec = options.gceWaitTimeoutSec ?? DEFAULT_WAIT_TIMEOUT_SEC;
     this.name = this.scopeName("instance");
+    // A healthy long poll answers by timeout_sec, with or without a change.
+    this.staleAfterMs = this.waitTimeoutSec * 1000 + STALE_SLACK_MS;
   }
 
   private scopeName(scope: Scope): string {
@@ -83,8 +94,8 @@ export class GceSource implements Source {
 
   private async readScope(scope: Scope, signal: AbortSignal): Promise<Payload | SourceError> {
     const result = await fetchBytes({
-      url: `${this.endpoint}${GCE_BASE_PATH}/${scope}/attributes/${encodeURIComponent(this.key)}`,
-      headers: { [GCE_FLAVOR_HEADER]: GCE_FLAVOR },
+      url: gceEndpointFor(this.endpoint, `${scope}/attributes/${encodeURIComponent(this.key)}`),
+      headers: { ...GCE_REQUEST_HEADERS },
       signal,
       maxBytes: GCE_MAX_VALUE_BYTES,
       connectTimeoutMs: this.connectTimeoutMs,
@@ -114,8 +125,8 @@ export class GceSource implements Source {
     let result: FetchResult;
     try {
       result = await fetchBytes({
-        url: `${this.endpoint}${GCE_BASE_PATH}/${scope}/attributes/?${query}`,
-        headers: { [GCE_FLAVOR_HEADER]: GCE_FLAVOR },
+        url: gceEndpointFor(this.endpoint, `${scope}/attributes/?${query}`),
+        headers: { ...GCE_REQUEST_HEADERS },
         signal,
         maxBytes: GCE_MAX_DIRECTORY_BYTES,
         connectTimeoutMs: this.connectTimeoutMs,
@@ -171,7 +182,7 @@ export class GceSource implements Source {
     return project.value === undefined ? absentPayload(this.name) : presentPayload(this.scopeName("project"), project.value);
   }
 
-  async *watch(outer: AbortSignal): AsyncGenerator<Payload | SourceError> {
+  async *watch(outer: AbortSignal): AsyncGenerator<Payload | SourceError | SourceContact> {
     const stop = new AbortController();
     const signal = AbortSignal.any([outer, stop.signal]);
     const etags = new Map<Scope, string>();
@@ -205,19 +216,21 @@ export class GceSource implements Source {
           }
         }
         const decided = this.decide(states);
-        if (decided === undefined) continue;
-        if (decided.kind === "error") {
-          if (decided.yielded) continue;
+        if (decided?.kind === "error" && !decided.yielded) {
           // Retried when the consumer asks for the next value: the sync loop owns backoff.
           decided.yielded = true;
           lastRevision = undefined;
           yield decided.error;
           continue;
         }
-        if (decided.revision === lastRevision) continue;
-        lastRevision = decided.revision;
-        this.log.debug?.("source.revision", describePayload(decided));
-        yield decided;
+        if (decided !== undefined && decided.kind !== "error" && decided.revision !== lastRevision) {
+          lastRevision = decided.revision;
+          this.log.debug?.("source.revision", describePayload(decided));
+          yield decided;
+          continue;
+        }
+        // A scope answered and nothing new follows: the watch is alive, waiting.
+        if (outcome.kind === "value") yield { kind: "contact", source: this.scopeName(outcome.scope) };
       }
     } finally {
       stop.abort();

@@ -179,6 +179,13 @@ describe("EC2 source", () => {
     expect(await source.read(signal)).toMatchObject({ kind: "error", errorKind: "timeout" });
   });
 
+  it("polls: a poll with the same user-data is a contact", async () => {
+    const { source } = await setUp(SPEC, { pollIntervalMs: 20 });
+    cursor = watchSource(source);
+    expect(text(await cursor.next())).toBe(SPEC);
+    expect(await cursor.nextItem()).toEqual({ kind: "contact", source: "ec2:user-data" });
+  });
+
   it("polls: yields user-data, then the tag's spec once the tag is set, then user-data when it is removed", async () => {
     const { fx, source } = await setUp(SPEC, { pollIntervalMs: 20 });
     const spec = await serveSpec(TAG_SPEC);

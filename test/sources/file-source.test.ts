@@ -87,6 +87,16 @@ describe("file source", () => {
     expect(await afterDelete).toMatchObject({ kind: "absent" });
   });
 
+  it("yields a contact when an event brought the same bytes", async () => {
+    const file = join(dir, "pods.yaml");
+    await writeFile(file, "v1\n");
+    cursor = watchSource(new FileSource(file, { debounceMs: 10 }));
+    expect(text(await cursor.next())).toBe("v1\n");
+    const next = cursor.nextItem();
+    await writeFile(file, "v1\n");
+    expect(await next).toEqual({ kind: "contact", source: `file:${file}` });
+  });
+
   it("does not yield for unrelated files beside the watched one", async () => {
     const file = join(dir, "pods.yaml");
     await writeFile(file, "v1\n");

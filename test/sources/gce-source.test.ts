@@ -157,13 +157,27 @@ describe("GCE source", () => {
     expect(await cursor.next()).toMatchObject({ kind: "error", errorKind: "too-large" });
   });
 
+  it("yields a contact from the scope whose long poll timed out with nothing new", async () => {
+    const { source } = await setUp("v1\n", { projectFallback: false, gceWaitTimeoutSec: 1 });
+    const cursor = scope.watch(source);
+    expect(text(await cursor.next())).toBe("v1\n");
+    expect(await cursor.nextItem()).toEqual({ kind: "contact", source: "gce:instance/attributes/kube-pods" });
+  });
+
   it("ends the watch when the signal aborts, leaving no request parked", async () => {
     const { fx, source } = await setUp("v1\n");
     const controller = new AbortController();
     const iterator = source.watch(controller.signal)[Symbol.asyncIterator]();
-    await iterator.next();
-    const pending = iterator.next();
-    while (fx.emulator.state.notifier.waiting < 2) await new Promise((resolve) => setImmediate(resolve));
+    // Pull (the value, contacts) until both scopes' long polls are parked with a pull pending.
+    let settled = true;
+    let pending: Promise<IteratorResult<unknown>> = Promise.resolve({ done: false, value: undefined });
+    while (settled || fx.emulator.state.notifier.waiting < 2) {
+      if (settled) {
+        settled = false;
+        pending = iterator.next().finally(() => (settled = true));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     controller.abort();
     expect(await pending).toEqual({ done: true, value: undefined });
     while (fx.emulator.state.notifier.waiting > 0) await new Promise((resolve) => setImmediate(resolve));
