@@ -1,6 +1,7 @@
 // Misbehaviour the emulator can be told to show, consumed request by request, so tests
 // can prove that every error kind reaches the sync loop as a value. Faults meet metadata
 // requests only (never `/_emulator/` itself), optionally only those under one path prefix.
+import type { BodyFault } from "./send-reply.js";
 
 export interface FaultSettings {
   /** Added before answering, in ms: to the next `count` requests, or to every one without `count`. */
@@ -10,16 +11,22 @@ export interface FaultSettings {
   count?: number;
   /** Destroy the socket of the next N requests before answering. */
   reset?: number;
-  /** Send only half of the next N bodies, then destroy the socket. */
+  /** The next N bodies: Content-Length of the whole, half sent, then the socket closed. */
   truncate?: number;
+  /** The next N bodies chunked, half sent, the socket closed before the terminating chunk. */
+  truncateChunked?: number;
+  /** The next N bodies without Content-Length or chunking, whole, delimited by closing the socket. */
+  unframed?: number;
+  /** The next N bodies without Content-Length or chunking, half sent, then the socket closed. */
+  truncateUnframed?: number;
   /** Only requests whose path starts with this meet the faults, e.g. `/computeMetadata/v1/project/`. */
   path?: string;
 }
 
-/** What one request meets: a delay first, then a reset, a status, a truncated body or nothing. */
+/** What one request meets: a delay first, then a reset, a status, a broken body or nothing. */
 export interface RequestFaults {
   delayMs: number;
-  action: { kind: "reset" } | { kind: "status"; status: number } | { kind: "truncate" } | { kind: "none" };
+  action: { kind: "reset" } | { kind: "status"; status: number } | { kind: "body"; fault: BodyFault } | { kind: "none" };
 }
 
 const NO_FAULTS: RequestFaults = { delayMs: 0, action: { kind: "none" } };
@@ -31,7 +38,8 @@ export class FaultPlan {
   private statusCode = 0;
   private statusRemaining = 0;
   private resetsRemaining = 0;
-  private truncationsRemaining = 0;
+  /** Broken bodies still to send, each kind with its own count, taken in this order. */
+  private readonly bodyFaults = new Map<BodyFault, number>();
   private pathPrefix = "";
 
   configure(settings: FaultSettings): void {
@@ -45,7 +53,13 @@ export class FaultPlan {
       this.statusRemaining = settings.count ?? 1;
     }
     if (settings.reset !== undefined) this.resetsRemaining = settings.reset;
-    if (settings.truncate !== undefined) this.truncationsRemaining = settings.truncate;
+    const bodies: Array<[BodyFault, number | undefined]> = [
+      ["length-cut", settings.truncate],
+      ["chunked-cut", settings.truncateChunked],
+      ["close", settings.unframed],
+      ["close-cut", settings.truncateUnframed],
+    ];
+    for (const [fault, count] of bodies) if (count !== undefined) this.bodyFaults.set(fault, count);
   }
 
   clear(): void {
@@ -53,7 +67,7 @@ export class FaultPlan {
     this.delaysRemaining = 0;
     this.statusRemaining = 0;
     this.resetsRemaining = 0;
-    this.truncationsRemaining = 0;
+    this.bodyFaults.clear();
     this.pathPrefix = "";
   }
 
@@ -73,9 +87,10 @@ export class FaultPlan {
       this.statusRemaining -= 1;
       return { delayMs, action: { kind: "status", status: this.statusCode } };
     }
-    if (this.truncationsRemaining > 0) {
-      this.truncationsRemaining -= 1;
-      return { delayMs, action: { kind: "truncate" } };
+    for (const [fault, remaining] of this.bodyFaults) {
+      if (remaining <= 0) continue;
+      this.bodyFaults.set(fault, remaining - 1);
+      return { delayMs, action: { kind: "body", fault } };
     }
     return { delayMs, action: { kind: "none" } };
   }

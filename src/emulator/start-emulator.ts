@@ -86,7 +86,7 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
       return;
     }
     const reply = await answer(req, url, signal);
-    if (!res.destroyed) sendReply(res, reply, { truncate: faults.action.kind === "truncate" });
+    if (!res.destroyed) sendReply(res, reply, faults.action.kind === "body" ? { bodyFault: faults.action.fault } : {});
   };
 
   const server = createServer((req, res) => {
