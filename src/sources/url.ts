@@ -40,6 +40,8 @@ export async function fetchPinnedUrl(request: UrlFetchRequest): Promise<UrlFetch
     maxBytes: request.maxBytes,
     connectTimeoutMs: request.connectTimeoutMs,
     responseTimeoutMs: request.requestTimeoutMs,
+    // A verified pin proves the bytes whole, however the body was framed.
+    allowUnframed: request.target.sha256 !== undefined,
   });
   if (!result.ok) return sourceError(request.name, result.errorKind, result.message, result.status);
   if (result.status === 304 && request.etag !== undefined) return { kind: "unchanged" };
