@@ -1,7 +1,8 @@
 // The emulator's control surface under `/_emulator/`, used by tests and by hand:
 //   PUT|DELETE /_emulator/instance/attributes/K   PUT|DELETE /_emulator/project/attributes/K
 //   PUT|DELETE /_emulator/tags/K                   PUT|DELETE /_emulator/user-data
-//   POST /_emulator/faults {delayMs,status,count,reset,truncate,truncateChunked,unframed,truncateUnframed,path}
+//   POST /_emulator/faults {delayMs,status,count,reset,truncate,truncateChunked,unframed,truncateUnframed,
+//                           ignoreWaitForChange,path}
 //   DELETE /_emulator/faults
 //   POST /_emulator/expire-tokens   PUT /_emulator/imdsv1 (body true|false)
 //   GET /_emulator/requests (the metadata requests seen, with their headers)
@@ -38,6 +39,11 @@ function parseFaults(body: Buffer): FaultSettings | undefined {
   if (path !== undefined) {
     if (typeof path !== "string" || !path.startsWith("/")) return undefined;
     settings.path = path;
+  }
+  const ignore = (value as Record<string, unknown>).ignoreWaitForChange;
+  if (ignore !== undefined) {
+    if (typeof ignore !== "boolean") return undefined;
+    settings.ignoreWaitForChange = ignore;
   }
   for (const name of ["delayMs", "status", "count", "reset", "truncate", "truncateChunked", "unframed", "truncateUnframed"] as const) {
     const field = (value as Record<string, unknown>)[name];

@@ -19,6 +19,8 @@ export interface FaultSettings {
   unframed?: number;
   /** The next N bodies without Content-Length or chunking, half sent, then the socket closed. */
   truncateUnframed?: number;
+  /** GCE: answer `wait_for_change` at once with the current value, as if the parameter were unknown (until cleared). */
+  ignoreWaitForChange?: boolean;
   /** Only requests whose path starts with this meet the faults, e.g. `/computeMetadata/v1/project/`. */
   path?: string;
 }
@@ -26,10 +28,11 @@ export interface FaultSettings {
 /** What one request meets: a delay first, then a reset, a status, a broken body or nothing. */
 export interface RequestFaults {
   delayMs: number;
+  ignoreWaitForChange: boolean;
   action: { kind: "reset" } | { kind: "status"; status: number } | { kind: "body"; fault: BodyFault } | { kind: "none" };
 }
 
-const NO_FAULTS: RequestFaults = { delayMs: 0, action: { kind: "none" } };
+const NO_FAULTS: RequestFaults = { delayMs: 0, ignoreWaitForChange: false, action: { kind: "none" } };
 
 export class FaultPlan {
   private delayMs = 0;
@@ -41,9 +44,11 @@ export class FaultPlan {
   /** Broken bodies still to send, each kind with its own count, taken in this order. */
   private readonly bodyFaults = new Map<BodyFault, number>();
   private pathPrefix = "";
+  private ignoreWaitForChange = false;
 
   configure(settings: FaultSettings): void {
     if (settings.path !== undefined) this.pathPrefix = settings.path;
+    if (settings.ignoreWaitForChange !== undefined) this.ignoreWaitForChange = settings.ignoreWaitForChange;
     if (settings.delayMs !== undefined) {
       this.delayMs = settings.delayMs;
       this.delaysRemaining = settings.count ?? Infinity;
@@ -69,6 +74,7 @@ export class FaultPlan {
     this.resetsRemaining = 0;
     this.bodyFaults.clear();
     this.pathPrefix = "";
+    this.ignoreWaitForChange = false;
   }
 
   /** The faults one metadata request meets, each consumed from its count. */
@@ -79,19 +85,24 @@ export class FaultPlan {
       this.delaysRemaining -= 1;
       delayMs = this.delayMs;
     }
+    return { delayMs, ignoreWaitForChange: this.ignoreWaitForChange, action: this.takeAction() };
+  }
+
+  /** The one thing instead of a plain answer: a reset, a status, a broken body, or none. */
+  private takeAction(): RequestFaults["action"] {
     if (this.resetsRemaining > 0) {
       this.resetsRemaining -= 1;
-      return { delayMs, action: { kind: "reset" } };
+      return { kind: "reset" };
     }
     if (this.statusRemaining > 0) {
       this.statusRemaining -= 1;
-      return { delayMs, action: { kind: "status", status: this.statusCode } };
+      return { kind: "status", status: this.statusCode };
     }
     for (const [fault, remaining] of this.bodyFaults) {
       if (remaining <= 0) continue;
       this.bodyFaults.set(fault, remaining - 1);
-      return { delayMs, action: { kind: "body", fault } };
+      return { kind: "body", fault };
     }
-    return { delayMs, action: { kind: "none" } };
+    return { kind: "none" };
   }
 }

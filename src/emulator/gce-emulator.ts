@@ -86,7 +86,8 @@ function withFlavor(reply: Reply): Reply {
   return { ...reply, headers: { ...reply.headers, ...FLAVOR } };
 }
 
-export async function answerGce(state: EmulatorState, req: IncomingMessage, url: URL, signal: AbortSignal): Promise<Reply> {
+/** `ignoreWaitForChange`: a fault, answering a long poll at once as a server that ignores the parameter would. */
+export async function answerGce(state: EmulatorState, req: IncomingMessage, url: URL, signal: AbortSignal, ignoreWaitForChange = false): Promise<Reply> {
   if (req.headers["metadata-flavor"] !== "Google") {
     return withFlavor({
       status: 403,
@@ -105,7 +106,7 @@ export async function answerGce(state: EmulatorState, req: IncomingMessage, url:
   const path = url.pathname.slice(GCE_BASE_PATH.length);
   const current = (): Reply | undefined => renderResource(state, path, url.searchParams);
   let reply = current();
-  if (url.searchParams.get("wait_for_change") === "true") {
+  if (url.searchParams.get("wait_for_change") === "true" && !ignoreWaitForChange) {
     const timeoutSec = Number(url.searchParams.get("timeout_sec") ?? MAX_WAIT_SEC);
     if (!Number.isInteger(timeoutSec) || timeoutSec < 1) return withFlavor(textReply(400, "Invalid timeout_sec\n"));
     const lastEtag = url.searchParams.get("last_etag") ?? "NONE";

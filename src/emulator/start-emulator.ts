@@ -8,6 +8,7 @@ import { ADMIN_PREFIX, answerAdmin } from "./admin-api.js";
 import { answerAzure } from "./azure-emulator.js";
 import { answerEc2 } from "./ec2-emulator.js";
 import { EmulatorState, type EmulatorKind } from "./emulator-state.js";
+import type { RequestFaults } from "./fault-plan.js";
 import { answerGce } from "./gce-emulator.js";
 import { readServedFile, watchServedFile } from "./served-file-watcher.js";
 import { sendReply, textReply, type Reply } from "./send-reply.js";
@@ -47,8 +48,8 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
   state.setServedValue(served);
   const closing = new AbortController();
 
-  const answer = async (req: IncomingMessage, url: URL, signal: AbortSignal): Promise<Reply> => {
-    if (kind === "gce") return answerGce(state, req, url, signal);
+  const answer = async (req: IncomingMessage, url: URL, signal: AbortSignal, faults: RequestFaults): Promise<Reply> => {
+    if (kind === "gce") return answerGce(state, req, url, signal, faults.ignoreWaitForChange);
     if (kind === "ec2") return answerEc2(state, req, url);
     return answerAzure(state, req, url);
   };
@@ -85,7 +86,7 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
       sendReply(res, textReply(status, `injected ${status}\n`, flavor));
       return;
     }
-    const reply = await answer(req, url, signal);
+    const reply = await answer(req, url, signal, faults);
     if (!res.destroyed) sendReply(res, reply, faults.action.kind === "body" ? { bodyFault: faults.action.fault } : {});
   };
 

@@ -94,6 +94,21 @@ describe("emulator faults", () => {
     });
   }
 
+  it("ignoreWaitForChange answers a long poll at once with the unchanged value and ETag, under its path only", async () => {
+    fixture = await startEmulatorFixture("gce", "v\n");
+    const directory = (scope: string, query = ""): string => `${fixture?.emulator.url}/computeMetadata/v1/${scope}/attributes/?recursive=true${query}`;
+    const etag = (await fetch(directory("instance"), { headers: FLAVOR })).headers.get("etag") ?? "";
+    await fixture.admin("POST", "faults", JSON.stringify({ ignoreWaitForChange: true, path: "/computeMetadata/v1/instance/" }));
+    const answer = await fetch(directory("instance", `&wait_for_change=true&last_etag=${etag}&timeout_sec=300`), { headers: FLAVOR });
+    expect({ status: answer.status, etag: answer.headers.get("etag"), body: await answer.text() }).toEqual({ status: 200, etag, body: JSON.stringify({ "kube-pods": "v\n" }) });
+    // The project scope still long-polls: it is parked until a change.
+    const projectEtag = (await fetch(directory("project"), { headers: FLAVOR })).headers.get("etag") ?? "";
+    const parked = fetch(directory("project", `&wait_for_change=true&last_etag=${projectEtag}&timeout_sec=300`), { headers: FLAVOR });
+    while (fixture.emulator.state.notifier.waiting < 1) await new Promise((resolve) => setImmediate(resolve));
+    await fixture.admin("PUT", "project/attributes/k", "changed");
+    expect((await parked).headers.get("etag")).not.toBe(projectEtag);
+  });
+
   it("limits a delay to count requests", async () => {
     fixture = await startEmulatorFixture("gce", "v\n");
     // A delay no test waits out: only the first request may meet it.
