@@ -18,8 +18,8 @@ describe("staleAfterMs", () => {
     { desc: "url: a longer interval", spec: `url:${endpoint}/p`, options: { pollIntervalMs: 60_000 }, staleAfterMs: 77_000 },
     // An interval under the floor: the floor's 1.2 s rules.
     { desc: "url: an interval shorter than the floor", spec: `url:${endpoint}/p`, options: { pollIntervalMs: 200 }, staleAfterMs: 12_200 },
-    // The 20 s re-check + 100 ms debounce + 5 s slack.
-    { desc: "file: the periodic re-check", spec: "file:/nonexistent/pods.yaml", options: {}, staleAfterMs: 25_100 },
+    // The 20 s re-check + 100 ms debounce + a read's 2 s settle timeout + 5 s slack.
+    { desc: "file: the periodic re-check", spec: "file:/nonexistent/pods.yaml", options: {}, staleAfterMs: 27_100 },
   ];
   for (const c of cases) {
     it(c.desc, () => {
