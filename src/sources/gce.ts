@@ -8,6 +8,7 @@
 // server ignoring `wait_for_change` must not make rower spin (a 60 s long poll waits nothing).
 import { fetchBytes, headerValue, normalizeEndpoint, type FetchResult } from "./http-fetch.js";
 import { pollFloorMs, POLL_FLOOR_MAX_MS, sleep } from "./jittered-sleep.js";
+import { describeJsonError } from "./locate-json-error.js";
 import { absentPayload, describePayload, presentPayload } from "./revision.js";
 import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
@@ -92,7 +93,9 @@ export class GceSource implements Source {
     if (!result.ok) return sourceError(name, result.errorKind, result.message, result.status);
     const flavor = headerValue(result.headers, GCE_FLAVOR_HEADER);
     if (flavor !== GCE_FLAVOR) {
-      return sourceError(name, "protocol", `expected ${GCE_FLAVOR_HEADER}: ${GCE_FLAVOR}, got ${flavor ?? "no header"}: not the metadata server`, result.status);
+      // The value the impostor sent stays out of the message: it is the server's bytes.
+      const got = flavor === undefined ? "no such header" : "another value";
+      return sourceError(name, "protocol", `expected ${GCE_FLAVOR_HEADER}: ${GCE_FLAVOR}, got ${got}: not the metadata server`, result.status);
     }
     if (result.status !== 200 && result.status !== 404) {
       return sourceError(name, "http-status", `metadata server answered ${result.status}`, result.status);
@@ -162,7 +165,8 @@ export class GceSource implements Source {
       directory = JSON.parse(Buffer.from(body).toString("utf8"));
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
-      return sourceError(name, "protocol", `attribute directory is not JSON: ${err.message}`);
+      // JSON.parse's message quotes the answer; the description names only offset and size.
+      return sourceError(name, "protocol", describeJsonError(body, "attribute directory"));
     }
     if (typeof directory !== "object" || directory === null || Array.isArray(directory)) {
       return sourceError(name, "protocol", "attribute directory is not a JSON object");
