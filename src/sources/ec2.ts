@@ -19,7 +19,7 @@ import {
   type SourceLog,
   type SourceOptions,
 } from "./source-options.js";
-import { parsePinnedUrl, type PinnedUrl } from "./pinned-url.js";
+import { EC2_TAG_POINTER_FORM, parseTagPointer } from "./ec2-tag-pointer.js";
 import { pollingSource } from "./polling-source.js";
 import { fetchPinnedUrl } from "./url.js";
 import { extractUserDataSpec } from "./user-data-shapes.js";
@@ -30,7 +30,6 @@ export const EC2_TAGS_PATH = "/latest/meta-data/tags/instance";
 export const EC2_MAX_USER_DATA_BYTES = 16_384;
 /** Tag values are ≤256 Unicode characters, so ≤1024 bytes of UTF-8. */
 const EC2_MAX_TAG_BYTES = 1024;
-const LOOPBACK_HOSTS = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/;
 
 type ImdsAnswer = { status: number; bytes: Uint8Array } | SourceError;
 
@@ -114,29 +113,18 @@ export class Ec2Source implements Source {
     }
   }
 
-  private parseTagPointer(value: string): PinnedUrl | SourceError {
-    const name = this.tagName;
-    if (!value.startsWith("url:")) return sourceError(name, "protocol", "tag value must be url:<https URL>#sha256=<hex>");
-    const target = parsePinnedUrl(value.slice(4));
-    if (typeof target === "string") return sourceError(name, "protocol", `tag value: ${target}`);
-    if (target.sha256 === undefined) return sourceError(name, "protocol", "tag URL must carry #sha256=<hex>");
-    const url = new URL(target.url);
-    // Plain http only to loopback, where the local emulator and tests serve it.
-    if (url.protocol !== "https:" && !LOOPBACK_HOSTS.test(url.hostname)) {
-      return sourceError(name, "protocol", "tag URL must be https");
-    }
-    return target;
-  }
-
   private async readTag(previous: TagPointerState | undefined, signal: AbortSignal): Promise<TagPointerState | "absent" | SourceError> {
     const answer = await this.getImds(`${EC2_TAGS_PATH}/${encodeURIComponent(this.key)}`, this.tagName, EC2_MAX_TAG_BYTES, signal);
+    if ("kind" in answer && answer.errorKind === "too-large") {
+      return sourceError(this.tagName, "too-large", `tag value larger than ${EC2_MAX_TAG_BYTES} bytes: a tag holds ${EC2_TAG_POINTER_FORM}`, answer.status);
+    }
     if ("kind" in answer) return answer;
     // 404: no such tag, or tags are not exposed in metadata: fall through to user-data.
     if (answer.status === 404) return "absent";
     if (answer.status !== 200) return sourceError(this.tagName, "http-status", `IMDS answered ${answer.status}`, answer.status);
     const tag = Buffer.from(answer.bytes).toString("utf8").trim();
-    const target = this.parseTagPointer(tag);
-    if ("kind" in target) return target;
+    const target = parseTagPointer(tag);
+    if (typeof target === "string") return sourceError(this.tagName, "protocol", target);
     const sameTag = previous !== undefined && previous.tag === tag;
     const outcome = await fetchPinnedUrl({
       target,

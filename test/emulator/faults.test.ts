@@ -109,6 +109,26 @@ describe("emulator faults", () => {
     expect((await parked).headers.get("etag")).not.toBe(projectEtag);
   });
 
+  const refusedCases: Array<{ desc: string; body: string; lines: RegExp[] }> = [
+    { desc: "not JSON", body: "{status: 503}", lines: [/^body is not JSON$/] },
+    {
+      desc: "every bad field at once",
+      body: JSON.stringify({ status: 42, reset: -1, truncate: 1.5, ignoreWaitForChange: "yes", path: "computeMetadata", bogus: 1 }),
+      lines: [/^status: /, /^reset: /, /^truncate: /, /^ignoreWaitForChange: /, /^path: /, /^body: .*"bogus"/],
+    },
+  ];
+  for (const c of refusedCases) {
+    it(`refuses a faults body that is ${c.desc}, naming every issue, and arms nothing`, async () => {
+      fixture = await startEmulatorFixture("gce", "v\n");
+      const response = await fetch(`${fixture.emulator.url}/_emulator/faults`, { method: "POST", body: c.body });
+      const lines = (await response.text()).trimEnd().split("\n");
+      expect(response.status).toBe(400);
+      expect(lines).toHaveLength(c.lines.length);
+      c.lines.forEach((pattern, index) => expect(lines[index]).toMatch(pattern));
+      expect(await getOutcome(`${fixture.emulator.url}${INSTANCE}`)).toEqual({ status: 200, body: "v\n" });
+    });
+  }
+
   it("limits a delay to count requests", async () => {
     fixture = await startEmulatorFixture("gce", "v\n");
     // A delay no test waits out: only the first request may meet it.

@@ -138,6 +138,16 @@ describe("EC2 source", () => {
     });
   }
 
+  it("refuses a tag value past 1024 bytes as too-large, saying a tag holds a url:…#sha256= pointer", async () => {
+    server = await startLoopbackServer((req, res) => {
+      if (req.method === "PUT") res.writeHead(200).end("AQAEtoken");
+      else res.writeHead(200).end(`apiVersion: v1\nkind: Pod\n${"#".repeat(2000)}\n`);
+    });
+    const result = await new Ec2Source({ ec2MetadataEndpoint: server.url }).read(signal);
+    expect(result).toMatchObject({ kind: "error", errorKind: "too-large", source: "ec2:tag/kube-pods" });
+    expect(result.kind === "error" && result.message).toMatch(/a tag holds url:<https URL>#sha256=<hex>, a pointer to the pods file/);
+  });
+
   const errorCases: Array<{ desc: string; userData?: string; faults?: object; errorKind: string; status?: number }> = [
     { desc: "user-data over 16 KiB", userData: "x".repeat(EC2_MAX_USER_DATA_BYTES + 1), errorKind: "too-large" },
     { desc: "a 503 on the token PUT", faults: { status: 503, count: 1 }, errorKind: "http-status", status: 503 },
