@@ -2,6 +2,8 @@
 // `Metadata-Flavor: Google` request check (403 without it) and response header (on
 // every answer, 404 included), ETags, `wait_for_change`/`last_etag`/`timeout_sec`,
 // `alt=text|json`, `recursive=true` directories, instance and project attributes.
+// Paths and headers are stated here, not imported from src/sources: the emulator is the
+// sources' oracle, so a wrong fact in a source fails a test instead of agreeing with itself.
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { EmulatorState } from "./emulator-state.js";

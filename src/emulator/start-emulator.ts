@@ -12,6 +12,7 @@ import type { RequestFaults } from "./fault-plan.js";
 import { answerGce } from "./gce-emulator.js";
 import { readServedFile, watchServedFile } from "./served-file-watcher.js";
 import { sendReply, textReply, type Reply } from "./send-reply.js";
+import { DEFAULT_KEY } from "../sources/source-options.js";
 
 export interface EmulatorOptions {
   file: string;
@@ -42,7 +43,7 @@ function clientEnv(kind: EmulatorKind, hostPort: string, url: string): Record<st
 
 export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions): Promise<RunningEmulator> {
   const file = resolve(options.file);
-  const state = new EmulatorState(kind, options.key ?? "kube-pods");
+  const state = new EmulatorState(kind, options.key ?? DEFAULT_KEY);
   state.imdsv1 = options.imdsv1 ?? false;
   const served = await readServedFile(file);
   state.setServedValue(served);
