@@ -213,8 +213,6 @@ export class FileSource implements Source {
       dirty = true;
       wake?.();
     });
-    const onAbort = (): void => wake?.();
-    signal.addEventListener("abort", onAbort, { once: true });
     /** Resolves on the next event, after `ms`, or on abort, whichever comes first. */
     const nextEvent = async (ms: number): Promise<void> => {
       if (dirty || signal.aborted) return;
@@ -268,7 +266,6 @@ export class FileSource implements Source {
         if (dirty && !(await sleep(debounceMs, signal))) return;
       }
     } finally {
-      signal.removeEventListener("abort", onAbort);
       await watcher.close();
     }
   }
