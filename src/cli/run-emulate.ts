@@ -13,7 +13,9 @@ function helpLines(kind: EmulatorKind, url: string, key: string): string[] {
   return [
     `# rower ${kind} metadata emulator at ${url}: FILE is served as ${served}; edits are picked up live.`,
     `#   export the line above, then: rower run --source ${kind}`,
-    `#   admin: curl -X PUT --data-binary @F ${url}/_emulator/${kind === "gce" ? "project/attributes/" + key : kind === "ec2" ? "tags/" + key : "user-data"}`,
+    `#   admin: curl -X PUT --data-binary @F ${url}/_emulator/${kind === "gce" ? "project/attributes/" + key : "user-data"}`,
+    // An EC2 tag holds at most 256 characters: a pointer to the pods file, never the file.
+    ...(kind === "ec2" ? [`#          curl -X PUT --data 'url:https://HOST/pods.yaml#sha256=HEX' ${url}/_emulator/tags/${key}   (a tag points at the file)`] : []),
     `#          curl -X POST -d '{"status":503,"count":2}' ${url}/_emulator/faults`,
     "# Ctrl-C stops it.",
   ];

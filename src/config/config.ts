@@ -7,6 +7,7 @@ import { DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY } from "../contract/defaults.js
 import { DURATION_FORMS, parseDuration } from "./duration.js";
 import { LISTEN_FORMS, parseListenAddress, type ListenAddress } from "./listen-address.js";
 import { NODE_NAME_EXPECTED, parseNodeName } from "./node-name.js";
+import { parseSourceSpec, SOURCE_FORMS } from "../sources/source-spec.js";
 import {
   AWS_EC2_METADATA_DISABLED,
   AWS_EC2_METADATA_SERVICE_ENDPOINT,
@@ -54,7 +55,6 @@ export interface ConfigContext {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
 
-const SOURCE_FORMS = "auto, gce, ec2, azure, file:PATH, url:URL";
 const BOOLEAN_FORMS = "true, false, 1, 0";
 const MAX_BYTES_LIMIT = 64 * 1024 * 1024;
 const URL_FORMS = "an http:// or https:// URL";
@@ -91,12 +91,8 @@ function isHttpUrl(value: string): boolean {
   return protocol === "http:" || protocol === "https:";
 }
 
-function parseSourceSpec(value: string): string | undefined {
-  if (["auto", "gce", "ec2", "azure"].includes(value)) return value;
-  if (value.startsWith("file:")) return value.length > "file:".length ? value : undefined;
-  if (value.startsWith("url:")) return isHttpUrl(value.slice("url:".length)) ? value : undefined;
-  return undefined;
-}
+/** The spec as given, when sources/ can build a source from it (one parser for both). */
+const parseSource = (value: string): string | undefined => (typeof parseSourceSpec(value) === "string" ? undefined : value);
 
 const httpUrl = (value: string): string | undefined => (isHttpUrl(value) ? value : undefined);
 /** A URL, or HOST[:PORT] as GCE_METADATA_HOST spells it (then plain http, as gcp-metadata does). */
@@ -126,7 +122,7 @@ const parseLogFormat = (value: string): "json" | "text" | undefined => (value ==
 
 /** The schema over raw values (flag, else env) keyed by option; defaults are applied after. */
 const configSchema = z.object({
-  source: textOption(parseSourceSpec, `one of ${SOURCE_FORMS}`),
+  source: textOption(parseSource, `one of ${SOURCE_FORMS}`),
   key: textOption(parseKey, "1-127 characters of A-Z, a-z, 0-9, '-' and '_'"),
   manifestDir: textOption(nonEmpty, "a directory path"),
   metadataEndpoint: textOption(metadataEndpoint, `${URL_FORMS}, or HOST[:PORT]`),

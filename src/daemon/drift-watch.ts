@@ -3,7 +3,9 @@
 // catches what events miss (an overflowed inotify queue, a watcher that died with its directory).
 import { basename, resolve } from "node:path";
 import { watch } from "chokidar";
+import { watchOpOf } from "../fs-watch/watch-op.js";
 
+/** The periodic re-check that catches what events miss (no debounce here: the caller coalesces events). */
 export const DRIFT_RECHECK_MS = 30_000;
 
 export interface DriftWatch {
@@ -29,8 +31,8 @@ export function startDriftWatch(options: DriftWatchOptions): DriftWatch {
     ignored: (path: string) => path !== dir && basename(path).startsWith("."),
   });
   const ready = new Promise<void>((resolveReady) => watcher.once("ready", () => resolveReady()));
-  watcher.on("all", (_event: string, path: string) => {
-    if (path !== dir) options.onDrift("event", basename(path));
+  watcher.on("all", (event, path) => {
+    if (watchOpOf(event) !== undefined && path !== dir) options.onDrift("event", basename(path));
   });
   watcher.on("error", (error: unknown) => options.onError(error instanceof Error ? error : new Error(String(error))));
   const timer = setInterval(() => options.onDrift("recheck"), options.recheckMs ?? DRIFT_RECHECK_MS);

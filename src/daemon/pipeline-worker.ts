@@ -7,7 +7,7 @@
 import type { Worker } from "node:worker_threads";
 import { decodeError } from "../decode/decode-error.js";
 import { decodeWholeBase64 } from "../decode/unwrap-base64.js";
-import { isGzip } from "../decode/unwrap-gzip.js";
+import { isGzip } from "../gzip/gunzip-capped.js";
 import {
   MAX_REPORTED_ERRORS, resolveDesiredSet, summarizePayload, type DesiredSet, type DesiredSetOptions, type PipelineSteps, type RefusedPayload,
 } from "./desired-set.js";

@@ -177,7 +177,7 @@ async function prepare(
 
   const source = createSource(config.source, sourceOptionsOf(config, log));
   const metrics = createDaemonMetrics();
-  const readiness = new ReadinessTracker();
+  const readiness = new ReadinessTracker({ staleAfterMs: () => source.staleAfterMs });
   const stopping = new AbortController();
   const saveState = async (snapshot: StateSnapshot): Promise<void> => {
     try {

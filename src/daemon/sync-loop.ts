@@ -140,6 +140,11 @@ export class SyncLoop {
     let failures = failuresSoFar;
     try {
       for await (const item of this.options.source.watch(cycle)) {
+        if (item.kind === "contact") {
+          // A round-trip that brought nothing new: the watch is alive (readiness tells stale from waiting).
+          failures = this.sourceReached(failures);
+          continue;
+        }
         if (isSourceFailure(item)) {
           // The watch fetches again only when pulled, so waiting here is the backoff.
           failures = await this.sourceFailed(item, failures, cycle);

@@ -8,7 +8,7 @@ import { decodeUtf8 } from "./decode-utf8.js";
 import { expandLists } from "./expand-lists.js";
 import { parseYaml } from "./parse-yaml.js";
 import { decodeWholeBase64 } from "./unwrap-base64.js";
-import { gunzipCapped, isGzip } from "./unwrap-gzip.js";
+import { gunzipCapped, isGzip } from "../gzip/gunzip-capped.js";
 
 /**
  * Pods (documents, or List items) one payload may hold. The size cap alone does not bound

@@ -1,6 +1,8 @@
 // EC2 IMDS as rower and the AWS SDK use it: IMDSv2 token PUT with a TTL of 1..21600 s,
 // 401 for a GET without a token (unless v1 mode) or with an unknown or expired one,
 // `/latest/user-data` (404 when unset or empty) and instance tags in metadata.
+// Paths and headers are stated here, not imported from src/sources: the emulator is the
+// sources' oracle, so a wrong fact in a source fails a test instead of agreeing with itself.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { EmulatorState } from "./emulator-state.js";

@@ -2,6 +2,8 @@
 // `Metadata-Flavor: Google` request check (403 without it) and response header (on
 // every answer, 404 included), ETags, `wait_for_change`/`last_etag`/`timeout_sec`,
 // `alt=text|json`, `recursive=true` directories, instance and project attributes.
+// Paths and headers are stated here, not imported from src/sources: the emulator is the
+// sources' oracle, so a wrong fact in a source fails a test instead of agreeing with itself.
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { EmulatorState } from "./emulator-state.js";
@@ -86,7 +88,8 @@ function withFlavor(reply: Reply): Reply {
   return { ...reply, headers: { ...reply.headers, ...FLAVOR } };
 }
 
-export async function answerGce(state: EmulatorState, req: IncomingMessage, url: URL, signal: AbortSignal): Promise<Reply> {
+/** `ignoreWaitForChange`: a fault, answering a long poll at once as a server that ignores the parameter would. */
+export async function answerGce(state: EmulatorState, req: IncomingMessage, url: URL, signal: AbortSignal, ignoreWaitForChange = false): Promise<Reply> {
   if (req.headers["metadata-flavor"] !== "Google") {
     return withFlavor({
       status: 403,
@@ -105,7 +108,7 @@ export async function answerGce(state: EmulatorState, req: IncomingMessage, url:
   const path = url.pathname.slice(GCE_BASE_PATH.length);
   const current = (): Reply | undefined => renderResource(state, path, url.searchParams);
   let reply = current();
-  if (url.searchParams.get("wait_for_change") === "true") {
+  if (url.searchParams.get("wait_for_change") === "true" && !ignoreWaitForChange) {
     const timeoutSec = Number(url.searchParams.get("timeout_sec") ?? MAX_WAIT_SEC);
     if (!Number.isInteger(timeoutSec) || timeoutSec < 1) return withFlavor(textReply(400, "Invalid timeout_sec\n"));
     const lastEtag = url.searchParams.get("last_etag") ?? "NONE";

@@ -8,9 +8,11 @@ import { ADMIN_PREFIX, answerAdmin } from "./admin-api.js";
 import { answerAzure } from "./azure-emulator.js";
 import { answerEc2 } from "./ec2-emulator.js";
 import { EmulatorState, type EmulatorKind } from "./emulator-state.js";
+import type { RequestFaults } from "./fault-plan.js";
 import { answerGce } from "./gce-emulator.js";
 import { readServedFile, watchServedFile } from "./served-file-watcher.js";
 import { sendReply, textReply, type Reply } from "./send-reply.js";
+import { DEFAULT_KEY } from "../sources/source-options.js";
 
 export interface EmulatorOptions {
   file: string;
@@ -41,14 +43,14 @@ function clientEnv(kind: EmulatorKind, hostPort: string, url: string): Record<st
 
 export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions): Promise<RunningEmulator> {
   const file = resolve(options.file);
-  const state = new EmulatorState(kind, options.key ?? "kube-pods");
+  const state = new EmulatorState(kind, options.key ?? DEFAULT_KEY);
   state.imdsv1 = options.imdsv1 ?? false;
   const served = await readServedFile(file);
   state.setServedValue(served);
   const closing = new AbortController();
 
-  const answer = async (req: IncomingMessage, url: URL, signal: AbortSignal): Promise<Reply> => {
-    if (kind === "gce") return answerGce(state, req, url, signal);
+  const answer = async (req: IncomingMessage, url: URL, signal: AbortSignal, faults: RequestFaults): Promise<Reply> => {
+    if (kind === "gce") return answerGce(state, req, url, signal, faults.ignoreWaitForChange);
     if (kind === "ec2") return answerEc2(state, req, url);
     return answerAzure(state, req, url);
   };
@@ -85,8 +87,8 @@ export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions
       sendReply(res, textReply(status, `injected ${status}\n`, flavor));
       return;
     }
-    const reply = await answer(req, url, signal);
-    if (!res.destroyed) sendReply(res, reply, { truncate: faults.action.kind === "truncate" });
+    const reply = await answer(req, url, signal, faults);
+    if (!res.destroyed) sendReply(res, reply, faults.action.kind === "body" ? { bodyFault: faults.action.fault } : {});
   };
 
   const server = createServer((req, res) => {

@@ -2,7 +2,7 @@
 // returns it, polled (IMDS has no long poll). 404 and 410 mean IMDS is still updating:
 // transient errors, never "absent" (an unset userData is an empty 200).
 import { fetchBytes, normalizeEndpoint } from "./http-fetch.js";
-import { pollRevisions } from "./poll-revisions.js";
+import { pollingSource } from "./polling-source.js";
 import { presentPayload } from "./revision.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
@@ -10,35 +10,54 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  LINK_LOCAL_METADATA_ENDPOINT,
   silentLog,
   type SourceOptions,
 } from "./source-options.js";
 
-export const AZURE_DEFAULT_ENDPOINT = "http://169.254.169.254";
 /** userData exists from api-version 2021-01-01 on. */
 export const AZURE_API_VERSION = "2021-01-01";
-export const AZURE_USER_DATA_PATH = "/metadata/instance/compute/userData";
+export const AZURE_INSTANCE_PATH = "/metadata/instance";
+export const AZURE_USER_DATA_PATH = `${AZURE_INSTANCE_PATH}/compute/userData`;
+/** IMDS answers 400 to a request without it. */
+export const AZURE_REQUEST_HEADERS: Readonly<Record<string, string>> = { Metadata: "true" };
 /** "User Data for Azure Virtual Machine": at most 64 KB, base64-encoded. */
 export const AZURE_MAX_USER_DATA_BYTES = 65_536;
+
+/** Every IMDS URL: the path, the pinned api-version, and `text` for a leaf or `json` for a tree. */
+export function azureEndpointFor(endpoint: string, path: string, format: "text" | "json"): string {
+  return `${normalizeEndpoint(endpoint)}${path}?api-version=${AZURE_API_VERSION}&format=${format}`;
+}
 
 export class AzureSource implements Source {
   readonly kind = "azure";
   readonly name = "azure:userData";
-  private readonly url: string;
+  readonly staleAfterMs: number;
+  readonly watch: Source["watch"];
+  private readonly endpoint: string;
+  private readonly connectTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
 
-  constructor(private readonly options: SourceOptions) {
-    const endpoint = normalizeEndpoint(options.endpoint ?? options.azureMetadataEndpoint ?? AZURE_DEFAULT_ENDPOINT);
-    this.url = `${endpoint}${AZURE_USER_DATA_PATH}?api-version=${AZURE_API_VERSION}&format=text`;
+  constructor(options: SourceOptions) {
+    this.endpoint = options.endpoint ?? options.azureMetadataEndpoint ?? LINK_LOCAL_METADATA_ENDPOINT;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    ({ staleAfterMs: this.staleAfterMs, watch: this.watch } = pollingSource((signal) => this.read(signal), {
+      name: this.name,
+      intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      pollTimeoutMs: this.connectTimeoutMs + this.requestTimeoutMs,
+      log: options.log ?? silentLog,
+    }));
   }
 
   async read(signal: AbortSignal): Promise<Payload | SourceError> {
     const result = await fetchBytes({
-      url: this.url,
-      headers: { Metadata: "true" },
+      url: azureEndpointFor(this.endpoint, AZURE_USER_DATA_PATH, "text"),
+      headers: { ...AZURE_REQUEST_HEADERS },
       signal,
       maxBytes: AZURE_MAX_USER_DATA_BYTES,
-      connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      responseTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      connectTimeoutMs: this.connectTimeoutMs,
+      responseTimeoutMs: this.requestTimeoutMs,
     });
     if (!result.ok) return sourceError(this.name, result.errorKind, result.message, result.status);
     if (result.status !== 200) return sourceError(this.name, "http-status", `IMDS answered ${result.status}`, result.status);
@@ -48,13 +67,4 @@ export class AzureSource implements Source {
     }
     return presentPayload(this.name, new Uint8Array(Buffer.from(text, "base64")));
   }
-
-  watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
-    return pollRevisions((s) => this.read(s), {
-      intervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      log: this.options.log ?? silentLog,
-      signal,
-    });
-  }
-
 }

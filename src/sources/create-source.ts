@@ -13,31 +13,15 @@ import { detectPlatform, detectWithoutNetwork, type Detection, type Platform } f
 import { Ec2Source } from "./ec2.js";
 import { FileSource } from "./file.js";
 import { GceSource } from "./gce.js";
-import type { Payload, Source, SourceError, SourceKind } from "./source.js";
+import type { Payload, Source, SourceContact, SourceError, SourceKind } from "./source.js";
 import { sourceError } from "./source-error.js";
+import { parseSourceSpec } from "./source-spec.js";
 import { silentLog, type SourceOptions } from "./source-options.js";
 import { UrlSource } from "./url.js";
 
 export type { SourceOptions } from "./source-options.js";
 
-export type SourceSpec =
-  | { kind: "auto" | Platform }
-  | { kind: "file"; path: string }
-  | { kind: "url"; url: string };
-
-/** Parses a `--source` value; a string result is the reason it is not one. */
-export function parseSourceSpec(spec: string): SourceSpec | string {
-  if (spec === "auto" || spec === "gce" || spec === "ec2" || spec === "azure") return { kind: spec };
-  if (spec.startsWith("file:")) {
-    const path = spec.slice("file:".length);
-    return path === "" ? "file: needs a path" : { kind: "file", path };
-  }
-  if (spec.startsWith("url:")) {
-    const url = spec.slice("url:".length);
-    return /^https?:\/\/./.test(url) ? { kind: "url", url } : "url: needs an http:// or https:// URL";
-  }
-  return `unknown source ${JSON.stringify(spec)}: expected auto, gce, ec2, azure, file:PATH or url:URL`;
-}
+const PLATFORMS: readonly Platform[] = ["gce", "ec2", "azure"];
 
 function createPlatformSource(platform: Platform, options: SourceOptions): Source {
   if (platform === "gce") return new GceSource(options);
@@ -75,8 +59,12 @@ function logDetection(options: SourceOptions, detection: Detection): void {
 /** `auto` when only a network probe can tell: detects on first use, then delegates. */
 class ProbingSource implements Source {
   private resolved: Source | undefined;
+  /** Until detection decides: the longest any platform's watch may be silent. */
+  private readonly undecidedStaleAfterMs: number;
 
-  constructor(private readonly options: SourceOptions) {}
+  constructor(private readonly options: SourceOptions) {
+    this.undecidedStaleAfterMs = Math.max(...PLATFORMS.map((platform) => createPlatformSource(platform, options).staleAfterMs));
+  }
 
   get kind(): SourceKind {
     return this.resolved?.kind ?? "auto";
@@ -84,6 +72,10 @@ class ProbingSource implements Source {
 
   get name(): string {
     return this.resolved?.name ?? "auto";
+  }
+
+  get staleAfterMs(): number {
+    return this.resolved?.staleAfterMs ?? this.undecidedStaleAfterMs;
   }
 
   private async resolve(signal: AbortSignal): Promise<Source | SourceError> {
@@ -98,7 +90,7 @@ class ProbingSource implements Source {
     return source.kind === "error" ? source : source.read(signal);
   }
 
-  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
+  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError | SourceContact> {
     while (!signal.aborted) {
       let source: Source | SourceError;
       try {

@@ -3,8 +3,12 @@
 // probe of the metadata address, bounded so a wrong guess costs at most a second.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { AZURE_INSTANCE_PATH, AZURE_REQUEST_HEADERS, azureEndpointFor } from "./azure.js";
+import { ec2EndpointFor } from "./ec2.js";
+import { GCE_FLAVOR, GCE_FLAVOR_HEADER, GCE_REQUEST_HEADERS, gceEndpointFor } from "./gce.js";
 import { fetchBytes, headerValue, normalizeEndpoint, type FetchResult } from "./http-fetch.js";
-import { DEFAULT_DMI_ROOT, type SourceOptions } from "./source-options.js";
+import { IMDS_TOKEN_PATH, IMDS_TTL_HEADER } from "./imds-token.js";
+import { DEFAULT_DMI_ROOT, LINK_LOCAL_METADATA_ENDPOINT, type SourceOptions } from "./source-options.js";
 
 export type Platform = "gce" | "ec2" | "azure";
 
@@ -14,8 +18,9 @@ export interface Detection {
   reason: string;
 }
 
-const METADATA_ADDRESS = "http://169.254.169.254";
 const DEFAULT_PROBE_TIMEOUT_MS = 1000;
+/** The probe's IMDSv2 token is thrown away: the shortest-lived one that proves the protocol. */
+const PROBE_TOKEN_TTL_SEC = 60;
 /** cloud-init ds-identify: Azure's fixed chassis asset tag. */
 const AZURE_CHASSIS_ASSET_TAG = "7783-7084-3265-9085-8269-3286-77";
 const DMI_FIELDS = ["product_name", "sys_vendor", "bios_vendor", "board_asset_tag", "chassis_asset_tag"] as const;
@@ -61,20 +66,20 @@ export function detectFromDmi(root: string = DEFAULT_DMI_ROOT): Detection | unde
 
 function identify(platform: Platform, result: FetchResult): boolean {
   if (!result.ok || result.status !== 200) return false;
-  if (platform === "gce") return headerValue(result.headers, "metadata-flavor") === "Google";
+  if (platform === "gce") return headerValue(result.headers, GCE_FLAVOR_HEADER) === GCE_FLAVOR;
   return result.bytes.byteLength > 0;
 }
 
 /** Asks the metadata address in each provider's dialect at once; the first proper answer wins. */
 export async function probePlatform(options: SourceOptions, signal: AbortSignal): Promise<Detection> {
-  const endpoint = normalizeEndpoint(options.endpoint ?? METADATA_ADDRESS);
+  const endpoint = normalizeEndpoint(options.endpoint ?? LINK_LOCAL_METADATA_ENDPOINT);
   const budgetMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const done = new AbortController();
   const probeSignal = AbortSignal.any([signal, done.signal, AbortSignal.timeout(budgetMs)]);
   const requests: Record<Platform, { url: string; method: "GET" | "PUT"; headers: Record<string, string> }> = {
-    gce: { url: `${endpoint}/computeMetadata/v1/`, method: "GET", headers: { "Metadata-Flavor": "Google" } },
-    ec2: { url: `${endpoint}/latest/api/token`, method: "PUT", headers: { "X-aws-ec2-metadata-token-ttl-seconds": "60" } },
-    azure: { url: `${endpoint}/metadata/instance?api-version=2021-01-01`, method: "GET", headers: { Metadata: "true" } },
+    gce: { url: gceEndpointFor(endpoint, ""), method: "GET", headers: { ...GCE_REQUEST_HEADERS } },
+    ec2: { url: ec2EndpointFor(endpoint, IMDS_TOKEN_PATH), method: "PUT", headers: { [IMDS_TTL_HEADER]: String(PROBE_TOKEN_TTL_SEC) } },
+    azure: { url: azureEndpointFor(endpoint, AZURE_INSTANCE_PATH, "json"), method: "GET", headers: { ...AZURE_REQUEST_HEADERS } },
   };
   const attempts = (Object.keys(requests) as Platform[]).map(async (platform) => {
     const request = requests[platform];

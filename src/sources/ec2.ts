@@ -3,8 +3,7 @@
 // otherwise the spec comes from user-data (changed only while stopped) in one of three
 // shapes (see user-data-shapes.ts). Polled every pollInterval with jitter.
 import { fetchBytes, normalizeEndpoint } from "./http-fetch.js";
-import { ImdsTokenCache, IMDS_MAX_TOKEN_TTL_SEC, IMDS_TOKEN_HEADER } from "./imds-token.js";
-import { pollRevisions } from "./poll-revisions.js";
+import { ImdsTokenCache, IMDS_MAX_TOKEN_TTL_SEC, IMDS_TOKEN_HEADER, IMDS_TOKEN_PATH } from "./imds-token.js";
 import { absentPayload, presentPayload } from "./revision.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
@@ -15,19 +14,22 @@ import {
   DEFAULT_MAX_BYTES,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  LINK_LOCAL_METADATA_ENDPOINT,
   silentLog,
   type SourceLog,
   type SourceOptions,
 } from "./source-options.js";
-import { fetchPinnedUrl, parsePinnedUrl, type PinnedUrl } from "./url.js";
+import { EC2_TAG_POINTER_FORM, parseTagPointer } from "./ec2-tag-pointer.js";
+import { pollingSource } from "./polling-source.js";
+import { fetchPinnedUrl } from "./url.js";
 import { extractUserDataSpec } from "./user-data-shapes.js";
 
-export const EC2_DEFAULT_ENDPOINT = "http://169.254.169.254";
+export const EC2_USER_DATA_PATH = "/latest/user-data";
+export const EC2_TAGS_PATH = "/latest/meta-data/tags/instance";
 /** "Work with instance user data": 16 KB before base64. */
 export const EC2_MAX_USER_DATA_BYTES = 16_384;
 /** Tag values are ≤256 Unicode characters, so ≤1024 bytes of UTF-8. */
 const EC2_MAX_TAG_BYTES = 1024;
-const LOOPBACK_HOSTS = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/;
 
 type ImdsAnswer = { status: number; bytes: Uint8Array } | SourceError;
 
@@ -38,9 +40,19 @@ interface TagPointerState {
   payload: Payload;
 }
 
+/** Every IMDS URL: `path` (from /latest) at the endpoint. */
+export function ec2EndpointFor(endpoint: string, path: string): string {
+  return `${normalizeEndpoint(endpoint)}${path}`;
+}
+
+/** A poll's requests when healthy: the token PUT, the tag, then user-data or the tag's URL. */
+const REQUESTS_PER_POLL = 3;
+
 export class Ec2Source implements Source {
   readonly kind = "ec2";
   readonly name: string;
+  readonly staleAfterMs: number;
+  readonly watch: Source["watch"];
   private readonly endpoint: string;
   private readonly key: string;
   private readonly tokens: ImdsTokenCache;
@@ -49,14 +61,14 @@ export class Ec2Source implements Source {
   private readonly requestTimeoutMs: number;
 
   constructor(private readonly options: SourceOptions) {
-    this.endpoint = normalizeEndpoint(options.endpoint ?? options.ec2MetadataEndpoint ?? EC2_DEFAULT_ENDPOINT);
+    this.endpoint = options.endpoint ?? options.ec2MetadataEndpoint ?? LINK_LOCAL_METADATA_ENDPOINT;
     this.key = options.key ?? DEFAULT_KEY;
     this.name = "ec2:user-data";
     this.log = options.log ?? silentLog;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.tokens = new ImdsTokenCache({
-      endpoint: this.endpoint,
+      url: ec2EndpointFor(this.endpoint, IMDS_TOKEN_PATH),
       ttlSec: options.ec2TokenTtlSec ?? IMDS_MAX_TOKEN_TTL_SEC,
       allowV1: options.imdsv1 ?? false,
       connectTimeoutMs: this.connectTimeoutMs,
@@ -64,6 +76,13 @@ export class Ec2Source implements Source {
       now: options.now ?? Date.now,
       sourceName: this.name,
     });
+    ({ staleAfterMs: this.staleAfterMs, watch: this.watch } = pollingSource((signal) => this.read(signal), {
+      name: this.name,
+      intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      pollTimeoutMs: REQUESTS_PER_POLL * (this.connectTimeoutMs + this.requestTimeoutMs),
+      log: this.log,
+      openWatchRead: () => this.openTagTrackingRead(),
+    }));
   }
 
   private get tagName(): string {
@@ -77,7 +96,7 @@ export class Ec2Source implements Source {
       if ("kind" in token) return token;
       const headers: Record<string, string> = token.token === undefined ? {} : { [IMDS_TOKEN_HEADER]: token.token };
       const result = await fetchBytes({
-        url: `${this.endpoint}${path}`,
+        url: ec2EndpointFor(this.endpoint, path),
         headers,
         signal,
         maxBytes,
@@ -94,29 +113,18 @@ export class Ec2Source implements Source {
     }
   }
 
-  private parseTagPointer(value: string): PinnedUrl | SourceError {
-    const name = this.tagName;
-    if (!value.startsWith("url:")) return sourceError(name, "protocol", "tag value must be url:<https URL>#sha256=<hex>");
-    const target = parsePinnedUrl(value.slice(4));
-    if (typeof target === "string") return sourceError(name, "protocol", `tag value: ${target}`);
-    if (target.sha256 === undefined) return sourceError(name, "protocol", "tag URL must carry #sha256=<hex>");
-    const url = new URL(target.url);
-    // Plain http only to loopback, where the local emulator and tests serve it.
-    if (url.protocol !== "https:" && !LOOPBACK_HOSTS.test(url.hostname)) {
-      return sourceError(name, "protocol", "tag URL must be https");
-    }
-    return target;
-  }
-
   private async readTag(previous: TagPointerState | undefined, signal: AbortSignal): Promise<TagPointerState | "absent" | SourceError> {
-    const answer = await this.getImds(`/latest/meta-data/tags/instance/${encodeURIComponent(this.key)}`, this.tagName, EC2_MAX_TAG_BYTES, signal);
+    const answer = await this.getImds(`${EC2_TAGS_PATH}/${encodeURIComponent(this.key)}`, this.tagName, EC2_MAX_TAG_BYTES, signal);
+    if ("kind" in answer && answer.errorKind === "too-large") {
+      return sourceError(this.tagName, "too-large", `tag value larger than ${EC2_MAX_TAG_BYTES} bytes: a tag holds ${EC2_TAG_POINTER_FORM}`, answer.status);
+    }
     if ("kind" in answer) return answer;
     // 404: no such tag, or tags are not exposed in metadata: fall through to user-data.
     if (answer.status === 404) return "absent";
     if (answer.status !== 200) return sourceError(this.tagName, "http-status", `IMDS answered ${answer.status}`, answer.status);
     const tag = Buffer.from(answer.bytes).toString("utf8").trim();
-    const target = this.parseTagPointer(tag);
-    if ("kind" in target) return target;
+    const target = parseTagPointer(tag);
+    if (typeof target === "string") return sourceError(this.tagName, "protocol", target);
     const sameTag = previous !== undefined && previous.tag === tag;
     const outcome = await fetchPinnedUrl({
       target,
@@ -134,7 +142,7 @@ export class Ec2Source implements Source {
   }
 
   private async readUserData(signal: AbortSignal): Promise<Payload | SourceError> {
-    const answer = await this.getImds("/latest/user-data", this.name, EC2_MAX_USER_DATA_BYTES, signal);
+    const answer = await this.getImds(EC2_USER_DATA_PATH, this.name, EC2_MAX_USER_DATA_BYTES, signal);
     if ("kind" in answer) return answer;
     if (answer.status === 404) return absentPayload(this.name);
     if (answer.status !== 200) return sourceError(this.name, "http-status", `IMDS answered ${answer.status}`, answer.status);
@@ -165,19 +173,13 @@ export class Ec2Source implements Source {
     return (await this.readCurrent(undefined, signal)).payload;
   }
 
-  watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
-    // The tag pointer's state (last ETag of the pointed-to URL) carries across polls.
+  /** A read for one watch: the tag pointer's state (the pointed-to URL's last ETag) carries across its polls. */
+  private openTagTrackingRead(): (signal: AbortSignal) => Promise<Payload | SourceError> {
     let tag: TagPointerState | undefined;
-    const pollOnce = async (s: AbortSignal): Promise<Payload | SourceError> => {
-      const current = await this.readCurrent(tag, s);
+    return async (signal) => {
+      const current = await this.readCurrent(tag, signal);
       tag = current.tag;
       return current.payload;
     };
-    return pollRevisions(pollOnce, {
-      intervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      log: this.log,
-      signal,
-    });
   }
-
 }

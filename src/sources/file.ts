@@ -1,21 +1,40 @@
 // file:PATH — a file, or a directory whose non-dot files are read in name order and their
 // documents concatenated (like the kubelet's file source, which skips dotfiles), each file
-// starting a new document without its BOM; editors' backup and swap files are skipped. Watched
-// with chokidar on the containing directory, so an editor's rename-and-replace save (a new
-// inode) is seen; events are debounced and only a new revision is yielded.
+// starting a new document without its BOM; editors' backup and swap files are skipped.
+// - A read happens only once the path has settled: two looks (inode, size, mtime of every
+//   file read) SETTLE_LOOK_MS apart agree, and agree again after the read.
+// - A path missing at the first look is a source error naming it; once seen, a missing
+//   path reads as absent.
+// - Watched with chokidar on the containing directory, so an editor's rename-and-replace
+//   save (a new inode) is seen; only a new revision is yielded, and an emptied or vanished
+//   file only once it has stayed so for EMPTY_HOLD_MS (`> pods.yaml` truncates, then writes).
 import { watch } from "chokidar";
+import type { Stats } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { watchOpOf } from "../fs-watch/watch-op.js";
+import { sleep } from "./jittered-sleep.js";
 import { absentPayload, describePayload, presentPayload } from "./revision.js";
-import type { Payload, Source, SourceError } from "./source.js";
+import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
-import { DEFAULT_MAX_BYTES, silentLog, type SourceOptions } from "./source-options.js";
+import { DEFAULT_MAX_BYTES, STALE_SLACK_MS, silentLog, type SourceOptions } from "./source-options.js";
 
+// The file watch's timing, in one block.
+/** Quiet period after an event before looking: a save is a burst (write, rename, chmod). */
 const DEFAULT_DEBOUNCE_MS = 100;
-/** chokidar drops a file's "change" events for 50 ms after one; re-read once after that window. */
-export const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
-const SETTLE_READ_MS = CHOKIDAR_CHANGE_THROTTLE_MS + 25;
+/**
+ * Two looks this far apart must agree before a read. Not less than chokidar's 50 ms "change"
+ * throttle: an edit inside that window raises no event, but lands before the second look.
+ */
+const SETTLE_LOOK_MS = 50;
+/** A path still changing after this long is a timeout error; the loop retries. */
+const SETTLE_TIMEOUT_MS = 2000;
+/** An emptied or vanished file is yielded only after staying so this long. */
+const EMPTY_HOLD_MS = 1000;
+/** Looked at again without an event this often (the kubelet re-lists its static-pod directory every 20 s): events can be lost. */
+const RECHECK_MS = 20_000;
+
 const DOCUMENT_SEPARATOR = Buffer.from("---\n");
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** Editors' and patch tools' leftovers (vim, emacs, merges): never pods, often duplicates. */
@@ -48,9 +67,13 @@ function concatenateDocuments(parts: Buffer[]): Buffer {
 export class FileSource implements Source {
   readonly kind = "file";
   readonly name: string;
+  /** The periodic re-check yields at least a contact; a read may take the settle timeout. */
+  readonly staleAfterMs: number;
   private readonly path: string;
   private readonly maxBytes: number;
   private lastSkipped = "";
+  /** Whether any look has found the path: until then, missing is an error, not absent. */
+  private seen = false;
 
   constructor(
     path: string,
@@ -59,6 +82,7 @@ export class FileSource implements Source {
     this.path = resolve(path);
     this.name = `file:${path}`;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.staleAfterMs = RECHECK_MS + (options.debounceMs ?? DEFAULT_DEBOUNCE_MS) + SETTLE_TIMEOUT_MS + STALE_SLACK_MS;
   }
 
   /** Logs the leftovers skipped, once per change of that list (a watch re-reads often). */
@@ -73,13 +97,45 @@ export class FileSource implements Source {
     return sourceError(this.name, "too-large", `larger than ${this.maxBytes} bytes`);
   }
 
-  private async readDirectory(): Promise<Payload | SourceError> {
+  private missing(): SourceError {
+    return sourceError(this.name, "unreachable", `${this.path} does not exist`);
+  }
+
+  /** The non-dot, non-leftover names of a directory source, in read order. */
+  private async listDirectory(): Promise<string[]> {
     const visible = (await readdir(this.path)).filter((name) => !name.startsWith(".")).sort();
-    const names = visible.filter((name) => !isEditorLeftover(name));
     this.reportSkipped(visible.filter(isEditorLeftover));
+    return visible.filter((name) => !isEditorLeftover(name));
+  }
+
+  /** What a look sees: identity, size and mtime of the path and of every file a read would take. */
+  private async look(): Promise<string> {
+    try {
+      const info = await stat(this.path);
+      this.seen = true;
+      if (!info.isDirectory()) return fingerprint(info);
+      const parts = [fingerprint(info)];
+      for (const name of await this.listDirectory()) {
+        const entry = await stat(join(this.path, name)).catch((err: unknown) => {
+          if (errnoCode(err) === "ENOENT") return undefined;
+          throw err;
+        });
+        parts.push(`${name}=${entry === undefined ? "gone" : fingerprint(entry)}`);
+      }
+      return parts.join("|");
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === "ENOENT" || code === "ENOTDIR") return "missing";
+      // The read reports it, as a source error.
+      if (code !== undefined) return `error:${code}`;
+      throw err;
+    }
+  }
+
+  private async readDirectory(): Promise<Payload | SourceError> {
     const parts: Buffer[] = [];
     let total = 0;
-    for (const name of names) {
+    for (const name of await this.listDirectory()) {
       const path = join(this.path, name);
       const info = await stat(path);
       if (!info.isFile()) continue;
@@ -99,31 +155,42 @@ export class FileSource implements Source {
       const bytes = await readFile(this.path);
       return bytes.byteLength > this.maxBytes ? this.tooLarge() : presentPayload(this.name, new Uint8Array(bytes));
     } catch (err) {
-      // A missing path is an absent key; a file replaced mid-read is seen on the next event.
-      if (errnoCode(err) === "ENOENT") return absentPayload(this.name);
+      // Gone since it was seen: absent (a file replaced mid-read changes the look, so it is read again).
+      if (errnoCode(err) === "ENOENT") return this.seen ? absentPayload(this.name) : this.missing();
       if (errnoCode(err) !== undefined) return sourceError(this.name, "unreachable", (err as Error).message);
       throw err;
     }
   }
 
-  /** Resolves on the next event (through `arm`) or after `ms`, whichever comes first. */
-  private async waitForEvent(ms: number, signal: AbortSignal, arm: (wake: () => void) => void): Promise<void> {
-    const stop = new AbortController();
-    const event = new Promise<void>((woken) => arm(woken));
-    const timer = delay(ms, undefined, { signal: AbortSignal.any([signal, stop.signal]) }).catch((err: unknown) => {
-      if (!signal.aborted && !stop.signal.aborted) throw err;
-    });
-    await Promise.race([event, timer]);
-    stop.abort();
-    await timer;
+  /** Reads once two looks SETTLE_LOOK_MS apart agree, and the look after the read agrees too. */
+  private async readSettled(signal: AbortSignal): Promise<Payload | SourceError> {
+    const log = this.options.log ?? silentLog;
+    const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+    let before = await this.look();
+    if (before === "missing" && !this.seen) return this.missing();
+    for (let looks = 1; ; looks += 1) {
+      log.debug?.("source.settling", { source: this.name, looks });
+      // Rejects with the abort reason when the signal aborts.
+      await delay(SETTLE_LOOK_MS, undefined, { signal });
+      const now = await this.look();
+      if (now === before) {
+        const payload = await this.readCurrent();
+        const after = await this.look();
+        if (after === now) return payload;
+        before = after;
+      } else {
+        before = now;
+      }
+      if (performance.now() > deadline) return sourceError(this.name, "timeout", `still changing after ${SETTLE_TIMEOUT_MS} ms`);
+    }
   }
 
+  /** A fresh, settled read every call (the sync loop's wipe guard relies on it). */
   async read(signal: AbortSignal): Promise<Payload | SourceError> {
-    signal.throwIfAborted();
-    return this.readCurrent();
+    return this.readSettled(signal);
   }
 
-  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
+  async *watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError | SourceContact> {
     const log = this.options.log ?? silentLog;
     const debounceMs = this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     const isDirectory = await stat(this.path).then(
@@ -139,48 +206,76 @@ export class FileSource implements Source {
     let dirty = false;
     let wake: (() => void) | undefined;
     const watcher = watch(watched, { ignoreInitial: true, depth: 0 });
-    const onChange = (_event: string, path: string): void => {
-      if (!relevant(path)) return;
+    watcher.on("all", (event, path) => {
+      const op = watchOpOf(event);
+      if (op === undefined || !relevant(path)) return;
+      log.debug?.("source.fs_event", { source: this.name, op, file: basename(path) });
       dirty = true;
       wake?.();
+    });
+    /** Resolves on the next event, after `ms`, or on abort, whichever comes first. */
+    const nextEvent = async (ms: number): Promise<void> => {
+      if (dirty || signal.aborted) return;
+      const stop = new AbortController();
+      const event = new Promise<void>((woken) => (wake = woken));
+      await Promise.race([event, sleep(ms, AbortSignal.any([signal, stop.signal]))]);
+      stop.abort();
+      wake = undefined;
     };
-    const onAbort = (): void => wake?.();
-    watcher.on("all", onChange);
-    signal.addEventListener("abort", onAbort, { once: true });
     try {
       await new Promise<void>((ready) => watcher.once("ready", () => ready()));
       let lastRevision: string | undefined;
-      let settleReadDue = false;
+      /** Whether the last yielded payload had content: only then is an empty one held. */
+      let lastHadContent = false;
+      /** When the current run of empty reads began (performance.now()), while held. */
+      let emptySince: number | undefined;
       while (!signal.aborted) {
         dirty = false;
-        const payload = await this.readCurrent();
+        let payload: Payload | SourceError;
+        try {
+          payload = await this.readSettled(signal);
+        } catch (err) {
+          if (signal.aborted) return;
+          throw err;
+        }
         if (payload.kind === "error") {
           lastRevision = undefined;
           yield payload;
-        } else if (payload.revision !== lastRevision) {
+        } else if (payload.revision === lastRevision) {
+          emptySince = undefined;
+          yield { kind: "contact", source: this.name };
+        } else if (isEmpty(payload) && lastHadContent && (emptySince === undefined || performance.now() - emptySince < EMPTY_HOLD_MS)) {
+          // Held: a save passes through empty; if content comes back, this read is never yielded.
+          if (emptySince === undefined) {
+            emptySince = performance.now();
+            log.info("source.empty_held", { source: this.name, state: payload.kind, holdMs: EMPTY_HOLD_MS });
+          }
+          yield { kind: "contact", source: this.name };
+          await nextEvent(emptySince + EMPTY_HOLD_MS - performance.now());
+          if (dirty && !(await sleep(debounceMs, signal))) return;
+          continue;
+        } else {
           lastRevision = payload.revision;
+          lastHadContent = !isEmpty(payload);
+          emptySince = undefined;
           log.debug?.("source.revision", describePayload(payload));
           yield payload;
         }
-        if (!dirty && settleReadDue) {
-          // An edit inside chokidar's throttle window raises no event: look once more.
-          settleReadDue = false;
-          await this.waitForEvent(SETTLE_READ_MS, signal, (woken) => (wake = woken));
-          wake = undefined;
-          continue;
-        }
-        if (!dirty) await new Promise<void>((woken) => (wake = woken));
-        wake = undefined;
-        if (signal.aborted) return;
-        settleReadDue = true;
-        // Let a burst of events (write, rename, chmod) settle before reading.
-        await delay(debounceMs, undefined, { signal }).catch((err: unknown) => {
-          if (!signal.aborted) throw err;
-        });
+        await nextEvent(RECHECK_MS);
+        // Let a burst of events settle before looking.
+        if (dirty && !(await sleep(debounceMs, signal))) return;
       }
     } finally {
-      signal.removeEventListener("abort", onAbort);
       await watcher.close();
     }
   }
+}
+
+/** An empty or whitespace-only file, or none: no pods. */
+function isEmpty(payload: Payload): boolean {
+  return payload.kind === "absent" || payload.bytes.every((byte) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d);
+}
+
+function fingerprint(info: Stats): string {
+  return `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
 }

@@ -3,24 +3,31 @@
 // `Metadata-Flavor: Google`, or it did not come from the metadata server. Watching long-polls
 // the attribute DIRECTORIES (`?recursive=true&wait_for_change=true&last_etag=…`), so a key
 // appearing or vanishing is seen too, and both scopes are watched when the fallback is on:
-// a present instance value is yielded whatever the project scope is doing.
+// a present instance value is yielded whatever the project scope is doing. A scope's poll that
+// brought nothing new is followed by its next no sooner than the floor after its start: a
+// server ignoring `wait_for_change` must not make rower spin (a 60 s long poll waits nothing).
 import { fetchBytes, headerValue, normalizeEndpoint, type FetchResult } from "./http-fetch.js";
+import { pollFloorMs, POLL_FLOOR_MAX_MS, sleep } from "./jittered-sleep.js";
+import { describeJsonError } from "./locate-json-error.js";
 import { absentPayload, describePayload, presentPayload } from "./revision.js";
-import type { Payload, Source, SourceError } from "./source.js";
+import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_KEY,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  LINK_LOCAL_METADATA_ENDPOINT,
+  STALE_SLACK_MS,
   silentLog,
   type SourceLog,
   type SourceOptions,
 } from "./source-options.js";
 
-export const GCE_DEFAULT_ENDPOINT = "http://169.254.169.254";
 export const GCE_BASE_PATH = "/computeMetadata/v1";
 export const GCE_FLAVOR_HEADER = "Metadata-Flavor";
 export const GCE_FLAVOR = "Google";
+/** Sent with every request (the server answers 403 without it) and expected on every answer. */
+export const GCE_REQUEST_HEADERS: Readonly<Record<string, string>> = { [GCE_FLAVOR_HEADER]: GCE_FLAVOR };
 /** Compute API: one metadata value is at most 256 KiB. */
 export const GCE_MAX_VALUE_BYTES = 262_144;
 /** All keys and values of one scope stay under 512 KB; JSON escaping can double that. */
@@ -36,14 +43,25 @@ type ScopeState = { kind: "value"; value: Uint8Array | undefined } | { kind: "er
 
 type ScopeError = Extract<ScopeState, { kind: "error" }>;
 
+/** `startedAt`: when the request went out (performance.now()), for the floor. */
 type ScopeOutcome =
-  | { scope: Scope; kind: "value"; etag: string; value: Uint8Array | undefined }
-  | { scope: Scope; kind: "error"; error: SourceError }
+  | { scope: Scope; kind: "value"; etag: string; value: Uint8Array | undefined; startedAt: number }
+  | { scope: Scope; kind: "error"; error: SourceError; startedAt: number }
   | { scope: Scope; kind: "aborted" };
+
+function sameValue(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : Buffer.from(a).equals(b);
+}
+
+/** Every metadata server URL: `path` below the v1 base, e.g. `instance/attributes/`. */
+export function gceEndpointFor(endpoint: string, path: string): string {
+  return `${normalizeEndpoint(endpoint)}${GCE_BASE_PATH}/${path}`;
+}
 
 export class GceSource implements Source {
   readonly kind = "gce";
   readonly name: string;
+  readonly staleAfterMs: number;
   private readonly endpoint: string;
   private readonly key: string;
   private readonly scopes: Scope[];
@@ -53,7 +71,7 @@ export class GceSource implements Source {
   private readonly waitTimeoutSec: number;
 
   constructor(options: SourceOptions) {
-    this.endpoint = normalizeEndpoint(options.endpoint ?? options.gceMetadataHost ?? GCE_DEFAULT_ENDPOINT);
+    this.endpoint = options.endpoint ?? options.gceMetadataHost ?? LINK_LOCAL_METADATA_ENDPOINT;
     this.key = options.key ?? DEFAULT_KEY;
     this.scopes = options.projectFallback === false ? ["instance"] : ["instance", "project"];
     this.log = options.log ?? silentLog;
@@ -61,6 +79,8 @@ export class GceSource implements Source {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.waitTimeoutSec = options.gceWaitTimeoutSec ?? DEFAULT_WAIT_TIMEOUT_SEC;
     this.name = this.scopeName("instance");
+    // A healthy long poll answers by timeout_sec, with or without a change; the floor may delay its start.
+    this.staleAfterMs = this.waitTimeoutSec * 1000 + POLL_FLOOR_MAX_MS + STALE_SLACK_MS;
   }
 
   private scopeName(scope: Scope): string {
@@ -73,7 +93,9 @@ export class GceSource implements Source {
     if (!result.ok) return sourceError(name, result.errorKind, result.message, result.status);
     const flavor = headerValue(result.headers, GCE_FLAVOR_HEADER);
     if (flavor !== GCE_FLAVOR) {
-      return sourceError(name, "protocol", `expected ${GCE_FLAVOR_HEADER}: ${GCE_FLAVOR}, got ${flavor ?? "no header"}: not the metadata server`, result.status);
+      // The value the impostor sent stays out of the message: it is the server's bytes.
+      const got = flavor === undefined ? "no such header" : "another value";
+      return sourceError(name, "protocol", `expected ${GCE_FLAVOR_HEADER}: ${GCE_FLAVOR}, got ${got}: not the metadata server`, result.status);
     }
     if (result.status !== 200 && result.status !== 404) {
       return sourceError(name, "http-status", `metadata server answered ${result.status}`, result.status);
@@ -83,8 +105,8 @@ export class GceSource implements Source {
 
   private async readScope(scope: Scope, signal: AbortSignal): Promise<Payload | SourceError> {
     const result = await fetchBytes({
-      url: `${this.endpoint}${GCE_BASE_PATH}/${scope}/attributes/${encodeURIComponent(this.key)}`,
-      headers: { [GCE_FLAVOR_HEADER]: GCE_FLAVOR },
+      url: gceEndpointFor(this.endpoint, `${scope}/attributes/${encodeURIComponent(this.key)}`),
+      headers: { ...GCE_REQUEST_HEADERS },
       signal,
       maxBytes: GCE_MAX_VALUE_BYTES,
       connectTimeoutMs: this.connectTimeoutMs,
@@ -103,8 +125,10 @@ export class GceSource implements Source {
     return absentPayload(this.name);
   }
 
-  /** One directory request: plain the first time, a long poll once an ETag is known. */
-  private async pollScope(scope: Scope, etag: string | undefined, signal: AbortSignal): Promise<ScopeOutcome> {
+  /** One directory request, sent no sooner than `notBefore`: plain the first time, a long poll once an ETag is known. */
+  private async pollScope(scope: Scope, etag: string | undefined, notBefore: number, signal: AbortSignal): Promise<ScopeOutcome> {
+    if (!(await sleep(notBefore - performance.now(), signal))) return { scope, kind: "aborted" };
+    const startedAt = performance.now();
     const query = new URLSearchParams({ recursive: "true", alt: "json" });
     if (etag !== undefined) {
       query.set("wait_for_change", "true");
@@ -114,8 +138,8 @@ export class GceSource implements Source {
     let result: FetchResult;
     try {
       result = await fetchBytes({
-        url: `${this.endpoint}${GCE_BASE_PATH}/${scope}/attributes/?${query}`,
-        headers: { [GCE_FLAVOR_HEADER]: GCE_FLAVOR },
+        url: gceEndpointFor(this.endpoint, `${scope}/attributes/?${query}`),
+        headers: { ...GCE_REQUEST_HEADERS },
         signal,
         maxBytes: GCE_MAX_DIRECTORY_BYTES,
         connectTimeoutMs: this.connectTimeoutMs,
@@ -126,34 +150,33 @@ export class GceSource implements Source {
       throw err;
     }
     const answer = this.interpret(scope, result);
-    if ("kind" in answer) return { scope, kind: "error", error: answer };
+    if ("kind" in answer) return { scope, kind: "error", error: answer, startedAt };
     // A scope without attributes has no directory: the key is absent there.
-    if (answer.status === 404) return { scope, kind: "value", etag: answer.etag, value: undefined };
-    return this.pickKey(scope, answer.bytes, answer.etag);
+    if (answer.status === 404) return { scope, kind: "value", etag: answer.etag, value: undefined, startedAt };
+    const picked = this.pickKey(scope, answer.bytes);
+    return "kind" in picked ? { scope, kind: "error", error: picked, startedAt } : { scope, kind: "value", etag: answer.etag, value: picked.value, startedAt };
   }
 
-  private pickKey(scope: Scope, body: Uint8Array, etag: string): ScopeOutcome {
+  /** The key's value in a directory answer (undefined: not there), or why the answer is unusable. */
+  private pickKey(scope: Scope, body: Uint8Array): { value: Uint8Array | undefined } | SourceError {
     const name = this.scopeName(scope);
     let directory: unknown;
     try {
       directory = JSON.parse(Buffer.from(body).toString("utf8"));
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
-      return { scope, kind: "error", error: sourceError(name, "protocol", `attribute directory is not JSON: ${err.message}`) };
+      // JSON.parse's message quotes the answer; the description names only offset and size.
+      return sourceError(name, "protocol", describeJsonError(body, "attribute directory"));
     }
     if (typeof directory !== "object" || directory === null || Array.isArray(directory)) {
-      return { scope, kind: "error", error: sourceError(name, "protocol", "attribute directory is not a JSON object") };
+      return sourceError(name, "protocol", "attribute directory is not a JSON object");
     }
     const value = (directory as Record<string, unknown>)[this.key];
-    if (value === undefined) return { scope, kind: "value", etag, value: undefined };
-    if (typeof value !== "string") {
-      return { scope, kind: "error", error: sourceError(name, "protocol", `attribute ${this.key} is not a string`) };
-    }
+    if (value === undefined) return { value: undefined };
+    if (typeof value !== "string") return sourceError(name, "protocol", `attribute ${this.key} is not a string`);
     const bytes = new Uint8Array(Buffer.from(value, "utf8"));
-    if (bytes.byteLength > GCE_MAX_VALUE_BYTES) {
-      return { scope, kind: "error", error: sourceError(name, "too-large", `value larger than ${GCE_MAX_VALUE_BYTES} bytes`) };
-    }
-    return { scope, kind: "value", etag, value: bytes };
+    if (bytes.byteLength > GCE_MAX_VALUE_BYTES) return sourceError(name, "too-large", `value larger than ${GCE_MAX_VALUE_BYTES} bytes`);
+    return { value: bytes };
   }
 
   /**
@@ -171,12 +194,14 @@ export class GceSource implements Source {
     return project.value === undefined ? absentPayload(this.name) : presentPayload(this.scopeName("project"), project.value);
   }
 
-  async *watch(outer: AbortSignal): AsyncGenerator<Payload | SourceError> {
+  async *watch(outer: AbortSignal): AsyncGenerator<Payload | SourceError | SourceContact> {
     const stop = new AbortController();
     const signal = AbortSignal.any([outer, stop.signal]);
     const etags = new Map<Scope, string>();
     const states = new Map<Scope, ScopeState>();
     const pending = new Map<Scope, Promise<ScopeOutcome>>();
+    /** When each scope may be polled again (performance.now()); 0: at once. */
+    const notBefore = new Map<Scope, number>();
     let lastRevision: string | undefined;
     // A scope whose error was not yielded (the instance value overrode it) is not re-polled
     // until it matters: re-polling at once would hammer a failing server with no backoff.
@@ -187,11 +212,14 @@ export class GceSource implements Source {
     try {
       while (!signal.aborted) {
         for (const scope of this.scopes) {
-          if (shouldPoll(scope)) pending.set(scope, this.pollScope(scope, etags.get(scope), signal));
+          if (shouldPoll(scope)) pending.set(scope, this.pollScope(scope, etags.get(scope), notBefore.get(scope) ?? 0, signal));
         }
         const outcome = await Promise.race(pending.values());
         pending.delete(outcome.scope);
         if (outcome.kind === "aborted") return;
+        const previous = states.get(outcome.scope);
+        const fresh = outcome.kind === "value" && (previous?.kind !== "value" || !sameValue(previous.value, outcome.value));
+        notBefore.set(outcome.scope, fresh ? 0 : outcome.startedAt + pollFloorMs());
         if (outcome.kind === "error") {
           etags.delete(outcome.scope);
           states.set(outcome.scope, { kind: "error", error: outcome.error, yielded: false });
@@ -205,19 +233,21 @@ export class GceSource implements Source {
           }
         }
         const decided = this.decide(states);
-        if (decided === undefined) continue;
-        if (decided.kind === "error") {
-          if (decided.yielded) continue;
+        if (decided?.kind === "error" && !decided.yielded) {
           // Retried when the consumer asks for the next value: the sync loop owns backoff.
           decided.yielded = true;
           lastRevision = undefined;
           yield decided.error;
           continue;
         }
-        if (decided.revision === lastRevision) continue;
-        lastRevision = decided.revision;
-        this.log.debug?.("source.revision", describePayload(decided));
-        yield decided;
+        if (decided !== undefined && decided.kind !== "error" && decided.revision !== lastRevision) {
+          lastRevision = decided.revision;
+          this.log.debug?.("source.revision", describePayload(decided));
+          yield decided;
+          continue;
+        }
+        // A scope answered and nothing new follows: the watch is alive, waiting.
+        if (outcome.kind === "value") yield { kind: "contact", source: this.scopeName(outcome.scope) };
       }
     } finally {
       stop.abort();

@@ -2,6 +2,10 @@
 // redirects followed, no proxies, no decompression (bytes are hashed as served), a size
 // cap enforced while the body streams, and one immediate retry of a connection reset
 // before any response (a stale keep-alive socket); all other retrying is the sync loop's.
+// A body counts only when its framing proves it complete: Content-Length matched, or the
+// chunked terminator seen (Node fails the stream otherwise). A 2xx delimited only by the
+// connection closing could be cut anywhere, so it is a protocol error unless the caller
+// can verify the bytes another way.
 import got, { type RequestError } from "got";
 import type { IncomingHttpHeaders } from "node:http";
 import type { SourceErrorKind } from "./source.js";
@@ -16,6 +20,8 @@ export interface FetchRequest {
   connectTimeoutMs: number;
   /** From request sent to the last body byte (a long poll passes its own). */
   responseTimeoutMs: number;
+  /** Accept a 2xx body delimited only by the close: only when the caller checks the bytes (a sha256 pin). */
+  allowUnframed?: boolean;
 }
 
 export type FetchResult =
@@ -66,8 +72,12 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
     stream.on("response", (response: { statusCode: number; headers: IncomingHttpHeaders }) => {
       status = response.statusCode;
       headers = response.headers;
-      const declared = Number(headers["content-length"]);
-      if (Number.isFinite(declared) && declared > request.maxBytes) {
+      if (bodyFraming(headers) === "close" && carriesBody(status) && request.allowUnframed !== true) {
+        finish(unframed(status));
+        return;
+      }
+      const declared = declaredLength(headers);
+      if (declared !== undefined && declared > request.maxBytes) {
         finish(tooLarge(request.maxBytes, status));
       }
     });
@@ -79,6 +89,12 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
     stream.on("end", () => {
       if (status === undefined) {
         finish({ ok: false, errorKind: "protocol", message: "connection ended without a response" });
+        return;
+      }
+      const declared = declaredLength(headers);
+      if (declared !== undefined && size !== declared && bodyFraming(headers) === "length") {
+        // Node fails a short body itself; this is the same rule stated where the bytes are taken.
+        finish({ ok: false, errorKind: "protocol", message: `body truncated: ${size} of ${declared} bytes`, status });
         return;
       }
       finish({ ok: true, status, headers, bytes: new Uint8Array(Buffer.concat(chunks, size)) });
@@ -94,6 +110,31 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
       finish(classifyError(err, status));
     });
   });
+}
+
+/** How the response says where its body ends (RFC 9112 §6.3): chunked wins over Content-Length. */
+function bodyFraming(headers: IncomingHttpHeaders): "chunked" | "length" | "close" {
+  if (/(^|,)\s*chunked\s*$/i.test(headers["transfer-encoding"] ?? "")) return "chunked";
+  return headers["content-length"] === undefined ? "close" : "length";
+}
+
+function declaredLength(headers: IncomingHttpHeaders): number | undefined {
+  const declared = Number(headers["content-length"]);
+  return headers["content-length"] !== undefined && Number.isSafeInteger(declared) ? declared : undefined;
+}
+
+/** A 2xx other than 204 has a body whose bytes a caller takes. */
+function carriesBody(status: number): boolean {
+  return status >= 200 && status < 300 && status !== 204;
+}
+
+function unframed(status: number): FetchResult {
+  return {
+    ok: false,
+    errorKind: "protocol",
+    message: `a ${status} without Content-Length or chunked encoding: a body ended by the connection closing may be cut short`,
+    status,
+  };
 }
 
 function tooLarge(maxBytes: number, status: number | undefined): FetchResult {

@@ -6,7 +6,7 @@
 // calling the file empty (an empty spec would delete every pod).
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { gunzipBounded } from "./bounded-gunzip.js";
+import { gunzipCapped } from "../gzip/gunzip-capped.js";
 
 export type IgnitionFileResult = { kind: "file"; bytes: Uint8Array } | { kind: "absent"; reason: string } | { kind: "invalid"; message: string };
 
@@ -15,6 +15,8 @@ export interface IgnitionConfig {
 }
 
 const HASH_FORMAT = /^(sha256|sha512)-([0-9a-f]+)$/i;
+/** The source schemes Ignition fetches; an unknown one is not named back (messages quote no user-data). */
+const IGNITION_SCHEMES = new Set(["http", "https", "tftp", "s3", "gs", "arn"]);
 
 /** The config if `text` is JSON with a string `ignition.version`, else undefined. */
 export function parseIgnition(text: string): IgnitionConfig | undefined {
@@ -69,18 +71,20 @@ function readResource(resource: unknown, where: string, maxBytes: number): Uint8
   if (source === undefined || source === null) return new Uint8Array();
   if (typeof source !== "string") return `${where}.source is not a string`;
   if (!source.startsWith("data:")) {
-    return `${where}.source is a ${source.split(":")[0]}: URL; rower cannot fetch it (inline the file as a data URL)`;
+    const scheme = source.split(":")[0]?.toLowerCase() ?? "";
+    const kind = IGNITION_SCHEMES.has(scheme) ? `a ${scheme}: URL` : "not a data URL";
+    return `${where}.source is ${kind}; rower cannot fetch it (inline the file as a data URL)`;
   }
   const data = decodeDataUrl(source);
   if (typeof data === "string") return `${where}.source: ${data}`;
   const compression = resource.compression;
   let bytes = data;
   if (compression === "gzip") {
-    const unzipped = gunzipBounded(data, maxBytes);
-    if (typeof unzipped === "string") return `${where}: ${unzipped}`;
-    bytes = unzipped;
+    const unzipped = gunzipCapped(data, maxBytes);
+    if (!unzipped.ok) return `${where}: ${unzipped.message}`;
+    bytes = unzipped.bytes;
   } else if (compression !== undefined && compression !== null && compression !== "") {
-    return `${where}: unsupported compression ${JSON.stringify(compression)}`;
+    return `${where}: unsupported compression (Ignition knows gzip only)`;
   }
   return verifyHash(bytes, resource.verification, where) ?? bytes;
 }

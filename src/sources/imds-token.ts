@@ -18,7 +18,8 @@ const TOKEN_FORMAT = /^[\x21-\x7e]+$/;
 const V1_FALLBACK_STATUSES = new Set([403, 404, 405]);
 
 export interface ImdsTokenOptions {
-  endpoint: string;
+  /** The token URL, IMDS_TOKEN_PATH at the source's endpoint. */
+  url: string;
   ttlSec: number;
   allowV1: boolean;
   connectTimeoutMs: number;
@@ -66,7 +67,7 @@ export class ImdsTokenCache {
     if (this.v1Mode) return { token: undefined };
     if (this.token !== undefined && now < this.expiresAt - this.renewalMarginMs()) return { token: this.token };
     const result = await fetchBytes({
-      url: `${this.options.endpoint}${IMDS_TOKEN_PATH}`,
+      url: this.options.url,
       method: "PUT",
       headers: { [IMDS_TTL_HEADER]: String(this.options.ttlSec) },
       signal,

@@ -47,7 +47,8 @@ function decodeBody(entity: MimeEntity): Buffer | string {
   if (encoding === "base64") return Buffer.from(entity.body.replace(/\s+/g, ""), "base64");
   if (encoding === "quoted-printable") return decodeQuotedPrintable(entity.body);
   if (encoding === "7bit" || encoding === "8bit" || encoding === "binary") return Buffer.from(entity.body, "utf8");
-  return `unsupported Content-Transfer-Encoding ${JSON.stringify(encoding)}`;
+  // The value is user-data: not quoted back.
+  return "unsupported Content-Transfer-Encoding (base64, quoted-printable, 7bit, 8bit and binary are read)";
 }
 
 /** Appends the decoded kube-pods parts under `entity` to `found`; a string is why it cannot. */
@@ -63,7 +64,7 @@ function collectKubePods(entity: MimeEntity, depth: number, found: Buffer[]): st
   if (depth >= MAX_DEPTH) return `multipart nested deeper than ${MAX_DEPTH} levels`;
   const boundary = /boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(entity.headers.get("content-type") ?? "");
   const delimiter = boundary?.[1] ?? boundary?.[2];
-  if (delimiter === undefined) return `${type} part without a boundary`;
+  if (delimiter === undefined) return "multipart part without a boundary";
   const sections = entity.body.split(new RegExp(`(?:^|\\r?\\n)--${delimiter.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
   // sections[0] is the preamble; a section starting with "--" is the closing delimiter.
   for (const section of sections.slice(1)) {

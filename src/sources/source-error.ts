@@ -11,7 +11,3 @@ export function sourceError(
     ? { kind: "error", source, errorKind, message }
     : { kind: "error", source, errorKind, message, status };
 }
-
-export function isSourceError(value: unknown): value is SourceError {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "error";
-}

@@ -58,6 +58,10 @@ export const DEFAULT_IGNITION_PATH = "/etc/rower/kube-pods.yaml";
 export const DEFAULT_DMI_ROOT = "/sys/class/dmi/id";
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+/** GCE, EC2 and Azure all answer at the link-local address (GCE also as metadata.google.internal). */
+export const LINK_LOCAL_METADATA_ENDPOINT = "http://169.254.169.254";
+/** Added to every staleAfterMs beyond the source's own timeouts: scheduling, transfer, a busy event loop. */
+export const STALE_SLACK_MS = 5000;
 
 /** A sink that drops everything, for callers that pass no log. */
 export const silentLog: SourceLog = { info() {}, warn() {} };

@@ -19,11 +19,25 @@ export interface SourceError {
   status?: number;
 }
 
+/**
+ * A completed round-trip that brought no new revision (a long poll that timed out, a 304, a
+ * file re-check): the watch is alive and waiting, not hung.
+ */
+export interface SourceContact {
+  kind: "contact";
+  source: string;
+}
+
 export interface Source {
   readonly kind: SourceKind;
   /** Human name used as the origin of every document, e.g. `gce:instance/attributes/kube-pods`. */
   readonly name: string;
+  /**
+   * The longest a healthy watch goes without yielding anything (a revision, an error or a
+   * contact). A watch silent for longer is stale: its request hangs or its events stopped.
+   */
+  readonly staleAfterMs: number;
   read(signal: AbortSignal): Promise<Payload | SourceError>;
-  /** Yields each new revision (and errors); ends when the signal aborts. */
-  watch(signal: AbortSignal): AsyncIterable<Payload | SourceError>;
+  /** Yields each new revision, errors, and a contact after each round-trip that brought neither; ends when the signal aborts. */
+  watch(signal: AbortSignal): AsyncIterable<Payload | SourceError | SourceContact>;
 }

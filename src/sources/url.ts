@@ -2,9 +2,10 @@
 // refuses any body whose digest differs (the pin is never sent: fragments stay local).
 // Redirects are not followed, and 404 is an error, not "absent": a broken link must not
 // remove every pod.
-import { pollRevisions } from "./poll-revisions.js";
 import { fetchBytes, headerValue } from "./http-fetch.js";
 import { digestBytes, presentPayload } from "./revision.js";
+import { parsePinnedUrl, type PinnedUrl } from "./pinned-url.js";
+import { pollingSource } from "./polling-source.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
@@ -15,29 +16,6 @@ import {
   silentLog,
   type SourceOptions,
 } from "./source-options.js";
-
-export interface PinnedUrl {
-  url: string;
-  sha256?: string;
-}
-
-/** Splits `https://host/path#sha256=<hex>`; returns an error message for a bad spec. */
-export function parsePinnedUrl(text: string): PinnedUrl | string {
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch (err) {
-    if (err instanceof TypeError) return `not a URL: ${JSON.stringify(text)}`;
-    throw err;
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `unsupported scheme ${parsed.protocol}`;
-  const fragment = parsed.hash.slice(1);
-  parsed.hash = "";
-  if (fragment === "") return { url: parsed.toString() };
-  const pin = /^sha256=([0-9a-fA-F]{64})$/.exec(fragment);
-  if (pin === null || pin[1] === undefined) return `fragment must be #sha256=<64 hex digits>, got #${fragment}`;
-  return { url: parsed.toString(), sha256: pin[1].toLowerCase() };
-}
 
 export type UrlFetchOutcome = { kind: "changed"; payload: Payload; etag?: string } | { kind: "unchanged" } | SourceError;
 
@@ -62,6 +40,8 @@ export async function fetchPinnedUrl(request: UrlFetchRequest): Promise<UrlFetch
     maxBytes: request.maxBytes,
     connectTimeoutMs: request.connectTimeoutMs,
     responseTimeoutMs: request.requestTimeoutMs,
+    // A verified pin proves the bytes whole, however the body was framed.
+    allowUnframed: request.target.sha256 !== undefined,
   });
   if (!result.ok) return sourceError(request.name, result.errorKind, result.message, result.status);
   if (result.status === 304 && request.etag !== undefined) return { kind: "unchanged" };
@@ -80,6 +60,8 @@ export async function fetchPinnedUrl(request: UrlFetchRequest): Promise<UrlFetch
 export class UrlSource implements Source {
   readonly kind = "url";
   readonly name: string;
+  readonly staleAfterMs: number;
+  readonly watch: Source["watch"];
   private readonly target: PinnedUrl | string;
 
   constructor(
@@ -88,6 +70,13 @@ export class UrlSource implements Source {
   ) {
     this.target = parsePinnedUrl(spec);
     this.name = `url:${typeof this.target === "string" ? spec : this.target.url}`;
+    ({ staleAfterMs: this.staleAfterMs, watch: this.watch } = pollingSource((signal) => this.read(signal), {
+      name: this.name,
+      intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      pollTimeoutMs: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) + (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      log: options.log ?? silentLog,
+      openWatchRead: () => this.openConditionalRead(),
+    }));
   }
 
   private async fetchCurrent(etag: string | undefined, signal: AbortSignal): Promise<UrlFetchOutcome> {
@@ -110,23 +99,21 @@ export class UrlSource implements Source {
     return outcome.kind === "changed" ? outcome.payload : outcome;
   }
 
-  watch(signal: AbortSignal): AsyncGenerator<Payload | SourceError> {
-    let etag: string | undefined;
-    const pollOnce = async (s: AbortSignal): Promise<Payload | SourceError | undefined> => {
-      const outcome = await this.fetchCurrent(etag, s);
+  /** A read for one watch: If-None-Match with the last ETag, and a 304 answered with the last payload. */
+  private openConditionalRead(): (signal: AbortSignal) => Promise<Payload | SourceError> {
+    let last: { etag: string; payload: Payload } | undefined;
+    return async (signal) => {
+      const outcome = await this.fetchCurrent(last?.etag, signal);
       if (outcome.kind === "error") {
-        etag = undefined;
+        last = undefined;
         return outcome;
       }
-      if (outcome.kind !== "changed") return undefined;
-      etag = outcome.etag;
+      if (outcome.kind === "unchanged") {
+        if (last === undefined) throw new Error("unconditional GET answered 304");
+        return last.payload;
+      }
+      last = outcome.etag === undefined ? undefined : { etag: outcome.etag, payload: outcome.payload };
       return outcome.payload;
     };
-    return pollRevisions(pollOnce, {
-      intervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      log: this.options.log ?? silentLog,
-      signal,
-    });
   }
-
 }

@@ -4,7 +4,7 @@
 //   3. an Ignition config (Flatcar/FCOS, where user-data must be Ignition or first boot
 //      fails) whose `storage.files` entry at the configured path holds the spec (ignition-file.ts).
 // cloud-init gunzips user-data before looking at it, so a gzip wrapper is looked through.
-import { gunzipBounded, isGzip } from "./bounded-gunzip.js";
+import { gunzipCapped, isGzip } from "../gzip/gunzip-capped.js";
 import { extractIgnitionFile, parseIgnition, type IgnitionConfig } from "./ignition-file.js";
 import { extractMimeSpec } from "./mime-user-data.js";
 
@@ -25,9 +25,9 @@ export interface ExtractOptions {
 const CLOUD_INIT_MARKERS = ["#cloud-config", "#!", "#include", "#cloud-boothook", "#part-handler", "## template"];
 
 export function extractUserDataSpec(userData: Uint8Array, options: ExtractOptions): ExtractedSpec {
-  const plain = isGzip(userData) ? gunzipBounded(userData, options.maxBytes) : userData;
-  if (typeof plain === "string") return { kind: "invalid", shape: "raw", message: plain };
-  const text = Buffer.from(plain).toString("utf8");
+  const plain = isGzip(userData) ? gunzipCapped(userData, options.maxBytes) : { ok: true as const, bytes: userData };
+  if (!plain.ok) return { kind: "invalid", shape: "raw", message: plain.message };
+  const text = Buffer.from(plain.bytes).toString("utf8");
   const head = text.trimStart();
   if (/^(mime-version:|content-type:\s*multipart\/)/i.test(head)) return extractMimeUserData(text);
   if (head.startsWith("{")) {

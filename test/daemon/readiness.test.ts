@@ -32,3 +32,31 @@ describe("ReadinessTracker", () => {
     });
   }
 });
+
+describe("ReadinessTracker staleness: a hung watch is not ready", () => {
+  const at = { now: 0 };
+  const tracker = (): ReadinessTracker => new ReadinessTracker({ staleAfterMs: () => 66_200, now: () => at.now });
+  it("ready while the source answered within staleAfterMs, stale past it, ready again on the next answer", () => {
+    at.now = 0;
+    const t = tracker();
+    t.recordSourceReached();
+    t.recordSyncSucceeded("r1");
+    at.now = 66_200;
+    expect(t.current().ready).toBe(true);
+    at.now = 66_201;
+    expect(t.current()).toMatchObject({ ready: false, reason: "source-stale", detail: expect.stringContaining("within 66 s") });
+    t.recordSourceReached();
+    expect(t.current().ready).toBe(true);
+  });
+  it("reads staleAfterMs at each check (auto detection changes it)", () => {
+    at.now = 0;
+    let limit = 10_000;
+    const t = new ReadinessTracker({ staleAfterMs: () => limit, now: () => at.now });
+    t.recordSourceReached();
+    t.recordSyncSucceeded("r1");
+    at.now = 20_000;
+    expect(t.current().ready).toBe(false);
+    limit = 30_000;
+    expect(t.current().ready).toBe(true);
+  });
+});

@@ -29,6 +29,15 @@ describe("EC2 emulator", () => {
     expect(seen.filter((r) => r.method === "PUT").every((r) => r.headers["x-aws-ec2-metadata-token-ttl-seconds"] === "21600")).toBe(true);
   });
 
+  it("refuses a tag value over 256 characters, as AWS does, saying a tag holds a url:…#sha256= pointer", async () => {
+    const response = await fetch(`${base}/_emulator/tags/kube-pods`, { method: "PUT", body: `apiVersion: v1\nkind: Pod\n${"#".repeat(300)}\n` });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/at most 256 characters: a tag holds url:<https URL>#sha256=<hex>/);
+    expect(await fixture.admin("PUT", "imdsv1", "false")).toBe("");
+    const imdsv1 = await fetch(`${base}/_emulator/imdsv1`, { method: "PUT", body: "maybe" });
+    expect(imdsv1.status).toBe(400);
+  });
+
   const ttlCases: Array<{ desc: string; ttl: string | undefined; status: number }> = [
     { desc: "missing TTL", ttl: undefined, status: 400 },
     { desc: "TTL 0", ttl: "0", status: 400 },

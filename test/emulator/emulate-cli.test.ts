@@ -72,6 +72,25 @@ describe("rower emulate", () => {
     });
   }
 
+  it("ec2: the banner puts the file in user-data and only a url:…#sha256= pointer in a tag", async () => {
+    const child = spawn(process.execPath, [BUNDLE, "emulate", "ec2", "--file", file], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      let banner = "";
+      child.stdout.setEncoding("utf8");
+      for await (const chunk of child.stdout) {
+        banner += chunk as string;
+        if (banner.includes("Ctrl-C")) break;
+      }
+      const lines = banner.split("\n");
+      expect(lines.filter((line) => line.includes("@F"))).toEqual([expect.stringMatching(/\/_emulator\/user-data$/)]);
+      expect(lines.filter((line) => line.includes("/_emulator/tags/"))).toEqual([expect.stringMatching(/--data 'url:https:\/\/HOST\/pods\.yaml#sha256=HEX'/)]);
+    } finally {
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
+
   const usageCases: Array<{ desc: string; args: (file: string) => string[]; stderr?: RegExp }> = [
     { desc: "an unknown kind", args: (f) => ["emulate", "aws", "--file", f] },
     { desc: "a directory as --file (said, not blamed on the port)", args: (f) => ["emulate", "gce", "--file", dirname(f)], stderr: /is a directory/ },

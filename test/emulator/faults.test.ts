@@ -1,6 +1,7 @@
 // Injected faults meet metadata requests only (never the admin API that clears them), each
 // kind limited by its count, optionally only under one path prefix; HEAD answers like GET.
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulatorFixture, type EmulatorFixture } from "./emulator-fixture.js";
 
@@ -22,6 +23,26 @@ function getOutcome(url: string, signal?: AbortSignal): Promise<{ status: number
   });
 }
 
+/** One GET over a raw socket: the head and the body bytes exactly as sent, read until the server closes. */
+function rawGet(url: string, path: string): Promise<{ status: string; headers: Record<string, string>; body: Buffer }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nMetadata-Flavor: Google\r\n\r\n`);
+    });
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const all = Buffer.concat(chunks);
+      const split = all.indexOf("\r\n\r\n");
+      const [statusLine = "", ...lines] = all.subarray(0, split).toString("latin1").split("\r\n");
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+      resolve({ status: statusLine, headers, body: all.subarray(split + 4) });
+    });
+  });
+}
+
 describe("emulator faults", () => {
   let fixture: EmulatorFixture | undefined;
   afterEach(async () => {
@@ -33,6 +54,7 @@ describe("emulator faults", () => {
     { desc: "a status", faults: { status: 503, count: 5 } },
     { desc: "resets", faults: { reset: 5 } },
     { desc: "truncations", faults: { truncate: 5 } },
+    { desc: "chunked truncations", faults: { truncateChunked: 5 } },
   ];
   for (const c of adminCases) {
     it(`leaves the admin API alone while ${c.desc} is armed, and still faults the next metadata request`, async () => {
@@ -43,6 +65,66 @@ describe("emulator faults", () => {
       const outcome = await getOutcome(`${fixture.emulator.url}${INSTANCE}`);
       expect(outcome).not.toEqual({ status: 200, body: "v\n" });
       await fixture.admin("DELETE", "faults");
+      expect(await getOutcome(`${fixture.emulator.url}${INSTANCE}`)).toEqual({ status: 200, body: "v\n" });
+    });
+  }
+
+  const VALUE = "value: 0123456789\n"; // 18 bytes; half is 9
+  const framingCases: Array<{ desc: string; faults: object; expect: { contentLength?: string; transferEncoding?: string; body: string } }> = [
+    { desc: "truncate: Content-Length of the whole, half the body", faults: { truncate: 1 }, expect: { contentLength: "18", body: VALUE.slice(0, 9) } },
+    { desc: "truncateChunked: half the body in one chunk, no terminator", faults: { truncateChunked: 1 }, expect: { transferEncoding: "chunked", body: `9\r\n${VALUE.slice(0, 9)}\r\n` } },
+    { desc: "unframed: the whole body delimited by the close", faults: { unframed: 1 }, expect: { body: VALUE } },
+    { desc: "truncateUnframed: half the body delimited by the close", faults: { truncateUnframed: 1 }, expect: { body: VALUE.slice(0, 9) } },
+  ];
+  for (const c of framingCases) {
+    it(`sends ${c.desc}, then closes`, async () => {
+      fixture = await startEmulatorFixture("gce", VALUE);
+      await fixture.admin("POST", "faults", JSON.stringify(c.faults));
+      const answer = await rawGet(fixture.emulator.url, INSTANCE);
+      expect({
+        status: answer.status,
+        contentLength: answer.headers["content-length"],
+        transferEncoding: answer.headers["transfer-encoding"],
+        flavor: answer.headers["metadata-flavor"],
+        connection: answer.headers.connection,
+        body: answer.body.toString("latin1"),
+      }).toEqual({ status: "HTTP/1.1 200 OK", flavor: "Google", connection: "close", contentLength: undefined, transferEncoding: undefined, ...c.expect });
+      // The count is spent: the next answer is framed and whole.
+      expect(await getOutcome(`${fixture.emulator.url}${INSTANCE}`)).toEqual({ status: 200, body: VALUE });
+    });
+  }
+
+  it("ignoreWaitForChange answers a long poll at once with the unchanged value and ETag, under its path only", async () => {
+    fixture = await startEmulatorFixture("gce", "v\n");
+    const directory = (scope: string, query = ""): string => `${fixture?.emulator.url}/computeMetadata/v1/${scope}/attributes/?recursive=true${query}`;
+    const etag = (await fetch(directory("instance"), { headers: FLAVOR })).headers.get("etag") ?? "";
+    await fixture.admin("POST", "faults", JSON.stringify({ ignoreWaitForChange: true, path: "/computeMetadata/v1/instance/" }));
+    const answer = await fetch(directory("instance", `&wait_for_change=true&last_etag=${etag}&timeout_sec=300`), { headers: FLAVOR });
+    expect({ status: answer.status, etag: answer.headers.get("etag"), body: await answer.text() }).toEqual({ status: 200, etag, body: JSON.stringify({ "kube-pods": "v\n" }) });
+    // The project scope still long-polls: it is parked until a change.
+    const projectEtag = (await fetch(directory("project"), { headers: FLAVOR })).headers.get("etag") ?? "";
+    const parked = fetch(directory("project", `&wait_for_change=true&last_etag=${projectEtag}&timeout_sec=300`), { headers: FLAVOR });
+    while (fixture.emulator.state.notifier.waiting < 1) await new Promise((resolve) => setImmediate(resolve));
+    await fixture.admin("PUT", "project/attributes/k", "changed");
+    expect((await parked).headers.get("etag")).not.toBe(projectEtag);
+  });
+
+  const refusedCases: Array<{ desc: string; body: string; lines: RegExp[] }> = [
+    { desc: "not JSON", body: "{status: 503}", lines: [/^body is not JSON$/] },
+    {
+      desc: "every bad field at once",
+      body: JSON.stringify({ status: 42, reset: -1, truncate: 1.5, ignoreWaitForChange: "yes", path: "computeMetadata", bogus: 1 }),
+      lines: [/^status: /, /^reset: /, /^truncate: /, /^ignoreWaitForChange: /, /^path: /, /^body: .*"bogus"/],
+    },
+  ];
+  for (const c of refusedCases) {
+    it(`refuses a faults body that is ${c.desc}, naming every issue, and arms nothing`, async () => {
+      fixture = await startEmulatorFixture("gce", "v\n");
+      const response = await fetch(`${fixture.emulator.url}/_emulator/faults`, { method: "POST", body: c.body });
+      const lines = (await response.text()).trimEnd().split("\n");
+      expect(response.status).toBe(400);
+      expect(lines).toHaveLength(c.lines.length);
+      c.lines.forEach((pattern, index) => expect(lines[index]).toMatch(pattern));
       expect(await getOutcome(`${fixture.emulator.url}${INSTANCE}`)).toEqual({ status: 200, body: "v\n" });
     });
   }

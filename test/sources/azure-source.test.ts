@@ -51,6 +51,13 @@ describe("Azure source", () => {
     expect(await source.read(signal)).toMatchObject({ kind: "error", errorKind: "too-large" });
   });
 
+  it("polls: a poll with the same userData is a contact", async () => {
+    const { source } = await setUp("v1\n", { pollIntervalMs: 20 });
+    const cursor = scope.watch(source);
+    expect(text(await cursor.next())).toBe("v1\n");
+    expect(await cursor.nextItem()).toEqual({ kind: "contact", source: "azure:userData" });
+  });
+
   it("polls and yields each new userData", async () => {
     const { fx, source } = await setUp("v1\n", { pollIntervalMs: 20 });
     const cursor = scope.watch(source);

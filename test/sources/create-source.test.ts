@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSource, parseSourceSpec } from "../../src/sources/create-source.js";
+import { createSource } from "../../src/sources/create-source.js";
+import { parseSourceSpec } from "../../src/sources/source-spec.js";
 import type { SourceLog } from "../../src/sources/source-options.js";
 import { startEmulatorFixture } from "../emulator/emulator-fixture.js";
 import { text } from "./watch-cursor.js";
@@ -17,7 +18,8 @@ describe("parseSourceSpec", () => {
     { spec: "ec2", expect: { kind: "ec2" } },
     { spec: "azure", expect: { kind: "azure" } },
     { spec: "file:/etc/pods.yaml", expect: { kind: "file", path: "/etc/pods.yaml" } },
-    { spec: "url:https://h/p#sha256=ab", expect: { kind: "url", url: "https://h/p#sha256=ab" } },
+    { spec: `url:https://h/p#sha256=${"ab".repeat(32)}`, expect: { kind: "url", url: `https://h/p#sha256=${"ab".repeat(32)}` } },
+    { spec: "url:https://h/p#sha256=ab", expect: "#sha256=<64 hex digits>" },
     { spec: "file:", expect: "needs a path" },
     { spec: "url:ftp://h", expect: "http" },
     { spec: "aws", expect: "expected auto, gce, ec2, azure" },

@@ -138,6 +138,16 @@ describe("EC2 source", () => {
     });
   }
 
+  it("refuses a tag value past 1024 bytes as too-large, saying a tag holds a url:…#sha256= pointer", async () => {
+    server = await startLoopbackServer((req, res) => {
+      if (req.method === "PUT") res.writeHead(200).end("AQAEtoken");
+      else res.writeHead(200).end(`apiVersion: v1\nkind: Pod\n${"#".repeat(2000)}\n`);
+    });
+    const result = await new Ec2Source({ ec2MetadataEndpoint: server.url }).read(signal);
+    expect(result).toMatchObject({ kind: "error", errorKind: "too-large", source: "ec2:tag/kube-pods" });
+    expect(result.kind === "error" && result.message).toMatch(/a tag holds url:<https URL>#sha256=<hex>, a pointer to the pods file/);
+  });
+
   const errorCases: Array<{ desc: string; userData?: string; faults?: object; errorKind: string; status?: number }> = [
     { desc: "user-data over 16 KiB", userData: "x".repeat(EC2_MAX_USER_DATA_BYTES + 1), errorKind: "too-large" },
     { desc: "a 503 on the token PUT", faults: { status: 503, count: 1 }, errorKind: "http-status", status: 503 },
@@ -177,6 +187,13 @@ describe("EC2 source", () => {
     const { fx, source } = await setUp(SPEC, { requestTimeoutMs: 200 });
     await fx.admin("POST", "faults", JSON.stringify({ delayMs: 2000 }));
     expect(await source.read(signal)).toMatchObject({ kind: "error", errorKind: "timeout" });
+  });
+
+  it("polls: a poll with the same user-data is a contact", async () => {
+    const { source } = await setUp(SPEC, { pollIntervalMs: 20 });
+    cursor = watchSource(source);
+    expect(text(await cursor.next())).toBe(SPEC);
+    expect(await cursor.nextItem()).toEqual({ kind: "contact", source: "ec2:user-data" });
   });
 
   it("polls: yields user-data, then the tag's spec once the tag is set, then user-data when it is removed", async () => {

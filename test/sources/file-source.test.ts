@@ -1,10 +1,12 @@
 // file:PATH over real temp files: a file, a directory of non-dot files in name order,
 // editors' rename-and-replace saves, and the size cap.
+import { appendFileSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FileSource } from "../../src/sources/file.js";
+import type { SourceLog } from "../../src/sources/source-options.js";
 import { text, watchSource, type WatchCursor } from "./watch-cursor.js";
 
 const signal = new AbortController().signal;
@@ -21,11 +23,38 @@ describe("file source", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("reads a file's bytes and a missing file as absent", async () => {
+  it("reads a path missing at the first look as an error naming it, and as absent once it has been seen", async () => {
     const file = join(dir, "pods.yaml");
-    expect(await new FileSource(file, {}).read(signal)).toMatchObject({ kind: "absent", source: `file:${file}` });
+    const source = new FileSource(file, {});
+    const missing = await source.read(signal);
+    expect(missing).toMatchObject({ kind: "error", errorKind: "unreachable", source: `file:${file}` });
+    expect(missing.kind === "error" && missing.message).toContain(file);
     await writeFile(file, "a: 1\n");
-    expect(text(await new FileSource(file, {}).read(signal))).toBe("a: 1\n");
+    expect(text(await source.read(signal))).toBe("a: 1\n");
+    // Each read is fresh: no event, no cache.
+    await writeFile(file, "a: 2\n");
+    expect(text(await source.read(signal))).toBe("a: 2\n");
+    await unlink(file);
+    expect(await source.read(signal)).toMatchObject({ kind: "absent", source: `file:${file}` });
+  });
+
+  it("reads a file only once it has settled: a write landing between two looks is waited out", async () => {
+    const file = join(dir, "pods.yaml");
+    await writeFile(file, "part: 1\n");
+    // The writer appends right after each of the first looks, synchronously, so the next look differs.
+    const appended: string[] = [];
+    const log: SourceLog = {
+      info() {},
+      warn() {},
+      debug(event) {
+        if (event !== "source.settling" || appended.length >= 2) return;
+        const chunk = `part: ${appended.length + 2}\n`;
+        appendFileSync(file, chunk);
+        appended.push(chunk);
+      },
+    };
+    const payload = await new FileSource(file, { log }).read(signal);
+    expect({ appended: appended.length, text: text(payload) }).toEqual({ appended: 2, text: "part: 1\npart: 2\npart: 3\n" });
   });
 
   const directoryCases: Array<{ desc: string; files: Record<string, string>; expect: string }> = [
@@ -85,6 +114,44 @@ describe("file source", () => {
     const afterDelete = cursor.next();
     await unlink(file);
     expect(await afterDelete).toMatchObject({ kind: "absent" });
+  });
+
+  it("yields a contact when an event brought the same bytes", async () => {
+    const file = join(dir, "pods.yaml");
+    await writeFile(file, "v1\n");
+    cursor = watchSource(new FileSource(file, { debounceMs: 10 }));
+    expect(text(await cursor.next())).toBe("v1\n");
+    const next = cursor.nextItem();
+    await writeFile(file, "v1\n");
+    expect(await next).toEqual({ kind: "contact", source: `file:${file}` });
+  });
+
+  it("holds an emptied file: content written back meanwhile is all the watch yields", async () => {
+    const file = join(dir, "pods.yaml");
+    await writeFile(file, "v1\n");
+    const held: object[] = [];
+    let onHeld: () => void = () => {};
+    const log: SourceLog = { info: (event, fields) => { if (event === "source.empty_held") { held.push(fields ?? {}); onHeld(); } }, warn() {} };
+    cursor = watchSource(new FileSource(file, { debounceMs: 10, log }));
+    expect(text(await cursor.next())).toBe("v1\n");
+    const next = cursor.next();
+    // `> pods.yaml`: truncate, then (once the watch has seen it empty) write.
+    const heldNow = new Promise<"held">((resolve) => (onHeld = () => resolve("held")));
+    await writeFile(file, "");
+    expect(await Promise.race([heldNow, next.then((item) => `yielded ${text(item)}`)])).toBe("held");
+    await writeFile(file, "v2\n");
+    expect(text(await next)).toBe("v2\n");
+    expect(held).toEqual([{ source: `file:${file}`, state: "present", holdMs: 1000 }]);
+  });
+
+  it("yields an emptied file once it has stayed empty through the hold", async () => {
+    const file = join(dir, "pods.yaml");
+    await writeFile(file, "v1\n");
+    cursor = watchSource(new FileSource(file, { debounceMs: 10 }));
+    expect(text(await cursor.next())).toBe("v1\n");
+    const next = cursor.next();
+    await writeFile(file, "\n");
+    expect(text(await next)).toBe("\n");
   });
 
   it("does not yield for unrelated files beside the watched one", async () => {

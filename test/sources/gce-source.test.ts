@@ -85,6 +85,27 @@ describe("GCE source", () => {
     }
   });
 
+  const quotingCases: Array<{ desc: string; headers: Record<string, string>; body: string; message: RegExp }> = [
+    { desc: "a directory answer that is not JSON", headers: { "Metadata-Flavor": "Google" }, body: "password: hunter2-do-not-log\n", message: /^attribute directory is not JSON: unexpected byte at byte 0 of 29$/ },
+    { desc: "a directory answer cut inside a string", headers: { "Metadata-Flavor": "Google" }, body: '{"kube-pods": "password: hunter2-do-not-log', message: /^attribute directory is not JSON: unexpected end at byte 43 of 43$/ },
+    { desc: "a wrong Metadata-Flavor value", headers: { "Metadata-Flavor": "hunter2-do-not-log" }, body: "{}", message: /got another value: not the metadata server/ },
+  ];
+  for (const c of quotingCases) {
+    it(`says what is wrong with ${c.desc}, quoting none of the server's bytes`, async () => {
+      const server = await startLoopbackServer((_req, res) => res.writeHead(200, c.headers).end(c.body));
+      try {
+        const cursor = scope.watch(new GceSource({ endpoint: server.url, projectFallback: false }));
+        const result = await cursor.next();
+        expect(result).toMatchObject({ kind: "error", errorKind: "protocol" });
+        const message = result.kind === "error" ? result.message : "";
+        expect(message).toMatch(c.message);
+        expect(message).not.toContain("hunter2");
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
   it("yields the current value, then each edit of the served file within one long poll", async () => {
     const { fx, source } = await setUp("v1\n");
     const cursor = scope.watch(source);
@@ -157,13 +178,27 @@ describe("GCE source", () => {
     expect(await cursor.next()).toMatchObject({ kind: "error", errorKind: "too-large" });
   });
 
+  it("yields a contact from the scope whose long poll timed out with nothing new", async () => {
+    const { source } = await setUp("v1\n", { projectFallback: false, gceWaitTimeoutSec: 1 });
+    const cursor = scope.watch(source);
+    expect(text(await cursor.next())).toBe("v1\n");
+    expect(await cursor.nextItem()).toEqual({ kind: "contact", source: "gce:instance/attributes/kube-pods" });
+  });
+
   it("ends the watch when the signal aborts, leaving no request parked", async () => {
     const { fx, source } = await setUp("v1\n");
     const controller = new AbortController();
     const iterator = source.watch(controller.signal)[Symbol.asyncIterator]();
-    await iterator.next();
-    const pending = iterator.next();
-    while (fx.emulator.state.notifier.waiting < 2) await new Promise((resolve) => setImmediate(resolve));
+    // Pull (the value, contacts) until both scopes' long polls are parked with a pull pending.
+    let settled = true;
+    let pending: Promise<IteratorResult<unknown>> = Promise.resolve({ done: false, value: undefined });
+    while (settled || fx.emulator.state.notifier.waiting < 2) {
+      if (settled) {
+        settled = false;
+        pending = iterator.next().finally(() => (settled = true));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     controller.abort();
     expect(await pending).toEqual({ done: true, value: undefined });
     while (fx.emulator.state.notifier.waiting > 0) await new Promise((resolve) => setImmediate(resolve));

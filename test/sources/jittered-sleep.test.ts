@@ -1,6 +1,6 @@
 // The poll pause: jitter bounds, and an abort ends it at once with no timer left behind.
 import { describe, expect, it } from "vitest";
-import { jitter, sleepWithJitter } from "../../src/sources/jittered-sleep.js";
+import { jitter, pollFloorMs, sleepWithJitter } from "../../src/sources/jittered-sleep.js";
 
 describe("jitter", () => {
   const cases: Array<{ random: number; spread: number; expect: number }> = [
@@ -14,6 +14,12 @@ describe("jitter", () => {
       expect(jitter(10_000, c.spread, () => c.random)).toBe(c.expect);
     });
   }
+});
+
+describe("pollFloorMs", () => {
+  it("is jittered upward only: never under a second", () => {
+    expect([pollFloorMs(() => 0), pollFloorMs(() => 0.5), pollFloorMs(() => 1)]).toEqual([1000, 1100, 1200]);
+  });
 });
 
 describe("sleepWithJitter", () => {

@@ -1,7 +1,8 @@
 // url:URL polling with If-None-Match/ETag and the optional #sha256 pin, over loopback.
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { parsePinnedUrl, UrlSource } from "../../src/sources/url.js";
+import { parsePinnedUrl } from "../../src/sources/pinned-url.js";
+import { UrlSource } from "../../src/sources/url.js";
 import { startLoopbackServer, type LoopbackServer } from "./loopback-server.js";
 import { text, watchSource, type WatchCursor } from "./watch-cursor.js";
 
@@ -84,5 +85,8 @@ describe("url source", () => {
     current.body = "v2\n";
     expect(text(await next)).toBe("v2\n");
     expect(s.requests[1]?.headers["if-none-match"]).toBe(`"${sha256("v1\n").slice(0, 8)}"`);
+    // Each 304 was a completed round-trip that brought nothing new.
+    expect(cursor.contacts.length).toBeGreaterThanOrEqual(2);
+    expect(cursor.contacts[0]).toEqual({ kind: "contact", source: `url:${s.url}/pods.yaml` });
   });
 });

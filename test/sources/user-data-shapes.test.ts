@@ -67,10 +67,10 @@ const cases: Array<{ desc: string; input: Uint8Array | string; expect: { kind: s
   {
     desc: "MIME with an unknown transfer encoding",
     input: mime([{ type: "text/x-kube-pods", encoding: "x-uuencode", body: SPEC }]),
-    expect: { kind: "invalid", shape: "mime", message: /unsupported Content-Transfer-Encoding "x-uuencode"/ },
+    expect: { kind: "invalid", shape: "mime", message: /^unsupported Content-Transfer-Encoding \(base64, quoted-printable, 7bit, 8bit and binary are read\)$/ },
   },
   { desc: "MIME without the part", input: mime([{ type: "text/cloud-config", body: "#cloud-config\n" }]), expect: { kind: "absent", shape: "mime" } },
-  { desc: "MIME without a boundary", input: "MIME-Version: 1.0\nContent-Type: multipart/mixed\n\nbody\n", expect: { kind: "invalid", shape: "mime" } },
+  { desc: "MIME without a boundary", input: "MIME-Version: 1.0\nContent-Type: multipart/mixed\n\nbody\n", expect: { kind: "invalid", shape: "mime", message: /^multipart part without a boundary$/ } },
   {
     desc: "gzipped MIME",
     input: new Uint8Array(gzipSync(mime([{ type: "text/x-kube-pods", body: SPEC, encoding: "base64" }].map((p) => ({ ...p, body: Buffer.from(p.body).toString("base64") }))))),
@@ -150,7 +150,12 @@ const cases: Array<{ desc: string; input: Uint8Array | string; expect: { kind: s
   {
     desc: "Ignition with an unknown compression",
     input: ignition({ path: PATH, contents: { compression: "xz", source: "data:,x" } }),
-    expect: { kind: "invalid", shape: "ignition" },
+    expect: { kind: "invalid", shape: "ignition", message: /^contents: unsupported compression \(Ignition knows gzip only\)$/ },
+  },
+  {
+    desc: "Ignition with a source scheme Ignition does not know (not named back)",
+    input: ignition({ path: PATH, contents: { source: "hunter2-do-not-log://x" } }),
+    expect: { kind: "invalid", shape: "ignition", message: /^contents\.source is not a data URL; rower cannot fetch it/ },
   },
 ];
 
