@@ -24,7 +24,7 @@ export interface SourceOptions {
   azureMetadataEndpoint?: string;
   /** Poll interval of ec2, azure and url sources (jittered ±10%). Default 10 s. */
   pollIntervalMs?: number;
-  /** Cap of url and file payloads (`--max-bytes`). Default 524288. */
+  /** Cap of url and file payloads (`--max-bytes`). Default: the contract's DEFAULT_MAX_BYTES. */
   maxBytes?: number;
   /** GCE: fall back to the project attribute when the instance has none. Default true. */
   projectFallback?: boolean;
@@ -51,10 +51,6 @@ export interface SourceOptions {
   now?: () => number;
 }
 
-export const DEFAULT_KEY = "kube-pods";
-export const DEFAULT_POLL_INTERVAL_MS = 10_000;
-export const DEFAULT_MAX_BYTES = 524_288;
-export const DEFAULT_IGNITION_PATH = "/etc/rower/kube-pods.yaml";
 export const DEFAULT_DMI_ROOT = "/sys/class/dmi/id";
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
