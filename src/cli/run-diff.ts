@@ -39,7 +39,7 @@ export async function runDiff(input: string | undefined, flags: Record<string, u
   if (!parsed.ok) return fail(parsed.message);
   const config = parsed.config;
 
-  const payload = input === undefined ? await readSource(config) : await readFileInput(input);
+  const payload = input === undefined ? await readSource(config) : await readFileInput(input, config.maxBytes);
   if (payload.kind === "error") return fail(payload.message);
 
   const desired = resolveDesiredSet(payload, STEPS, { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent });
@@ -86,8 +86,8 @@ export function formatPlanDiff(plan: ManifestPlan, entries: readonly ObservedEnt
   return changes.map((c) => c.patch).join("") + summary;
 }
 
-async function readFileInput(spec: string): Promise<Payload | { kind: "error"; message: string }> {
-  const read = await readInput(spec);
+async function readFileInput(spec: string, maxBytes: number): Promise<Payload | { kind: "error"; message: string }> {
+  const read = await readInput(spec, maxBytes);
   if (!read.ok) return { kind: "error", message: read.message };
   return { kind: "present", source: read.source, revision: "input", bytes: read.bytes };
 }
