@@ -40,14 +40,15 @@ export interface OutcomeSinks {
   readiness: ReadinessTracker;
   /** Persists the state file; failures are the callee's to report. */
   saveState: (snapshot: StateSnapshot) => Promise<void>;
-  sourceName: string;
+  /** Read at each record: `auto` names the cloud it detected once it has. */
+  sourceName: () => string;
 }
 
 export class OutcomeRecorder {
   readonly snapshot: StateSnapshot;
 
   constructor(private readonly sinks: OutcomeSinks, manifestDir: string, record: OwnedFile[] | undefined) {
-    this.snapshot = { source: sinks.sourceName, manifestDir, record: record ?? [] };
+    this.snapshot = { source: sinks.sourceName(), manifestDir, record: record ?? [] };
   }
 
   /** The revision now being handled: what `rower status` shows as the latest read. */
@@ -58,6 +59,7 @@ export class OutcomeRecorder {
   async record(outcome: SyncOutcome): Promise<void> {
     const { log, metrics, readiness } = this.sinks;
     const now = new Date();
+    this.snapshot.source = this.sinks.sourceName();
     switch (outcome.verdict) {
       case "applied":
       case "unchanged": {
@@ -69,7 +71,7 @@ export class OutcomeRecorder {
         this.snapshot.appliedRevision = outcome.revision;
         metrics.managedPods.set(outcome.pods);
         metrics.lastSuccessfulSync.set(now.getTime() / 1000);
-        recordAppliedRevision(metrics, this.sinks.sourceName, outcome.revision);
+        recordAppliedRevision(metrics, this.sinks.sourceName(), outcome.revision);
         // A drift repair is counted as such, not as a sync of the source.
         if (outcome.cause === "drift") metrics.driftRepairs.inc(changed);
         else metrics.syncs.inc({ result: outcome.verdict });
@@ -147,7 +149,7 @@ export class OutcomeRecorder {
 
   /** The source answered: readiness forgets earlier failures. */
   recordSourceReached(previousFailures: number): void {
-    if (previousFailures > 0) this.sinks.log.info("source.recovered", { source: this.sinks.sourceName, afterFailures: previousFailures });
+    if (previousFailures > 0) this.sinks.log.info("source.recovered", { source: this.sinks.sourceName(), afterFailures: previousFailures });
     this.sinks.readiness.recordSourceReached();
   }
 }

@@ -74,7 +74,7 @@ export class SyncLoop {
   constructor(private readonly options: SyncLoopOptions) {
     this.record = options.record;
     this.recorder = new OutcomeRecorder(
-      { log: options.log, metrics: options.metrics, readiness: options.readiness, saveState: options.saveState, sourceName: options.source.name },
+      { log: options.log, metrics: options.metrics, readiness: options.readiness, saveState: options.saveState, sourceName: () => options.source.name },
       options.manifestDir,
       options.record,
     );
