@@ -123,9 +123,11 @@ describe("rower status", () => {
     const pods = new URL("../../examples/pods.yaml", import.meta.url).pathname;
     const emulator = await startEmulator("gce", { file: pods });
     try {
-      // Spawned, not spawnSync: the emulator answers from this process's event loop.
-      const run = spawn(process.execPath, [ROWER, "run", "--once", "--source", "auto", "--manifest-dir", join(dir, "manifests"),
-        "--state-dir", join(dir, "state"), "--node-name", "node-1", "--log-format", "json"], { stdio: "ignore", env: { PATH: process.env.PATH ?? "", ...emulator.env } });
+      // Spawned, not spawnSync: the emulator answers from this process's event loop. The endpoint is
+      // given as --metadata-endpoint (no cloud variable), so auto must probe to learn it is GCE.
+      const run = spawn(process.execPath, [ROWER, "run", "--once", "--source", "auto", "--metadata-endpoint", emulator.url,
+        "--manifest-dir", join(dir, "manifests"), "--state-dir", join(dir, "state"), "--node-name", "node-1", "--log-format", "json"],
+      { stdio: "ignore", env: { PATH: process.env.PATH ?? "" } });
       const [code] = (await once(run, "exit")) as [number | null];
       expect(code).toBe(0);
       const r = rower(["status", "--state-dir", join(dir, "state")]);
