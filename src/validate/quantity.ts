@@ -190,3 +190,11 @@ export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
 export function signOfQuantity(q: Quantity): -1 | 0 | 1 {
   return q.unscaled === 0n ? 0 : q.unscaled < 0n ? -1 : 1;
 }
+
+/** Quantity.Value(): the value rounded up (away from zero) to an integer. */
+export function integerValueOf(q: Quantity): bigint {
+  if (q.scale >= 0) return q.scale > 40 ? q.unscaled * 10n ** 40n : q.unscaled * 10n ** BigInt(q.scale);
+  const divisor = 10n ** BigInt(-q.scale);
+  const whole = q.unscaled / divisor;
+  return q.unscaled % divisor === 0n ? whole : q.unscaled > 0n ? whole + 1n : whole - 1n;
+}

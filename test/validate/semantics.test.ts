@@ -81,8 +81,12 @@ const INVALID: Case[] = [
   ["probe-two-handlers", [["spec.containers[0].livenessProbe.tcpSocket", "Forbidden", "probe.handler.many"]]],
   ["readiness-probe-grace-period", [["spec.containers[0].readinessProbe.terminationGracePeriodSeconds", "Invalid value", "probe.terminationGracePeriodSeconds.readiness"]]],
   ["resize-policy-unsupported", [["spec.containers[0].resizePolicy", "Unsupported value", "container.resizePolicy.resourceName.unsupported"]]],
-  ["resources-name-invalid", [["spec.containers[0].resources.limits[gpu]", "Invalid value", "container.resources.name.standard"], ["spec.containers[0].resources.limits[gpu]", "Invalid value", "container.resources.name.container"]]],
-  ["resources-negative", [["spec.containers[0].resources.limits[memory]", "Invalid value", "container.resources.negative"]]],
+  // Requests default to limits (SetDefaults_Pod), so Go reports the requests too.
+  ["resources-name-invalid", [
+    ["spec.containers[0].resources.limits[gpu]", "Invalid value", "container.resources.name.standard"], ["spec.containers[0].resources.limits[gpu]", "Invalid value", "container.resources.name.container"],
+    ["spec.containers[0].resources.requests[gpu]", "Invalid value", "container.resources.name.standard"], ["spec.containers[0].resources.requests[gpu]", "Invalid value", "container.resources.name.container"],
+  ]],
+  ["resources-negative", [["spec.containers[0].resources.limits[memory]", "Invalid value", "container.resources.negative"], ["spec.containers[0].resources.requests[memory]", "Invalid value", "container.resources.negative"]]],
   ["resources-request-above-limit", [["spec.containers[0].resources.requests", "Invalid value", "container.resources.request.aboveLimit"]]],
   ["restart-policy-unsupported", [["spec.restartPolicy", "Unsupported value", "spec.restartPolicy.unsupported"]]],
   ["run-as-user-negative", [["spec.securityContext.runAsUser", "Invalid value", "securityContext.runAsUser.range"]]],
@@ -97,8 +101,10 @@ const INVALID: Case[] = [
   ["topology-spread-max-skew-zero", [["spec.topologySpreadConstraints[0].maxSkew", "Invalid value", "spec.topologySpread.maxSkew"]]],
   ["volume-name-duplicate", [["spec.volumes[1].name", "Duplicate value", "volume.name.duplicate"]]],
   ["volume-name-invalid", [["spec.volumes[0].name", "Invalid value", "volume.name.format"]]],
-  ["volume-no-source", [["spec.volumes[0]", "Required value", "volume.source.required"]]],
-  ["volume-two-sources", [["spec.volumes[0].emptyDir", "Forbidden", "volume.source.many"]]],
+  // Go checks emptyDir before hostPath, so the hostPath is the extra one.
+  ["volume-two-sources", [["spec.volumes[0].hostPath", "Forbidden", "volume.source.many"]]],
+  ["create-ephemeral-containers", [["spec.ephemeralContainers", "Forbidden", "pod.create.ephemeralContainers"]]],
+  ["create-scheduling-gates", [["spec.nodeName", "Forbidden", "pod.create.schedulingGates"]]],
 ];
 
 describe("checkPodSemantics on invalid fixtures", () => {
@@ -134,7 +140,6 @@ const DETAILS: [file: string, detail: string][] = [
   ["restart-policy-unsupported", 'supported values: "Always", "OnFailure", "Never"'],
   ["host-network-port-mismatch", "must match `containerPort` when `hostNetwork` is true"],
   ["image-whitespace", "must not have leading or trailing whitespace"],
-  ["volume-no-source", "must specify a volume type"],
   ["volume-two-sources", "may not specify more than 1 volume type"],
   ["resources-request-above-limit", "must be less than or equal to cpu limit of 1"],
   ["env-name-invalid", "a valid environment variable name must consist only of printable ASCII characters other than '='"],

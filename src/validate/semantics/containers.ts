@@ -14,7 +14,7 @@ import type { JsonRecord } from "./read-json.js";
 import { checkResources } from "./resources.js";
 import { checkContainerSecurityContext } from "./security-context.js";
 import { checkSupported } from "./supported-values.js";
-import { checkVolumeMounts } from "./volume-mounts.js";
+import { checkVolumeDevices, checkVolumeMounts } from "./volume-mounts.js";
 
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 const TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"] as const;
@@ -30,8 +30,10 @@ const PROBE_KINDS: readonly ProbeKind[] = ["livenessProbe", "readinessProbe", "s
 type ContainerKind = "container" | "initContainer" | "sidecar";
 
 export interface ContainerContext {
-  /** Names of the volumes that passed validation. */
-  volumeNames: ReadonlySet<string>;
+  /** The volumes that passed validation: name → source. */
+  volumes: ReadonlyMap<string, string>;
+  /** spec.securityContext.hostUsers, true unless set to false. */
+  hostUsers: boolean;
   hostNetwork: boolean;
   /** spec.terminationGracePeriodSeconds after defaulting: the bound for sleep hooks. */
   gracePeriodSeconds: number;
@@ -119,14 +121,14 @@ function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx
   }
 
   errs.push(...checkResizePolicy(c["resizePolicy"], ctx.podRestartPolicy, path.child("resizePolicy")));
-  const privileged = recordOf(c["securityContext"])?.["privileged"] === true;
   errs.push(
     ...checkContainerPorts(c["ports"], path.child("ports")),
     ...checkEnv(c["env"], path.child("env")),
     ...checkEnvFrom(c["envFrom"], path.child("envFrom")),
-    ...checkVolumeMounts(c["volumeMounts"], ctx.volumeNames, privileged, path.child("volumeMounts")),
+    ...checkVolumeMounts(c, ctx.volumes, path.child("volumeMounts")),
+    ...checkVolumeDevices(c, ctx.volumes, path.child("volumeDevices")),
     ...checkResources(c["resources"], ctx.podClaimNames, path.child("resources")),
-    ...checkContainerSecurityContext(c["securityContext"], path.child("securityContext")),
+    ...checkContainerSecurityContext(c["securityContext"], ctx.hostUsers, path.child("securityContext")),
   );
   return errs;
 }

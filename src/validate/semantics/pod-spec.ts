@@ -1,7 +1,7 @@
 // Pod-level fields of validation.go validatePodSpec that are not about containers or
 // volumes: restartPolicy, DNS, tolerations, host names, deadlines, node selection.
 import type { FieldError } from "../../errors/field-error.js";
-import { forbidden, invalid } from "../../errors/field-error.js";
+import { forbidden, invalid, required } from "../../errors/field-error.js";
 import type { FieldPath } from "../../errors/field-path.js";
 import { checkAffinity } from "./affinity.js";
 import { checkDns } from "./dns-config.js";
@@ -13,21 +13,26 @@ import { checkPodSecurityContext } from "./security-context.js";
 import { checkSupported } from "./supported-values.js";
 import { checkTolerations } from "./tolerations.js";
 import { checkTopologySpread } from "./topology-spread.js";
+import { checkHostProcess, checkOs } from "./os-rules.js";
+import { checkPodResources } from "./pod-resources.js";
 
 const RESTART_POLICIES = ["Always", "OnFailure", "Never"] as const;
-const OS_NAMES = ["linux", "windows"] as const;
+const MAX_HOSTNAME_OVERRIDE = 64;
 const PREEMPTION_POLICIES = ["Never", "PreemptLowerPriority"] as const;
 const MAX_INT32 = 2147483647;
 
 export function checkPodSpecFields(spec: JsonRecord, specPath: FieldPath): FieldError[] {
   const errs = [
     ...checkSupported(spec["restartPolicy"], RESTART_POLICIES, specPath.child("restartPolicy"), "spec.restartPolicy.unsupported"),
-    ...checkSupported(spec["preemptionPolicy"], PREEMPTION_POLICIES, specPath.child("preemptionPolicy"), "spec.preemptionPolicy.unsupported"),
-    ...checkSupported(recordOf(spec["os"])?.["name"], OS_NAMES, specPath.child("os").child("name"), "spec.os.name.unsupported"),
+    ...checkPreemptionPolicy(spec["preemptionPolicy"], specPath.child("preemptionPolicy")),
+    ...checkPodResources(spec, specPath),
+    ...checkHostProcess(spec, specPath),
+    ...checkOs(spec, specPath),
+    ...checkHostnameOverride(spec, specPath),
     ...checkDns(spec, specPath),
     ...checkTolerations(spec["tolerations"], specPath.child("tolerations")),
     ...checkLabels(spec["nodeSelector"], specPath.child("nodeSelector"), "spec.nodeSelector"),
-    ...checkPodSecurityContext(spec["securityContext"], specPath.child("securityContext")),
+    ...checkPodSecurityContext(spec, specPath.child("securityContext")),
     ...checkHostAliases(spec["hostAliases"], specPath.child("hostAliases")),
     ...checkTopologySpread(spec["topologySpreadConstraints"], specPath.child("topologySpreadConstraints")),
     ...checkAffinity(spec["affinity"], specPath.child("affinity")),
@@ -58,6 +63,24 @@ export function checkPodSpecFields(spec: JsonRecord, specPath: FieldPath): Field
   if (deadline !== undefined && !(Number.isInteger(deadline) && deadline >= 1 && deadline <= MAX_INT32)) {
     errs.push(invalid(specPath.child("activeDeadlineSeconds"), deadline, { rule: "spec.activeDeadlineSeconds.range", detail: `must be between 1 and ${MAX_INT32}, inclusive` }));
   }
+  return errs;
+}
+
+/** ValidatePreemptionPolicy: an explicit "" is Required (nothing defaults it on the kubelet's path). */
+function checkPreemptionPolicy(value: unknown, path: FieldPath): FieldError[] {
+  if (value === "") return [required(path, { rule: "spec.preemptionPolicy.required" })];
+  return checkSupported(value, PREEMPTION_POLICIES, path, "spec.preemptionPolicy.unsupported");
+}
+
+/** spec.hostnameOverride (HostnameOverride, beta and on by default since 1.35). */
+function checkHostnameOverride(spec: JsonRecord, specPath: FieldPath): FieldError[] {
+  const value = stringOf(spec["hostnameOverride"]);
+  if (value === undefined) return [];
+  const at = specPath.child("hostnameOverride");
+  const errs: FieldError[] = [];
+  if (value.length > MAX_HOSTNAME_OVERRIDE) errs.push(invalid(at, value, { rule: "spec.hostnameOverride.tooLong", detail: `must be no more than ${MAX_HOSTNAME_OVERRIDE} characters` }));
+  for (const msg of checkDns1123Subdomain(value)) errs.push(invalid(at, value, { rule: "spec.hostnameOverride.format", detail: msg }));
+  if (spec["setHostnameAsFQDN"] === true) errs.push(invalid(at, value, { rule: "spec.hostnameOverride.fqdn", detail: "Cannot set both hostnameOverride and setHostnameAsFQDN" }));
   return errs;
 }
 
