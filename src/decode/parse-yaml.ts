@@ -152,10 +152,24 @@ function isEmptyDocument(events: readonly Event[]): boolean {
   return events.length === 3 && node?.type === EVENT_ID.SCALAR && node.valueStart < 0 && node.tagStart < 0 && node.anchorStart < 0;
 }
 
+/** A YAML float JSON cannot hold, found depth-first; "" when there is none. */
+function findNonFinite(value: unknown): string {
+  if (typeof value === "number") return Number.isFinite(value) ? "" : Number.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
+  if (typeof value !== "object" || value === null) return "";
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    const found = findNonFinite(child);
+    if (found !== "") return found;
+  }
+  return "";
+}
+
 function constructDocuments(events: Event[], text: string, source: string): ParsedYaml {
   const lines = new LineIndex(text);
   const documents: ParsedDocument[] = [];
   const errors: LocatedError[] = [];
+  // .inf and .nan are YAML floats, but sigs.k8s.io/yaml cannot turn them into JSON: the kubelet
+  // and kubectl refuse the file. Only payloads that spell one are walked for them.
+  const mayHoldNonFinite = /\.(?:inf|Inf|INF|nan|NaN|NAN)\b/.test(text);
   splitDocuments(events).forEach((docEvents, index) => {
     const size = measureDocument(docEvents, text, lines);
     const line = size.firstLine;
@@ -177,6 +191,12 @@ function constructDocuments(events: Event[], text: string, source: string): Pars
         return;
       }
       throw err;
+    }
+    const nonFinite = mayHoldNonFinite ? findNonFinite(value) : "";
+    if (nonFinite !== "") {
+      errors.push(decodeError({ source, document: index }, "decode.nonFinite", `error converting YAML to JSON: json: unsupported value: ${nonFinite}`,
+        { ...(line === undefined ? {} : { line }) }));
+      return;
     }
     documents.push({
       index,
