@@ -56,9 +56,9 @@ export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: C
 
   // Regular names first: a clash between the lists is reported on the init container.
   const regularNames = new Set<string>();
-  errs.push(...checkNames(containers, containersPath, regularNames));
+  errs.push(...checkNames(containers, containersPath, regularNames, false));
   const initNames = new Set<string>(regularNames);
-  errs.push(...checkNames(initContainers, initPath, initNames));
+  errs.push(...checkNames(initContainers, initPath, initNames, true));
 
   initContainers.forEach((item, i) => {
     const c = recordOf(item);
@@ -79,20 +79,19 @@ export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: C
 }
 
 /** Container names: DNS-1123 labels, unique within `seen` (which the caller may pre-fill). */
-function checkNames(list: unknown[], path: FieldPath, seen: Set<string>): FieldError[] {
+function checkNames(list: unknown[], path: FieldPath, seen: Set<string>, initList: boolean): FieldError[] {
   const errs: FieldError[] = [];
   list.forEach((item, i) => {
     const c = recordOf(item);
     if (!c) return;
     const at = path.index(i).child("name");
-    const name = stringOf(c["name"]);
-    if (name === undefined || name === "") {
-      if (name === "" || !isSet(c["name"])) errs.push(required(at, { rule: "container.name.required" }));
-      return;
-    }
-    for (const msg of checkDns1123Label(name)) errs.push(invalid(at, name, { rule: "container.name.format", detail: msg }));
+    const name = stringOf(c["name"]) ?? (isSet(c["name"]) ? undefined : "");
+    if (name === undefined) return; // another type: the schema layer's
+    if (name === "") errs.push(required(at, { rule: "container.name.required" }));
+    for (const msg of name === "" ? [] : checkDns1123Label(name)) errs.push(invalid(at, name, { rule: "container.name.format", detail: msg }));
+    // Go counts "" as a name too: a second unnamed container is also a duplicate.
     if (seen.has(name)) errs.push(duplicate(at, name, { rule: "container.name.duplicate" }));
-    seen.add(name);
+    if (name !== "" || !initList) seen.add(name);
   });
   return errs;
 }

@@ -80,7 +80,9 @@ function checkHostnameOverride(spec: JsonRecord, specPath: FieldPath): FieldErro
   const errs: FieldError[] = [];
   if (value.length > MAX_HOSTNAME_OVERRIDE) errs.push(invalid(at, value, { rule: "spec.hostnameOverride.tooLong", detail: `must be no more than ${MAX_HOSTNAME_OVERRIDE} characters` }));
   for (const msg of checkDns1123Subdomain(value)) errs.push(invalid(at, value, { rule: "spec.hostnameOverride.format", detail: msg }));
+  // KEP-4762: mutually exclusive with setHostnameAsFQDN and with the host's network (and so its name).
   if (spec["setHostnameAsFQDN"] === true) errs.push(invalid(at, value, { rule: "spec.hostnameOverride.fqdn", detail: "Cannot set both hostnameOverride and setHostnameAsFQDN" }));
+  if (spec["hostNetwork"] === true) errs.push(invalid(at, value, { rule: "spec.hostnameOverride.hostNetwork", detail: "Cannot set hostnameOverride when hostNetwork is true" }));
   return errs;
 }
 
