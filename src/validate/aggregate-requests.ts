@@ -3,7 +3,7 @@
 // and add up; an ordinary init container runs alone beside the sidecars started before it, so
 // the pod needs the larger of the two.
 import { arrayOf, recordOf, type JsonRecord } from "./semantics/read-json.js";
-import { compareQuantities, parseQuantityValue, type Quantity } from "./quantity.js";
+import { compareQuantities, parseResourceAmount, type Quantity } from "./quantity.js";
 
 export type ResourceTotals = Map<string, Quantity>;
 
@@ -30,7 +30,7 @@ function maxInto(totals: ResourceTotals, requests: ResourceTotals): void {
 export function requestsOf(container: JsonRecord): ResourceTotals {
   const totals: ResourceTotals = new Map();
   for (const [name, raw] of Object.entries(recordOf(recordOf(container["resources"])?.["requests"]) ?? {})) {
-    const q = parseQuantityValue(raw);
+    const q = parseResourceAmount(raw);
     if (q) totals.set(name, q);
   }
   return totals;

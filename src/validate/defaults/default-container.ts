@@ -1,4 +1,4 @@
-// Container defaults (pkg/apis/core/v1/defaults.go SetDefaults_Container, SetDefaults_ContainerPort,
+// Container defaults validation reads (pkg/apis/core/v1/defaults.go SetDefaults_Container, SetDefaults_ContainerPort,
 // SetDefaults_Probe, SetDefaults_HTTPGetAction, SetDefaults_ObjectFieldSelector) and the part
 // of SetDefaults_Pod that gives each container requests equal to its limits when unset.
 import { recordOf, stringOf, type JsonRecord } from "../semantics/read-json.js";
@@ -7,7 +7,7 @@ import { isUnsetNumber, isUnsetString, mapField, mapRecords, withChanges } from 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 
 /** parsers.ParseImageName: no tag and no digest means "latest". */
-function defaultPullPolicy(image: unknown): string {
+export function defaultPullPolicy(image: unknown): string {
   const ref = stringOf(image) ?? "";
   if (ref.includes("@")) return "IfNotPresent";
   const lastSlash = ref.lastIndexOf("/");
@@ -70,7 +70,6 @@ function defaultHostNetworkPort(port: JsonRecord): JsonRecord {
 export function defaultContainer(container: JsonRecord, hostNetwork: boolean): JsonRecord {
   const changes: JsonRecord = {};
   if (isUnsetString(container["imagePullPolicy"])) changes["imagePullPolicy"] = defaultPullPolicy(container["image"]);
-  if (isUnsetString(container["terminationMessagePath"])) changes["terminationMessagePath"] = "/dev/termination-log";
   if (isUnsetString(container["terminationMessagePolicy"])) changes["terminationMessagePolicy"] = "File";
   let out = withChanges(container, changes);
   const ports = mapRecords(out["ports"], (p) => {

@@ -20,7 +20,6 @@ function defaultSpec(spec: JsonRecord): JsonRecord {
   if (spec["terminationGracePeriodSeconds"] === undefined || spec["terminationGracePeriodSeconds"] === null) {
     changes["terminationGracePeriodSeconds"] = DEFAULT_GRACE_PERIOD_SECONDS;
   }
-  if (isUnsetString(spec["schedulerName"])) changes["schedulerName"] = "default-scheduler";
   let out = withChanges(spec, changes);
   const hostNetwork = out["hostNetwork"] === true;
   for (const list of ["containers", "initContainers"] as const) {

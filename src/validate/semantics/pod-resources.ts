@@ -6,7 +6,7 @@ import { forbidden, invalid, unsupported } from "../../errors/field-error.js";
 import type { FieldPath } from "../../errors/field-path.js";
 import { aggregateContainerRequests } from "../aggregate-requests.js";
 import { formatQuantity } from "../format-quantity.js";
-import { compareQuantities, parseQuantityValue } from "../quantity.js";
+import { compareQuantities, parseResourceAmount } from "../quantity.js";
 import { arrayOf, isSet, recordOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 import { checkResources } from "./resources.js";
@@ -42,7 +42,7 @@ function checkConsistency(spec: JsonRecord, resources: JsonRecord, path: FieldPa
   const requests = recordOf(resources["requests"]) ?? {};
   for (const [name, total] of aggregateContainerRequests(spec)) {
     if (!isPodLevelResource(name)) continue;
-    const pod = parseQuantityValue(requests[name]) ?? { unscaled: 0n, scale: 0 };
+    const pod = parseResourceAmount(requests[name]) ?? { unscaled: 0n, scale: 0 };
     if (compareQuantities(total, pod) > 0) {
       errs.push(invalid(path.child("requests").key(name), formatQuantity(pod), {
         rule: "spec.resources.requests.belowContainers", detail: `must be greater than or equal to aggregate container requests of ${formatQuantity(total)}`,
@@ -52,8 +52,8 @@ function checkConsistency(spec: JsonRecord, resources: JsonRecord, path: FieldPa
   const limits = recordOf(resources["limits"]) ?? {};
   arrayOf(spec["containers"]).forEach((c, i) => {
     for (const [name, raw] of Object.entries(recordOf(recordOf(recordOf(c)?.["resources"])?.["limits"]) ?? {})) {
-      const container = parseQuantityValue(raw);
-      const pod = parseQuantityValue(limits[name]);
+      const container = parseResourceAmount(raw);
+      const pod = parseResourceAmount(limits[name]);
       if (!container || !pod || compareQuantities(container, pod) <= 0) continue;
       // Go prints this path as spec.resources.containers[i][name].limits.
       errs.push(invalid(path.child("containers").index(i).key(name).child("limits"), formatQuantity(container), {

@@ -7,7 +7,7 @@ import { checkAffinity } from "./affinity.js";
 import { checkDns } from "./dns-config.js";
 import { checkDns1123Label, checkDns1123Subdomain, checkIp, checkQualifiedName } from "./name-formats.js";
 import { checkLabels } from "./object-meta.js";
-import { arrayOf, numberOf, recordOf, stringOf } from "./read-json.js";
+import { arrayOf, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 import { checkPodSecurityContext } from "./security-context.js";
 import { checkSupported } from "./supported-values.js";
@@ -92,8 +92,8 @@ function checkHostAliases(value: unknown, path: FieldPath): FieldError[] {
     const alias = recordOf(item);
     if (!alias) return;
     const at = path.index(i);
-    const ip = stringOf(alias["ip"]) ?? "";
-    for (const msg of checkIp(ip)) errs.push(invalid(at.child("ip"), ip, { rule: "spec.hostAliases.ip", detail: msg }));
+    const ip = stringOf(alias["ip"]) ?? (isSet(alias["ip"]) ? undefined : "");
+    if (ip !== undefined) for (const msg of checkIp(ip)) errs.push(invalid(at.child("ip"), ip, { rule: "spec.hostAliases.ip", detail: msg }));
     arrayOf(alias["hostnames"]).forEach((h, j) => {
       const host = stringOf(h);
       if (host !== undefined) for (const msg of checkDns1123Subdomain(host)) errs.push(invalid(at.child("hostnames").index(j), host, { rule: "spec.hostAliases.hostname", detail: msg }));

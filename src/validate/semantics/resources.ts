@@ -5,7 +5,7 @@ import type { FieldError } from "../../errors/field-error.js";
 import { duplicate, forbidden, invalid, notFound, required } from "../../errors/field-error.js";
 import type { FieldPath } from "../../errors/field-path.js";
 import type { Quantity } from "../quantity.js";
-import { compareQuantities, integerValueOf, parseQuantity, parseQuantityValue, signOfQuantity } from "../quantity.js";
+import { compareQuantities, integerValueOf, parseQuantity, parseResourceAmount, signOfQuantity } from "../quantity.js";
 import { checkQualifiedName } from "./name-formats.js";
 import { arrayOf, recordOf, stringOf } from "./read-json.js";
 
@@ -88,7 +88,7 @@ function readAmounts(value: unknown, path: FieldPath, errs: FieldError[], option
   for (const [name, raw] of Object.entries(map)) {
     const at = path.key(name);
     errs.push(...checkResourceName(name, at, options));
-    const quantity = parseQuantityValue(raw);
+    const quantity = parseResourceAmount(raw);
     if (!quantity) continue;
     const text = typeof raw === "string" ? raw.trim() : String(raw);
     if (signOfQuantity(quantity) < 0) {
