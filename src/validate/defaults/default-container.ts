@@ -68,18 +68,27 @@ function defaultHostNetworkPort(port: JsonRecord): JsonRecord {
 }
 
 export function defaultContainer(container: JsonRecord, hostNetwork: boolean): JsonRecord {
+  // One copy per container at most: every change goes into `changes`, spread once.
   const changes: JsonRecord = {};
   if (isUnsetString(container["imagePullPolicy"])) changes["imagePullPolicy"] = defaultPullPolicy(container["image"]);
   if (isUnsetString(container["terminationMessagePolicy"])) changes["terminationMessagePolicy"] = "File";
-  let out = withChanges(container, changes);
-  const ports = mapRecords(out["ports"], (p) => {
+  const ports = mapRecords(container["ports"], (p) => {
     const port = defaultPort(p);
     return hostNetwork ? defaultHostNetworkPort(port) : port;
   });
-  if (ports !== out["ports"]) out = { ...out, ports };
-  const env = mapRecords(out["env"], defaultEnvVar);
-  if (env !== out["env"]) out = { ...out, env };
-  for (const probe of PROBES) out = mapField(out, probe, defaultProbe);
-  out = mapField(out, "lifecycle", defaultLifecycle);
-  return mapField(out, "resources", defaultRequests);
+  if (ports !== container["ports"]) changes["ports"] = ports;
+  const env = mapRecords(container["env"], defaultEnvVar);
+  if (env !== container["env"]) changes["env"] = env;
+  for (const probe of PROBES) {
+    const value = recordOf(container[probe]);
+    const next = value && defaultProbe(value);
+    if (next !== value) changes[probe] = next;
+  }
+  const lifecycle = recordOf(container["lifecycle"]);
+  const nextLifecycle = lifecycle && defaultLifecycle(lifecycle);
+  if (nextLifecycle !== lifecycle) changes["lifecycle"] = nextLifecycle;
+  const resources = recordOf(container["resources"]);
+  const nextResources = resources && defaultRequests(resources);
+  if (nextResources !== resources) changes["resources"] = nextResources;
+  return Object.keys(changes).length === 0 ? container : { ...container, ...changes };
 }

@@ -32,12 +32,13 @@ const goQuote = (s: string): string => JSON.stringify(s);
 
 export function checkSecurityAnnotations(annotations: unknown, spec: JsonRecord, annotationsPath: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
-  const names = new Set(containersOf(spec, annotationsPath).map(({ container }) => stringOf(container["name"])));
+  let names: Set<string | undefined> | undefined; // built only for a pod with AppArmor annotations
   for (const [key, value] of stringEntriesOf(annotations)) {
     // Go names seccomp annotations as a child path (`annotations.seccomp…/pod`), AppArmor ones as a key.
     if (key === SECCOMP_POD || key.startsWith(SECCOMP_CONTAINER)) errs.push(...checkSeccompAnnotation(value, annotationsPath.child(key)));
     if (!key.startsWith(APPARMOR_CONTAINER)) continue;
     const container = key.slice(APPARMOR_CONTAINER.length);
+    names ??= new Set(containersOf(spec, annotationsPath).map(({ container: c }) => stringOf(c["name"])));
     if (!names.has(container)) errs.push(invalid(annotationsPath.key(key), container, { rule: "metadata.annotations.apparmor.container", detail: "container not found" }));
     if (value !== "" && value !== "runtime/default" && value !== "unconfined" && !value.startsWith(LOCALHOST)) {
       errs.push(invalid(annotationsPath.key(key), value, { rule: "metadata.annotations.apparmor.format", detail: `invalid AppArmor profile name: ${goQuote(value)}` }));
@@ -59,8 +60,9 @@ function mismatch(annotation: string, profile: JsonRecord, runtimeDefaults: read
 }
 
 export function checkSecurityAnnotationsMatchFields(annotations: unknown, spec: JsonRecord, specPath: FieldPath): FieldError[] {
-  const notes = new Map(stringEntriesOf(annotations));
-  if (notes.size === 0) return [];
+  const entries = stringEntriesOf(annotations).filter(([k]) => k === SECCOMP_POD || k.startsWith(SECCOMP_CONTAINER) || k.startsWith(APPARMOR_CONTAINER));
+  if (entries.length === 0) return [];
+  const notes = new Map(entries);
   const errs: FieldError[] = [];
   const report = (kind: "seccomp" | "apparmor", at: FieldPath, field: "type" | "localhostProfile"): void => {
     const what = field === "type" ? "type" : "profile";

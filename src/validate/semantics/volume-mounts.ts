@@ -11,7 +11,7 @@ const PROPAGATION_MODES = ["Bidirectional", "HostToContainer", "None"] as const;
 const RECURSIVE_READ_ONLY = ["Disabled", "Enabled", "IfPossible"] as const;
 
 /** name → path of a container's mounts or devices (GetVolumeMountMap, GetVolumeDeviceMap: the last one wins). */
-function pathsByName(list: unknown, pathField: string): Map<string, string> {
+function pathsByName(list: unknown, pathField: string): ReadonlyMap<string, string> {
   const map = new Map<string, string>();
   for (const item of arrayOf(list)) {
     const entry = recordOf(item);
@@ -20,11 +20,12 @@ function pathsByName(list: unknown, pathField: string): Map<string, string> {
   return map;
 }
 
-const hasPath = (map: Map<string, string>, p: string): boolean => [...map.values()].includes(p);
+const NO_PATHS: ReadonlyMap<string, string> = new Map();
+const hasPath = (map: ReadonlyMap<string, string>, p: string): boolean => [...map.values()].includes(p);
 
 export function checkVolumeMounts(container: JsonRecord, volumes: ReadonlyMap<string, string>, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
-  const devices = pathsByName(container["volumeDevices"], "devicePath");
+  const devices = Array.isArray(container["volumeDevices"]) ? pathsByName(container["volumeDevices"], "devicePath") : NO_PATHS;
   const privileged = recordOf(container["securityContext"])?.["privileged"] === true;
   const mountPaths = new Set<string>();
   arrayOf(container["volumeMounts"]).forEach((item, m) => {
@@ -81,6 +82,7 @@ function checkRecursiveReadOnly(mount: JsonRecord, propagation: string | undefin
 
 /** Raw block devices: only from a claim (PersistentVolumeClaim or ephemeral), each name and path once. */
 export function checkVolumeDevices(container: JsonRecord, volumes: ReadonlyMap<string, string>, path: FieldPath): FieldError[] {
+  if (arrayOf(container["volumeDevices"]).length === 0) return [];
   const errs: FieldError[] = [];
   const mounts = pathsByName(container["volumeMounts"], "mountPath");
   const names = new Set<string>();
