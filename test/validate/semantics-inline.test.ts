@@ -31,6 +31,25 @@ describe("fields newer than kubectl 1.32's schema", () => {
   });
 });
 
+describe("rules whose fixtures live here", () => {
+  const CASES: [desc: string, pod: V1Pod, expected: string[][]][] = [
+    ["an image volume's empty pull policy is defaulted (SetDefaults_ImageVolumeSource)", withVolume({ image: { reference: "busybox:1.36", pullPolicy: "" } }), []],
+    ["hugepages need cpu or memory beside them", pod({ containers: [{ name: "app", image: "x", resources: { limits: { "hugepages-2Mi": "2Mi" } } }] }),
+      [["spec.containers[0].resources", "Forbidden", "container.resources.hugePages.needsCpuOrMemory"]]],
+    ["minDomains only with DoNotSchedule, and positive", pod({ topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "zone", whenUnsatisfiable: "ScheduleAnyway", minDomains: 0 }] }), [
+      ["spec.topologySpreadConstraints[0].minDomains", "Invalid value", "spec.topologySpread.minDomains.whenUnsatisfiable"],
+      ["spec.topologySpreadConstraints[0].minDomains", "Invalid value", "spec.topologySpread.minDomains.positive"],
+    ]],
+    ["node inclusion policies are Honor or Ignore", pod({ topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "zone", whenUnsatisfiable: "DoNotSchedule", nodeTaintsPolicy: "Maybe" }] }),
+      [["spec.topologySpreadConstraints[0].nodeTaintsPolicy", "Unsupported value", "spec.topologySpread.nodeTaintsPolicy.unsupported"]]],
+    ["HTTP header names (IsHTTPHeaderName), reported on the list", pod({ containers: [{ name: "app", image: "x", readinessProbe: { httpGet: { port: 80, httpHeaders: [{ name: "Bad Header", value: "1" }] } } }] }),
+      [["spec.containers[0].readinessProbe.httpGet.httpHeaders", "Invalid value", "probe.httpGet.header.name"]]],
+  ];
+  it.each(CASES)("%s", (_desc, input, expected) => {
+    expect(triples(checkPodSemantics(input, NODE))).toEqual(expected);
+  });
+});
+
 describe("Go's own checks on sources a static pod may not use", () => {
   const CASES: [desc: string, pod: V1Pod, expected: string[][]][] = [
     ["secret: a name and file modes", withVolume({ secret: { defaultMode: 0o1000, items: [{ key: "", path: "../x" }] } }), [
