@@ -42,6 +42,12 @@ describe("rules whose fixtures live here", () => {
     ]],
     ["node inclusion policies are Honor or Ignore", pod({ topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "zone", whenUnsatisfiable: "DoNotSchedule", nodeTaintsPolicy: "Maybe" }] }),
       [["spec.topologySpreadConstraints[0].nodeTaintsPolicy", "Unsupported value", "spec.topologySpread.nodeTaintsPolicy.unsupported"]]],
+    ["pod-deletion-cost: no leading zeros (GetDeletionCostFromPodAnnotations)", { metadata: { name: "p", annotations: { "controller.kubernetes.io/pod-deletion-cost": "008" } }, spec: { containers: [{ name: "a", image: "x" }] } } as V1Pod,
+      [["metadata.annotations[controller.kubernetes.io/pod-deletion-cost]", "Invalid value", "metadata.annotations.podDeletionCost"]]],
+    ["pod-deletion-cost: no plus sign", { metadata: { name: "p", annotations: { "controller.kubernetes.io/pod-deletion-cost": "+10" } }, spec: { containers: [{ name: "a", image: "x" }] } } as V1Pod,
+      [["metadata.annotations[controller.kubernetes.io/pod-deletion-cost]", "Invalid value", "metadata.annotations.podDeletionCost"]]],
+    ["pod-deletion-cost: a negative int32 is fine", { metadata: { name: "p", annotations: { "controller.kubernetes.io/pod-deletion-cost": "-5" } }, spec: { containers: [{ name: "a", image: "x" }] } } as V1Pod, []],
+    ["a name ending in '-' is fine: the kubelet validates `<name>-<node>`", { metadata: { name: "web-" }, spec: { containers: [{ name: "a", image: "x" }] } } as V1Pod, []],
     ["HTTP header names (IsHTTPHeaderName), reported on the list", pod({ containers: [{ name: "app", image: "x", readinessProbe: { httpGet: { port: 80, httpHeaders: [{ name: "Bad Header", value: "1" }] } } }] }),
       [["spec.containers[0].readinessProbe.httpGet.httpHeaders", "Invalid value", "probe.httpGet.header.name"]]],
   ];

@@ -16,9 +16,9 @@ export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
 /** Read by ReplicaSets when scaling down; the API server insists it parses as an int32. */
 const POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 
-/** Go's strconv.ParseInt(s, 10, 32). */
+/** helper.GetDeletionCostFromPodAnnotations: no "+" and no leading zeros, then strconv.ParseInt(s, 10, 32). */
 function isInt32Text(text: string): boolean {
-  if (!/^[+-]?[0-9]+$/.test(text)) return false;
+  if (!/^(-?[0-9]+)$/.test(text) || /^0./.test(text)) return false;
   const n = BigInt(text);
   return n >= -(2n ** 31n) && n < 2n ** 31n;
 }
@@ -102,8 +102,10 @@ function checkPodName(value: unknown, path: FieldPath, nodeName: string): FieldE
     // A non-string name is the schema layer's to report; an empty one is ours.
     return value === undefined || value === null || name === "" ? [required(path, { rule: "metadata.name.required" })] : [];
   }
-  const errs = checkDns1123Subdomain(name).map((msg) => invalid(path, name, { rule: "metadata.name.format", detail: msg }));
   const full = `${name}-${nodeName.toLowerCase()}`;
+  // The kubelet validates the name it generates, `<name>-<node>`: a trailing "-" is fine there.
+  const generatedIsName = checkDns1123Subdomain(full).every((msg) => msg === maxLenMessage(DNS1123_SUBDOMAIN_MAX));
+  const errs = generatedIsName ? [] : checkDns1123Subdomain(name).map((msg) => invalid(path, name, { rule: "metadata.name.format", detail: msg }));
   if (errs.length === 0 && full.length > DNS1123_SUBDOMAIN_MAX) {
     errs.push(invalid(path, name, {
       rule: "metadata.name.tooLongForNode",
