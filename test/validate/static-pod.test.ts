@@ -76,6 +76,10 @@ describe("references the kubelet would refuse", () => {
         { name: "f", nfs: { server: "nfs.example.com", path: "/export" } },
       ],
     }, []],
+    ["empty names are not references (VisitPodSecretNames skips them)", {
+      imagePullSecrets: [{}, { name: "" }],
+      volumes: [{ name: "c", cephfs: { monitors: ["m"], secretRef: {} } }, { name: "r", rbd: { monitors: ["m"], image: "i", secretRef: { name: "" } } }],
+    }, []],
     ["empty lists are not references", { imagePullSecrets: [], resourceClaims: [], ephemeralContainers: [], schedulingGates: [], serviceAccountName: "" }, []],
   ];
   it.each(CASES)("%s", (_desc, spec, expected) => {

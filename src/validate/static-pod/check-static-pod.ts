@@ -59,7 +59,8 @@ export function checkStaticPodRules(pod: V1Pod): FieldError[] {
   for (const field of ["serviceAccountName", "serviceAccount"]) {
     if (stringOf(spec[field])) errs.push(forbidden(path.child(field), { rule: "staticPod.serviceAccount", detail: REASONS.serviceAccount }));
   }
-  if (arrayOf(spec["imagePullSecrets"]).length > 0) {
+  // VisitPodSecretNames skips empty names: `imagePullSecrets: [{}]` references nothing.
+  if (arrayOf(spec["imagePullSecrets"]).some((r) => stringOf(recordOf(r)?.["name"]))) {
     errs.push(forbidden(path.child("imagePullSecrets"), { rule: "staticPod.imagePullSecrets", detail: REASONS.imagePullSecret }));
   }
   if (arrayOf(spec["resourceClaims"]).length > 0) {
@@ -97,7 +98,8 @@ function checkVolumeReferences(volume: JsonRecord | undefined, path: FieldPath):
     if (isSet(volume[source])) errs.push(forbidden(path.child(source), { rule, detail: reason }));
   }
   for (const source of SECRET_REF_VOLUMES) {
-    if (isSet(recordOf(volume[source])?.["secretRef"])) {
+    // An empty secret name is skipped by VisitPodSecretNames: no reference.
+    if (stringOf(recordOf(recordOf(volume[source])?.["secretRef"])?.["name"])) {
       errs.push(forbidden(path.child(source).child("secretRef"), { rule: "staticPod.volumeSecretRef", detail: REASONS.secret }));
     }
   }
