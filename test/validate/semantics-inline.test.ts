@@ -48,6 +48,8 @@ describe("rules whose fixtures live here", () => {
       [["metadata.annotations[controller.kubernetes.io/pod-deletion-cost]", "Invalid value", "metadata.annotations.podDeletionCost"]]],
     ["pod-deletion-cost: a negative int32 is fine", { metadata: { name: "p", annotations: { "controller.kubernetes.io/pod-deletion-cost": "-5" } }, spec: { containers: [{ name: "a", image: "x" }] } } as V1Pod, []],
     ["a name ending in '-' is fine: the kubelet validates `<name>-<node>`", { metadata: { name: "web-" }, spec: { containers: [{ name: "a", image: "x" }] } } as V1Pod, []],
+    ["a windows pod may not share the host's PIDs, securityContext or not (validateWindows)", pod({ os: { name: "windows" }, hostPID: true }),
+      [["spec.hostPID", "Forbidden", "spec.os.windows.forbidden"]]],
     ["HTTP header names (IsHTTPHeaderName), reported on the list", pod({ containers: [{ name: "app", image: "x", readinessProbe: { httpGet: { port: 80, httpHeaders: [{ name: "Bad Header", value: "1" }] } } }] }),
       [["spec.containers[0].readinessProbe.httpGet.httpHeaders", "Invalid value", "probe.httpGet.header.name"]]],
   ];

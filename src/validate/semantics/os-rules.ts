@@ -56,18 +56,17 @@ function checkLinux(spec: JsonRecord, specPath: FieldPath): FieldError[] {
 function checkWindows(spec: JsonRecord, specPath: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const no = (path: FieldPath): FieldError => forbidden(path, { rule: "spec.os.windows.forbidden", detail: NOT_WINDOWS });
-  const sc = recordOf(spec["securityContext"]);
+  // SetDefaults_PodSpec gives every pod a securityContext, so these always run.
+  const sc = recordOf(spec["securityContext"]) ?? {};
   const scPath = specPath.child("securityContext");
-  if (sc) {
-    for (const f of WINDOWS_POD_SC_FIELDS) if (isSet(sc[f])) errs.push(no(scPath.child(f)));
-    if (isSet(spec["hostUsers"])) errs.push(no(specPath.child("hostUsers")));
-    if (spec["hostPID"] === true) errs.push(no(specPath.child("hostPID")));
-    if (spec["hostIPC"] === true) errs.push(no(specPath.child("hostIPC")));
-    for (const f of WINDOWS_POD_SC_FIELDS_2) if (isSet(sc[f])) errs.push(no(scPath.child(f)));
-    if (arrayOf(sc["sysctls"]).length > 0) errs.push(no(scPath.child("sysctls")));
-    if (isSet(spec["shareProcessNamespace"])) errs.push(no(specPath.child("shareProcessNamespace")));
-    for (const f of WINDOWS_POD_SC_FIELDS_3) if (isSet(sc[f])) errs.push(no(scPath.child(f)));
-  }
+  for (const f of WINDOWS_POD_SC_FIELDS) if (isSet(sc[f])) errs.push(no(scPath.child(f)));
+  if (isSet(spec["hostUsers"])) errs.push(no(specPath.child("hostUsers")));
+  if (spec["hostPID"] === true) errs.push(no(specPath.child("hostPID")));
+  if (spec["hostIPC"] === true) errs.push(no(specPath.child("hostIPC")));
+  for (const f of WINDOWS_POD_SC_FIELDS_2) if (isSet(sc[f])) errs.push(no(scPath.child(f)));
+  if (arrayOf(sc["sysctls"]).length > 0) errs.push(no(scPath.child("sysctls")));
+  if (isSet(spec["shareProcessNamespace"])) errs.push(no(specPath.child("shareProcessNamespace")));
+  for (const f of WINDOWS_POD_SC_FIELDS_3) if (isSet(sc[f])) errs.push(no(scPath.child(f)));
   eachContainer(spec, specPath, (c, at) => {
     const csc = recordOf(c["securityContext"]);
     if (!csc) return;
