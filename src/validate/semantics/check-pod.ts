@@ -1,8 +1,8 @@
 // Layer 2 of validation: the API server's pod validation (validation.go ValidatePodCreate),
-// which the kubelet runs on every static pod after applying API defaults. Absent fields
-// that defaulting fills (restartPolicy, dnsPolicy, protocol, imagePullPolicy, …) are fine;
-// set-but-wrong values are errors. Never throws: what cannot be read is skipped, because
-// the schema layer already reports wrong types.
+// which the kubelet runs on every static pod after its decoder applied the API defaults, so
+// the checks here run on defaultPod's copy: an explicit "" protocol is TCP, not an error.
+// Never throws: what cannot be read is skipped, because the schema layer already reports
+// wrong types.
 // One API-server check is left to the static-pod rules, which refuse the same field with the
 // reason that holds for a static pod: projected serviceAccountToken sources ("must not be
 // specified when serviceAccountName is not set": a static pod has neither).
