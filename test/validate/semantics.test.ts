@@ -143,6 +143,11 @@ const INVALID: Case[] = [
   ["container-name-empty-twice", [["spec.containers[0].name","Required value","container.name.required"],["spec.containers[1].name","Required value","container.name.required"],["spec.containers[1].name","Duplicate value","container.name.duplicate"]]],
   ["extended-resource-fraction", [["spec.containers[0].resources.limits[example.com/dongle]","Invalid value","container.resources.notInteger"],["spec.containers[0].resources.requests[example.com/dongle]","Invalid value","container.resources.notInteger"]]],
   ["finalizer-format", [["metadata.finalizers","Invalid value","metadata.finalizers.format"]]],
+  ["managed-fields-operation", [["metadata.managedFields[0].operation","Invalid value","metadata.managedFields.operation"]]],
+  ["managed-fields-type", [
+    ["metadata.managedFields[1].fieldsType","Invalid value","metadata.managedFields.fieldsType"],
+    ["metadata.managedFields[2].manager","Too long","metadata.managedFields.manager.tooLong"],
+  ]],
   ["flocker-no-dataset", [["spec.volumes[0].flocker","Required value","volume.flocker.dataset.required"]]],
   ["fs-group-change-policy-unsupported", [["spec.securityContext.fsGroupChangePolicy","Unsupported value","securityContext.fsGroupChangePolicy.unsupported"]]],
   ["generate-name-invalid", [["metadata.generateName","Invalid value","metadata.generateName.format"]]],
@@ -219,6 +224,7 @@ const DETAILS: [file: string, detail: string][] = [
   ["share-process-namespace-host-pid", "ShareProcessNamespace and HostPID cannot both be enabled"],
   ["divisor-cpu-unsupported", "only divisor's values 1m and 1 are supported with the cpu resource"],
   ["finalizer-not-qualified", "name is neither a standard finalizer name nor is it fully qualified"],
+  ["managed-fields-operation", "must be `Apply` or `Update`"],
   ["cephfs-second-source", "may not specify more than 1 volume type"],
   ["create-scheduling-gates", "cannot be set until all schedulingGates have been cleared"],
 ];

@@ -62,5 +62,6 @@ function readContainerContext(spec: JsonRecord, volumes: ReadonlyMap<string, str
     gracePeriodSeconds: numberOf(spec["terminationGracePeriodSeconds"]) ?? DEFAULT_GRACE_PERIOD_SECONDS,
     podRestartPolicy: stringOf(spec["restartPolicy"]) ?? DEFAULT_RESTART_POLICY,
     podClaimNames: new Set(claimNames.filter((n) => n !== "")),
+    osName: isSet(spec["os"]) ? stringOf(recordOf(spec["os"])?.["name"]) ?? "" : undefined,
   };
 }

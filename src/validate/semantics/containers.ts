@@ -13,6 +13,7 @@ import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 import { checkResources } from "./resources.js";
 import { checkContainerSecurityContext } from "./security-context.js";
+import { checkStopSignal } from "./stop-signal.js";
 import { checkSupported } from "./supported-values.js";
 import { checkVolumeDevices, checkVolumeMounts } from "./volume-mounts.js";
 
@@ -41,6 +42,8 @@ export interface ContainerContext {
   podRestartPolicy: string;
   /** Names in spec.resourceClaims, which container resources.claims refer to. */
   podClaimNames: ReadonlySet<string>;
+  /** spec.os.name, undefined when spec.os is absent. */
+  osName: string | undefined;
 }
 
 export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: ContainerContext): FieldError[] {
@@ -115,7 +118,10 @@ function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx
     else errs.push(forbidden(path.child(probe), { rule: "initContainer.probe.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));
   }
   if (isSet(c["lifecycle"])) {
-    if (probesAllowed) errs.push(...checkLifecycle(c["lifecycle"], ctx.gracePeriodSeconds, path.child("lifecycle")));
+    if (probesAllowed) {
+      errs.push(...checkLifecycle(c["lifecycle"], ctx.gracePeriodSeconds, path.child("lifecycle")));
+      errs.push(...checkStopSignal(recordOf(c["lifecycle"])?.["stopSignal"], ctx.osName, path.child("lifecycle").child("stopSignal")));
+    }
     else errs.push(forbidden(path.child("lifecycle"), { rule: "initContainer.lifecycle.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));
   }
 

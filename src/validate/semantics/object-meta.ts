@@ -8,6 +8,7 @@ import {
   checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkQualifiedName,
   DNS1123_SUBDOMAIN_MAX, maxLenMessage,
 } from "./name-formats.js";
+import { checkManagedFields } from "./managed-fields.js";
 import { arrayOf, isSet, numberOf, recordOf, stringEntriesOf, stringOf } from "./read-json.js";
 
 /** apimachinery TotalAnnotationSizeLimitB. */
@@ -42,6 +43,7 @@ export function checkObjectMeta(metadata: unknown, path: FieldPath, nodeName: st
   if (generation !== undefined && generation < 0) errs.push(invalid(path.child("generation"), generation, { rule: "metadata.generation.negative", detail: "must be greater than or equal to 0" }));
   errs.push(...checkOwnerReferences(meta["ownerReferences"], path.child("ownerReferences")));
   errs.push(...checkFinalizers(meta["finalizers"], path.child("finalizers")));
+  errs.push(...checkManagedFields(meta["managedFields"], path.child("managedFields")));
   return errs;
 }
 
