@@ -1,9 +1,23 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderLaunchMaterial } from "../../tools/launch-material/render-launch-material.js";
 import { extractUserDataSpec } from "../../src/sources/user-data-shapes.js";
 import { type ParameterValues, createdResources, resolveForStack } from "./cloudformation-conditions.js";
-import { CLOUDFORMATION, IGNITION_PODS_PATH, type CloudFormationTemplate, cloudFormationUserData, parseCloudFormation, readRepoFile } from "./launch-material.js";
+import { CLOUDFORMATION, IGNITION_PODS_PATH, REPO, type CloudFormationTemplate, cloudFormationUserData, parseCloudFormation, readRepoFile } from "./launch-material.js";
 
 const template = parseCloudFormation(readRepoFile(CLOUDFORMATION));
+const EC2_USER_DATA_LIMIT = 16 * 1024;
+
+/** The template's user-data as tools/render-launch-material.ts would write it now. */
+function renderedUserData(): string {
+  const result = renderLaunchMaterial((relative) => {
+    const path = join(REPO, relative);
+    return existsSync(path) ? readFileSync(path) : undefined;
+  });
+  if (!result.ok) throw new Error(result.errors.join("\n"));
+  return cloudFormationUserData(parseCloudFormation(result.files.get(CLOUDFORMATION) ?? ""));
+}
 
 // CloudFormation's pseudo parameters ("Pseudo parameters reference").
 const PSEUDO_PARAMETERS = [
@@ -97,6 +111,16 @@ describe(CLOUDFORMATION, () => {
 
   it("boots with the committed Ignition for the AWS example as user-data", () => {
     expect(cloudFormationUserData(template)).toBe(readRepoFile("examples/aws/flatcar-nginx.ign"));
+  });
+
+  // EC2 takes at most 16 KB of user-data before base64 ("Work with instance user data");
+  // Fn::Base64 encodes the literal, so the literal is what counts. Growth in deploy/ must
+  // leave room for a bigger pods file: at least 4 KiB stays free.
+  it.each([
+    { what: "the committed template", userData: () => cloudFormationUserData(template) },
+    { what: "a fresh render", userData: () => renderedUserData() },
+  ])("leaves at least 4 KiB of EC2's 16 KiB user-data free ($what)", ({ userData }) => {
+    expect(Buffer.byteLength(userData())).toBeLessThanOrEqual(EC2_USER_DATA_LIMIT - 4 * 1024);
   });
 
   it("carries the pods where rower's EC2 source finds them in Ignition user-data", () => {
