@@ -164,6 +164,27 @@ describe(CLOUDFORMATION, () => {
     );
   });
 
+  // docs/aws.md's private ECR images: the kubelet's credential provider uses the instance profile.
+  it.each<{ optional: ParameterValues; profile: unknown }>([
+    { optional: {}, profile: undefined },
+    { optional: { InstanceProfile: "rower-node" }, profile: { Name: "rower-node" } },
+  ])("with $optional: instance profile $profile", ({ optional, profile }) => {
+    const parameters: ParameterValues = { ImageId: "ami-0123456789abcdef0", VpcId: "vpc-1", SubnetIds: "subnet-a,subnet-b", ...optional };
+    const data = resolveForStack(template, parameters, template.Resources.LaunchTemplate?.Properties?.LaunchTemplateData) as Record<string, unknown>;
+    expect(data.IamInstanceProfile).toEqual(profile);
+  });
+
+  // The default instance type is x86_64; Flatcar publishes arm64 AMIs under the same names.
+  it("filters every documented AMI lookup by architecture, matching the default instance type", () => {
+    const instanceType = (template.Parameters?.InstanceType as { Default?: string } | undefined)?.Default ?? "";
+    expect(instanceType).toMatch(/^(t3|t3a|m5|m6i|m7i|c5|c6i)\./); // x86_64 families
+    const lookups = [readRepoFile(CLOUDFORMATION), readRepoFile("docs/aws.md")].flatMap((text) =>
+      [...text.replace(/\\\n\s*/g, " ").replace(/\n\s+--/g, " --").matchAll(/aws ec2 describe-images[^\n]*/g)].map((m) => m[0]),
+    );
+    expect(lookups.length).toBeGreaterThanOrEqual(2);
+    for (const lookup of lookups) expect(lookup).toMatch(/Name=architecture,Values=x86_64/);
+  });
+
   it.each([
     { value: "", accepted: true },
     { value: "203.0.113.7/32", accepted: true },

@@ -32,6 +32,9 @@ const INSTALLED_FROM_DEPLOY = [
   { path: "/etc/kubernetes/kubelet-config.yaml", source: "deploy/kubelet/kubelet-config.yaml" },
   { path: "/opt/rower/bin/fetch-kubelet", source: "deploy/kubelet/fetch-kubelet" },
   { path: "/opt/rower/bin/make-no-clients-ca", source: "deploy/kubelet/make-no-clients-ca" },
+  { path: "/etc/kubernetes/credential-providers.env", source: "deploy/kubelet/credential-providers.env" },
+  { path: "/etc/kubernetes/credential-providers.yaml", source: "deploy/kubelet/credential-providers.yaml" },
+  { path: "/opt/rower/bin/fetch-credential-providers", source: "deploy/kubelet/fetch-credential-providers" },
   { path: "/etc/systemd/system/kubelet.service", source: "deploy/systemd/kubelet.service" },
 ];
 
@@ -73,7 +76,7 @@ describe.each(BUTANE_CONFIGS)("$butane", ({ butane, ignition }) => {
   });
 
   it("makes the kubelet's scripts executable and creates the manifest directory", () => {
-    for (const script of ["/opt/rower/bin/fetch-kubelet", "/opt/rower/bin/make-no-clients-ca"]) {
+    for (const script of ["/opt/rower/bin/fetch-kubelet", "/opt/rower/bin/fetch-credential-providers", "/opt/rower/bin/make-no-clients-ca"]) {
       expect(config.storage?.files?.find((f) => f.path === script)?.mode).toBe(0o755);
     }
     expect(config.storage?.directories?.map((d) => d.path)).toContain("/etc/kubernetes/manifests");

@@ -42,6 +42,7 @@ describe("sameLaunchFile", () => {
     storage: { files: [{ path: "/a", contents: { compression: "gzip", source: `data:;base64,${gzipSync("hello\n").toString("base64")}` } }] },
   });
   const other = plain.replace("hello", "hullo");
+  const cloudConfig = (file: string): string => `#cloud-config\nwrite_files:\n  - path: /a\n    ${file}`;
   const template = (json: string): string => `Resources:\n  UserData:\n    Fn::Base64: |\n      ${json}\n`;
 
   it.each([
@@ -50,7 +51,10 @@ describe("sameLaunchFile", () => {
     { desc: "a template around the same user-data", path: "t.yaml", a: template(plain), b: template(gzipped), same: true },
     { desc: "a template around different user-data", path: "t.yaml", a: template(plain), b: template(other), same: false },
     { desc: "a template changed outside the user-data", path: "t.yaml", a: template(plain), b: `${template(plain)}# more\n`, same: false },
-    { desc: "text files that differ", path: "cloud-config.yaml", a: "a\n", b: "b\n", same: false },
+    { desc: "a cloud-config file plain and gzipped", path: "cloud-config.yaml", a: cloudConfig("content: |\n      hello\n"), b: cloudConfig(`encoding: gzip+base64\n    content: ${gzipSync("hello\n").toString("base64")}\n`), same: true },
+    { desc: "cloud-config files that differ", path: "cloud-config.yaml", a: cloudConfig("content: |\n      hello\n"), b: cloudConfig("content: |\n      hullo\n"), same: false },
+    { desc: "cloud-configs whose comments differ", path: "cloud-config.yaml", a: cloudConfig("content: |\n      hello\n"), b: `# note\n${cloudConfig("content: |\n      hello\n")}`, same: false },
+    { desc: "text files that differ", path: "other.txt", a: "a\n", b: "b\n", same: false },
   ])("$desc: same $same", ({ path, a, b, same }) => {
     expect(sameLaunchFile(path, a, b)).toBe(same);
   });

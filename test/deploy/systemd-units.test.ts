@@ -94,10 +94,15 @@ describe("the kubelet unit", () => {
     }
   });
 
-  it("fetches the pinned kubelet, checked, before running it with the standalone config", () => {
-    expect(unitValue(kubelet, "Service", "EnvironmentFile")).toBe("/etc/kubernetes/kubelet.env");
-    expect(kubelet.get("Service")?.get("ExecStartPre")).toContain("/opt/rower/bin/fetch-kubelet");
-    expect(unitValue(kubelet, "Service", "ExecStart")).toBe("/opt/bin/kubelet --config=/etc/kubernetes/kubelet-config.yaml");
+  it("fetches the pinned kubelet and credential providers, checked, before running it with the standalone config", () => {
+    expect(kubelet.get("Service")?.get("EnvironmentFile")).toEqual(["/etc/kubernetes/kubelet.env", "/etc/kubernetes/credential-providers.env"]);
+    expect(kubelet.get("Service")?.get("ExecStartPre")).toEqual(expect.arrayContaining(["/opt/rower/bin/fetch-kubelet", "/opt/rower/bin/fetch-credential-providers"]));
+    expect(unitValue(kubelet, "Service", "ExecStart")?.split(/\s+/)).toEqual([
+      "/opt/bin/kubelet",
+      "--config=/etc/kubernetes/kubelet-config.yaml",
+      "--image-credential-provider-config=/etc/kubernetes/credential-providers.yaml",
+      "--image-credential-provider-bin-dir=/opt/bin/credential-providers",
+    ]);
     expect(unitValue(kubelet, "Service", "Restart")).toBe("always");
   });
 });
