@@ -181,7 +181,8 @@ async function prepare(
   const stopping = new AbortController();
   const saveState = async (snapshot: StateSnapshot): Promise<void> => {
     try {
-      await writeState(config.stateDir, buildDaemonState(snapshot, new Date(), process.pid));
+      const created = await writeState(config.stateDir, buildDaemonState(snapshot, new Date(), process.pid));
+      if (created !== undefined) log.info("state.dirCreated", { path: created, stateDir: config.stateDir });
     } catch (err) {
       // The manifests are what matter; a state directory we cannot write is reported and retried next sync.
       if (!(err instanceof ManifestIoError)) throw err;
