@@ -117,6 +117,8 @@ export async function runDaemonOnce(config: Config, options: DaemonOptions): Pro
   try {
     return { ok: true, verdict: await prepared.value.loop.syncOnce() };
   } finally {
+    // A failed apply arms the loop's retry timer: --once must exit instead of retrying.
+    await prepared.value.loop.close();
     await prepared.value.release();
   }
 }
