@@ -7,7 +7,7 @@ import { applyPlan, type ApplyLog } from "../manifests/apply-plan.js";
 import { DirLockHeldError, type DirLock } from "../manifests/dir-lock.js";
 import { ManifestIoError } from "../manifests/manifest-io-error.js";
 import type { Conflict, DesiredManifest, OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
-import { observeDirectory } from "../manifests/observe-directory.js";
+import { DirectoryObserver } from "../manifests/observe-directory.js";
 import { planManifests } from "../manifests/plan-manifests.js";
 
 export type ReconcileOutcome =
@@ -23,12 +23,18 @@ export interface ReconcileOptions {
   log: ApplyLog;
   /** The directory lock, re-established first if the directory (and its socket) was removed. */
   lock?: Pick<DirLock, "ensureHeld">;
+  /**
+   * The daemon's one observer of the directory: it remembers foreign files between reconciles
+   * and reports an unreadable one once. Without it each reconcile looks afresh (and reports again).
+   */
+  observer?: DirectoryObserver;
 }
 
 export async function reconcileDirectory(desired: DesiredManifest[], options: ReconcileOptions): Promise<ReconcileOutcome> {
   try {
     if (options.lock && (await options.lock.ensureHeld()) === "restored") options.log("lock.restored", { dir: options.dir });
-    const observed = await observeDirectory(options.dir, options.record);
+    const observer = options.observer ?? new DirectoryObserver(options.dir, { log: options.log });
+    const observed = await observer.observe(options.record);
     const plan = planManifests(desired, observed);
     if (plan.conflicts.length > 0) {
       const counts = { created: 0, updated: 0, deleted: 0, unchanged: plan.unchanged.length, conflicts: plan.conflicts.length };

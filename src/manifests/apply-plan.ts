@@ -16,10 +16,10 @@
 // caller retries, converges it (the new files carry the marker, so they are found as rower's).
 import { chmod, mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import type { Conflict, ConflictReason, ManifestPlan, OwnedFile, PlanCounts, PlannedWrite } from "./manifest-plan.js";
+import type { Conflict, ConflictReason, ManifestLog, ManifestPlan, OwnedFile, PlanCounts, PlannedWrite } from "./manifest-plan.js";
 import { cleanStaleTempFiles, commitStaged, discardStaged, stageFile, syncDirectory, type StagedFile } from "./atomic-write.js";
 import { errnoCode, withIoContext } from "./manifest-io-error.js";
-import { observeEntry } from "./observe-directory.js";
+import { inspectTarget } from "./observe-directory.js";
 import { sha256Hex } from "./plan-manifests.js";
 
 const DIR_MODE = 0o755;
@@ -27,8 +27,7 @@ const DIR_MODE = 0o755;
 // filesystem's journal commits, which is where the time goes; more adds little.
 const STAGE_CONCURRENCY = 16;
 
-/** An event sink: a fixed event name plus fields (the daemon adapts its logger to it). */
-export type ApplyLog = (event: string, fields: Record<string, unknown>) => void;
+export type ApplyLog = ManifestLog;
 
 export interface ApplyOptions {
   dir: string;
@@ -227,7 +226,7 @@ async function ensureDirectory(dir: string): Promise<void> {
  * is a change: the plan saw nothing there); undefined when it is exactly as planned.
  */
 async function checkTarget(dir: string, file: string, expectedSha256: string | undefined): Promise<ConflictReason | "absent" | undefined> {
-  const entry = await observeEntry(join(dir, file), file, { identity: false });
+  const entry = await inspectTarget(join(dir, file));
   if (!entry) return "absent";
   if (entry.kind === "symlink") return "symlink";
   if (entry.kind === "directory") return "directory";

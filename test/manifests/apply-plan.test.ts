@@ -203,6 +203,15 @@ describe("applyPlan", () => {
     await expect(observeDirectory(join(root, "file"))).rejects.toMatchObject({ code: "ENOTDIR" });
   });
 
+  it("a recorded file taken over (neither marker nor recorded bytes) is not deleted, and leaves the record", async () => {
+    const first = await sync([pod("a"), pod("b")]);
+    await writeFile(join(dir, "b.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n# mine now\n");
+    const result = await applyPlan(planManifests([pod("a")], await observeDirectory(dir, first.record)), { dir });
+    expect(result).toMatchObject({ deleted: 0, conflicts: 0 });
+    expect(await readFile(join(dir, "b.yaml"), "utf8")).toContain("# mine now");
+    expect(result.record.map((r) => r.file)).toEqual(["a.yaml"]);
+  });
+
   it("with the record from the last apply, a rower file stripped of its marker is still rower's: restored", async () => {
     const first = await sync([pod("a")]);
     await writeFile(join(dir, "a.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n");
