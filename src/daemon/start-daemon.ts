@@ -3,7 +3,7 @@
 import type { Config } from "../config/config.js";
 import { sourceOptionsOf } from "../config/source-options-of.js";
 import { decodePayload } from "../decode/decode-payload.js";
-import { acquireDirLock, DirLockHeldError, type DirLock } from "../manifests/dir-lock.js";
+import { acquireDirLock, DirLockHeldError, DirLockLostError, type DirLock } from "../manifests/dir-lock.js";
 import { ManifestIoError } from "../manifests/manifest-io-error.js";
 import { renderManifest } from "../manifests/render-manifest.js";
 import { createSource } from "../sources/create-source.js";
@@ -32,6 +32,8 @@ export interface RunningDaemon {
   stop(): Promise<void>;
   /** Settles when the daemon has stopped. */
   done: Promise<void>;
+  /** True when it stopped by itself because another rower took the manifest directory: exit non-zero. */
+  lockLost(): boolean;
 }
 
 export type StartResult = { ok: true; daemon: RunningDaemon } | { ok: false; message: string };
@@ -62,7 +64,15 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     await old?.close();
     await drift.ready;
   };
-  const prepared = await prepare(config, options, { onDirectoryRecreated: rewatchDirectory });
+  let lockLost = false;
+  const prepared = await prepare(config, options, {
+    onDirectoryRecreated: rewatchDirectory,
+    onLockLost: (err) => {
+      lockLost = true;
+      log.error("lock.lost", { path: err.path, holderPid: err.holderPid, action: "stopping; exit 1" });
+      if (prepared.ok) prepared.value.stopping.abort();
+    },
+  });
   if (!prepared.ok) return prepared;
   const { loop, metrics, readiness, stopping, release } = prepared.value;
   const { log } = options;
@@ -105,6 +115,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
       await done;
     },
     done,
+    lockLost: () => lockLost,
   };
   if (health) daemon.healthUrl = health.url;
   return { ok: true, daemon };
@@ -124,8 +135,10 @@ export async function runDaemonOnce(config: Config, options: DaemonOptions): Pro
 }
 
 interface PrepareHooks {
-  /** The lock was re-established in a re-created manifest directory; awaited before the apply. */
+  /** The lock was re-established in a re-created (or re-pointed) manifest directory; awaited before the apply. */
   onDirectoryRecreated?: () => Promise<void>;
+  /** Another rower holds the manifest directory now. */
+  onLockLost?: (err: DirLockLostError) => void;
 }
 
 async function prepare(
@@ -170,9 +183,14 @@ async function prepare(
     manifestDir: config.manifestDir,
     lock: {
       ensureHeld: async () => {
-        const held = await lock.ensureHeld();
-        if (held === "restored") await hooks.onDirectoryRecreated?.();
-        return held;
+        try {
+          const held = await lock.ensureHeld();
+          if (held.state !== "held") await hooks.onDirectoryRecreated?.();
+          return held;
+        } catch (err) {
+          if (err instanceof DirLockLostError) hooks.onLockLost?.(err);
+          throw err;
+        }
       },
     },
     record,

@@ -34,27 +34,32 @@ interface Remembered {
 
 export class DirectoryObserver {
   private remembered = new Map<string, Remembered>();
+  /** The directory `remembered` is about. */
+  private dir: string | undefined;
 
-  constructor(private readonly dir: string, private readonly options: ObserverOptions = {}) {}
+  constructor(private readonly options: ObserverOptions = {}) {}
 
-  async observe(record?: OwnedFile[]): Promise<ObservedDirectory> {
+  async observe(dir: string, record?: OwnedFile[]): Promise<ObservedDirectory> {
+    // Another directory (a symlinked path re-pointed): nothing remembered applies to it.
+    if (dir !== this.dir) this.remembered.clear();
+    this.dir = dir;
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = await readdir(dir);
     } catch (err) {
       // A missing directory is an empty one: apply creates it.
       if (errnoCode(err) === "ENOENT") {
         this.remembered.clear();
         return record ? { entries: [], record } : { entries: [] };
       }
-      return withIoContext("read directory", this.dir, () => Promise.reject(err));
+      return withIoContext("read directory", dir, () => Promise.reject(err));
     }
     const written = new Map((record ?? []).map((r) => [r.file, r.sha256]));
     const entries: ObservedEntry[] = [];
     const next = new Map<string, Remembered>();
     for (const name of names.sort()) {
       if (name.startsWith(".")) continue;
-      const entry = await this.observeEntry(name, written.get(name), next);
+      const entry = await this.observeEntry(dir, name, written.get(name), next);
       if (entry) entries.push(entry);
     }
     // Names gone from the directory are forgotten with it.
@@ -62,13 +67,8 @@ export class DirectoryObserver {
     return record ? { entries, record } : { entries };
   }
 
-  /** Drops what was remembered: the path now names another directory. */
-  forget(): void {
-    this.remembered.clear();
-  }
-
-  private async observeEntry(name: string, writtenSha256: string | undefined, next: Map<string, Remembered>): Promise<ObservedEntry | undefined> {
-    const path = join(this.dir, name);
+  private async observeEntry(dir: string, name: string, writtenSha256: string | undefined, next: Map<string, Remembered>): Promise<ObservedEntry | undefined> {
+    const path = join(dir, name);
     const stats = await lstatBig(path);
     if (!stats) return undefined;
     if (!stats.isFile()) return { name, kind: kindOf(stats), marker: false };
@@ -110,7 +110,7 @@ export class DirectoryObserver {
 
 /** One look at the directory, remembering nothing (`rower diff`, tests). */
 export function observeDirectory(dir: string, record?: OwnedFile[]): Promise<ObservedDirectory> {
-  return new DirectoryObserver(dir).observe(record);
+  return new DirectoryObserver().observe(dir, record);
 }
 
 /** What is at a path now, for apply's re-check before it commits: its kind and, for a file, its digest. */

@@ -97,30 +97,30 @@ describe("DirectoryObserver", () => {
     const path = join(dir, "theirs.yaml");
     await writeFile(path, text("aaa", false));
     await utimes(path, FIXED, FIXED);
-    const observer = new DirectoryObserver(dir);
-    expect((await observer.observe()).entries.map((e) => e.pod?.name)).toEqual(["aaa"]);
+    const observer = new DirectoryObserver();
+    expect((await observer.observe(dir)).entries.map((e) => e.pod?.name)).toEqual(["aaa"]);
 
     // Same inode, same size, mtime put back: remembered, so not read (it would say "bbb").
     await writeFile(path, text("bbb", false));
     await utimes(path, FIXED, FIXED);
-    const remembered = (await observer.observe()).entries;
+    const remembered = (await observer.observe(dir)).entries;
     expect(remembered.map((e) => e.pod?.name)).toEqual(["aaa"]);
     expect(remembered[0]?.content).toBeUndefined(); // its bytes are not kept either
     expect((await observeDirectory(dir)).entries.map((e) => e.pod?.name)).toEqual(["bbb"]); // a fresh look reads it
 
     await utimes(path, FIXED, new Date(FIXED.getTime() + 1000));
-    expect((await observer.observe()).entries.map((e) => e.pod?.name)).toEqual(["bbb"]);
+    expect((await observer.observe(dir)).entries.map((e) => e.pod?.name)).toEqual(["bbb"]);
   });
 
   it("reads rower's own files on every look: an edit with its mtime put back is still seen", async () => {
     const path = join(dir, "ours.yaml");
     await writeFile(path, text("aaa", true));
     await utimes(path, FIXED, FIXED);
-    const observer = new DirectoryObserver(dir);
-    const first = (await observer.observe()).entries[0]?.sha256;
+    const observer = new DirectoryObserver();
+    const first = (await observer.observe(dir)).entries[0]?.sha256;
     await writeFile(path, text("bbb", true));
     await utimes(path, FIXED, FIXED);
-    const [entry] = (await observer.observe()).entries;
+    const [entry] = (await observer.observe(dir)).entries;
     expect(entry?.sha256).not.toBe(first);
     expect(entry?.pod?.name).toBe("bbb");
   });
