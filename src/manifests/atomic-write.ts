@@ -16,33 +16,16 @@ const FILE_MODE = 0o644;
 // NAME_MAX is 255: keep `.rower-<name>.<random>.tmp` within it for the longest pod names.
 const MAX_NAME_IN_TEMP = 200;
 
-/** A check run after the temp file is durable and right before the rename; a value vetoes it. */
-export type RenameGuard<Veto> = () => Promise<Veto | undefined>;
-
-export type AtomicWriteResult<Veto> = { written: true } | { written: false; veto: Veto };
-
-export interface AtomicWriteOptions<Veto> {
-  guard?: RenameGuard<Veto>;
+export interface AtomicWriteOptions {
   /** Manifests are 0644 (the kubelet reads them); the state file, which keeps payload values, is 0600. */
   mode?: number;
 }
 
-export async function writeFileAtomic<Veto = never>(
-  dir: string,
-  file: string,
-  content: string | Uint8Array,
-  options: AtomicWriteOptions<Veto> = {},
-): Promise<AtomicWriteResult<Veto>> {
-  const { guard, mode = FILE_MODE } = options;
-  const staged = await stageFile(dir, file, content, mode);
+/** One file, both halves at once (the state file). */
+export async function writeFileAtomic(dir: string, file: string, content: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const staged = await stageFile(dir, file, content, options.mode ?? FILE_MODE);
   try {
-    const veto = guard ? await guard() : undefined;
-    if (veto !== undefined) {
-      await discardStaged(staged);
-      return { written: false, veto };
-    }
     await commitStaged(staged);
-    return { written: true };
   } catch (err) {
     // No partial file may stay behind: the target was never touched, the temp goes.
     await discardStaged(staged);
@@ -127,7 +110,7 @@ export async function cleanStaleTempFiles(dir: string): Promise<string[]> {
 }
 
 /** lstat that answers undefined for a path that does not exist. */
-export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
+async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await lstat(path);
   } catch (err) {
