@@ -57,7 +57,8 @@ export class DirectoryObserver {
   private readonly partial = new Set<string>();
   private readonly mixed = new Set<string>();
 
-  constructor(private readonly dir: string) {}
+  /** `ignore`: names the observer does not read (big foreign files would make every sample slow). */
+  constructor(private readonly dir: string, private readonly ignore: (name: string) => boolean = () => false) {}
 
   /** A set some revision declared: samples equal to it are fine. */
   declare(set: FileSet): void {
@@ -110,7 +111,7 @@ export class DirectoryObserver {
 
   private async sample(settled = false): Promise<void> {
     const sampledAt = performance.now();
-    const seen = await readSet(this.dir);
+    const seen = await readSet(this.dir, this.ignore);
     this.result.samples++;
     if (this.final && this.result.convergeMs === undefined && sameSet(seen, this.final.set)) {
       this.result.convergeMs = performance.now() - this.final.since;
@@ -158,11 +159,11 @@ export class DirectoryObserver {
   }
 }
 
-async function readSet(dir: string): Promise<FileSet> {
+async function readSet(dir: string, ignore: (name: string) => boolean): Promise<FileSet> {
   const set: FileSet = new Map();
   const names = await readdir(dir).catch(ifMissing([]));
   for (const name of names.sort()) {
-    if (name.startsWith(".")) continue;
+    if (name.startsWith(".") || ignore(name)) continue;
     // Gone between readdir and read: this sample does not hold it.
     const content = await readFile(join(dir, name), "utf8").catch(ifMissing(undefined));
     if (content !== undefined) set.set(name, content);

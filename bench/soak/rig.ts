@@ -1,7 +1,7 @@
 // One trial's world: a temp directory, the built emulator, the built daemon, an observer on
 // the manifest directory. Everything is a real process; `close()` removes it all.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventRecorder } from "../../test/daemon/event-recorder.js";
@@ -19,6 +19,12 @@ export interface RigOptions {
   /** Arguments put before the bundle (`--max-old-space-size=192`), and a command wrapping node (`prlimit ...`). */
   nodeArgs?: string[];
   wrapper?: string[];
+  /** Run on the manifest directory (created empty) before the daemon starts, e.g. to mount a tmpfs there. */
+  prepare?: (manifestDir: string) => Promise<void>;
+  /** Undoes `prepare` when the rig closes. */
+  cleanup?: (manifestDir: string) => Promise<void>;
+  /** Names in the manifest directory the observer leaves alone. */
+  ignore?: (name: string) => boolean;
 }
 
 export class Rig {
@@ -28,12 +34,14 @@ export class Rig {
   daemon: ChildProcess | undefined;
 
   private constructor(readonly root: string, readonly options: RigOptions) {
-    this.observer = new DirectoryObserver(this.manifestDir);
+    this.observer = new DirectoryObserver(this.manifestDir, options.ignore);
   }
 
   static async start(options: RigOptions): Promise<Rig> {
     const rig = new Rig(await mkdtemp(join(tmpdir(), "rower-soak-")), options);
     await rig.writeServed(options.initial);
+    await mkdir(rig.manifestDir);
+    await options.prepare?.(rig.manifestDir);
     let sourceArgs: string[];
     let env: Record<string, string> = {};
     if (options.source === "file") {
@@ -97,9 +105,14 @@ export class Rig {
     return this.daemon !== undefined && this.daemon.exitCode === null && this.daemon.signalCode === null;
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.daemon) await stopProcess(this.daemon, "SIGKILL");
     if (this.emulator) await stopProcess(this.emulator.child);
+    await this.options.cleanup?.(this.manifestDir);
     await rm(this.root, { recursive: true, force: true });
   }
 }

@@ -18,7 +18,8 @@ export interface SoakRow {
   name: string;
   /** Trials in a full soak (`--quick` runs one). */
   trials: number;
-  trial(index: number): Promise<TrialResult>;
+  /** `quick`: one small trial (CI runs each row so), rather than the soak's full size. */
+  trial(index: number, options: { quick: boolean }): Promise<TrialResult>;
 }
 
 export interface RowSummary {
@@ -34,14 +35,14 @@ export interface RowSummary {
   failures: string[];
 }
 
-export async function runRow(row: SoakRow, trials: number, progress: (line: string) => void): Promise<RowSummary> {
+export async function runRow(row: SoakRow, trials: number, progress: (line: string) => void, quick = false): Promise<RowSummary> {
   const summary: RowSummary = { name: row.name, trials: 0, lostFiles: 0, partialFiles: 0, mixedSets: 0, notes: [], failures: [] };
   const converge: number[] = [];
   let peakKb = 0;
   for (let i = 0; i < trials; i++) {
     let result: TrialResult;
     try {
-      result = await row.trial(i);
+      result = await row.trial(i, { quick });
     } catch (err) {
       result = { lostFiles: 0, partialFiles: 0, mixedSets: 0, failure: `trial ${i}: ${(err as Error).message}` };
     }

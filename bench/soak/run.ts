@@ -18,7 +18,7 @@ const started = new Date();
 const summaries: RowSummary[] = [];
 for (const row of SOAK_ROWS.filter((r) => r.name.includes(only))) {
   process.stderr.write(`${row.name}\n`);
-  summaries.push(await runRow(row, quick ? 1 : row.trials, (line) => process.stderr.write(`${line}\n`)));
+  summaries.push(await runRow(row, quick ? 1 : row.trials, (line) => process.stderr.write(`${line}\n`), quick));
 }
 const table = formatTable(summaries);
 process.stdout.write(table);

@@ -28,6 +28,8 @@ import type { SyncVerdict } from "./sync-verdict.js";
 export const COALESCE_MS = 1_000;
 /** A source repeating the revision already handled is not followed faster than this. */
 export const REPEAT_FLOOR_MS = 1_000;
+/** Drift checks (directory events) run at most this often. */
+export const DRIFT_CHECK_INTERVAL_MS = 200;
 
 export interface SyncLoopOptions {
   source: Source;
@@ -73,6 +75,7 @@ export class SyncLoop {
   /** When the directory last changed because of a new revision (for coalescing). */
   private lastChangeAt: number | undefined;
   private lastRepeatAt: number | undefined;
+  private lastDriftCheckAt: number | undefined;
   private readonly stop = new AbortController();
   /** The caller's stop (SIGTERM) or the loop's own (lock lost). */
   private readonly signal: AbortSignal;
@@ -131,12 +134,16 @@ export class SyncLoop {
   requestDriftCheck(): void {
     if (this.driftQueued || this.desired === undefined || this.signal.aborted) return;
     this.driftQueued = true;
-    void this.serialize(async () => {
+    // Events on a busy directory (a foreign file touched every few ms) come in bursts: one
+    // check per DRIFT_CHECK_INTERVAL_MS repairs within the second and costs little.
+    const wait = this.lastDriftCheckAt === undefined ? 0 : this.lastDriftCheckAt + DRIFT_CHECK_INTERVAL_MS - performance.now();
+    void waitFor(Math.max(0, wait), this.signal).then(() => this.serialize(async () => {
       this.driftQueued = false;
+      this.lastDriftCheckAt = performance.now();
       const desired = this.desired;
       if (desired === undefined || this.signal.aborted) return;
       await this.applyDesired(desired, "drift");
-    });
+    }));
   }
 
   async close(): Promise<void> {

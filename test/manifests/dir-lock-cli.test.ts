@@ -2,28 +2,17 @@
 // that loses its directory to another, a symlinked directory pointed elsewhere, a directory
 // planted where the lock goes.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
 import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EventRecorder } from "../daemon/event-recorder.js";
+import { spawnSync } from "node:child_process";
 import { BUNDLE, spawnDaemon, stopProcess, type SpawnedDaemon } from "../e2e/spawned-rower.js";
 import { LOCK_FILE } from "../../src/manifests/dir-lock.js";
-import { makeStaleLock } from "./stale-lock.js";
+import { killRower, lockOutcome as outcome, makeStaleLock, rowerPid, startRowerSlowed, straceUsable } from "./stale-lock.js";
 
 const RACE_ROUNDS = 32;
 // Rounds run a few at a time: the test stays short, and the load varies how the pairs interleave.
 const RACES_AT_ONCE = 4;
-// Two rowers reach the lock within a few milliseconds of each other only by luck. Where strace
-// can run, the first link, rename and unlink of each thread (taking the lock comes first)
-// waits this long on entry, so the two takeovers overlap in most rounds: the old
-// unlink-then-bind takeover let both win in about half of them.
-const LOCK_SYSCALL_DELAY_US = 200_000;
-const LOCK_SYSCALLS = "link,linkat,rename,renameat,renameat2,unlink,unlinkat";
-
-function straceUsable(): boolean {
-  return spawnSync("strace", ["-f", "-o", "/dev/null", "true"]).status === 0;
-}
 
 function pod(name: string): string {
   return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: main\n    image: busybox:1.36\n`;
@@ -46,48 +35,10 @@ function start(manifestDir: string, stateDir: string): SpawnedDaemon {
   return daemon;
 }
 
-/** `rower run` with its first lock-taking syscalls slowed down by strace (the exit status is rower's). */
 function startSlowed(manifestDir: string, stateDir: string): SpawnedDaemon {
-  const rower = [BUNDLE, "run", "--log-format", "json", "--source", `file:${join(root, "pods.yaml")}`, "--manifest-dir", manifestDir,
-    "--state-dir", stateDir, "--node-name", "node-1"];
-  const child = spawn("strace", ["-f", "-qq", "-o", "/dev/null", "-e", `trace=${LOCK_SYSCALLS}`,
-    "-e", `inject=${LOCK_SYSCALLS}:delay_enter=${LOCK_SYSCALL_DELAY_US}:when=1`, "--", process.execPath, ...rower], {
-    stdio: ["ignore", "ignore", "pipe"], env: { PATH: process.env.PATH ?? "" },
-  });
-  const recorder = new EventRecorder();
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => recorder.feed(chunk));
-  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
-  const daemon = { child, recorder, exited };
+  const daemon = startRowerSlowed(join(root, "pods.yaml"), manifestDir, stateDir);
   daemons.push(daemon);
   return daemon;
-}
-
-/**
- * Kills a rower started either way: the signal goes to rower itself (strace would detach on a
- * SIGTERM of its own). A kill, not a stop: what a round checks is over, and each has its own directory.
- */
-async function killRower(daemon: SpawnedDaemon): Promise<void> {
-  if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) return;
-  const pid = rowerPid(daemon) ?? daemon.child.pid;
-  if (pid !== undefined) process.kill(pid, "SIGKILL");
-  await daemon.exited;
-}
-
-/** The PID rower logs (under strace, the child is strace). */
-function rowerPid(daemon: SpawnedDaemon): number | undefined {
-  const pid = daemon.recorder.events.find((e) => typeof e.pid === "number")?.pid;
-  return typeof pid === "number" ? pid : undefined;
-}
-
-/** "started" once the daemon says so, or its exit code if it ends first. */
-function outcome(daemon: SpawnedDaemon): Promise<"started" | number | string> {
-  return new Promise((resolve) => {
-    // Registered after the recorder's own listener: the chunk is recorded when this runs.
-    daemon.child.stderr?.on("data", () => {
-      if (daemon.recorder.named("daemon.started").length > 0) resolve("started");
-    });
-    void daemon.exited.then(resolve);
-  });
 }
 
 const files = async (dir: string): Promise<string[]> => (await readdir(dir)).filter((f) => !f.startsWith(".")).sort();

@@ -7,7 +7,7 @@ import { SOAK_ROWS } from "../../bench/soak/rows/index.js";
 describe("every soak row, once (built CLI)", () => {
   for (const row of SOAK_ROWS) {
     it(row.name, async () => {
-      const summary = await runRow(row, 1, () => undefined);
+      const summary = await runRow(row, 1, () => undefined, true);
       expect(summary.failures).toEqual([]);
       expect({ lost: summary.lostFiles, partial: summary.partialFiles, mixed: summary.mixedSets, notes: summary.notes })
         .toMatchObject({ lost: 0, partial: 0, mixed: 0 });

@@ -3,6 +3,8 @@ import type { SoakRow } from "../row.js";
 import { lone404, truncatedEc2, truncatedGce, ignoresWaitForChange, flappingKey } from "./metadata-faults.js";
 import { slowShellSave, typoInPath } from "./file-saves.js";
 import { hostilePayloads, idleConnections } from "./resources.js";
+import { busyForeignFiles, diskFull, sigkills, staleLockRace } from "./directory.js";
+import { fuzzMillion } from "./fuzz.js";
 
 export const SOAK_ROWS: SoakRow[] = [
   truncatedGce,
@@ -10,8 +12,13 @@ export const SOAK_ROWS: SoakRow[] = [
   lone404,
   slowShellSave,
   typoInPath,
+  diskFull,
   hostilePayloads,
   ignoresWaitForChange,
   flappingKey,
+  staleLockRace,
+  busyForeignFiles,
   idleConnections,
+  sigkills,
+  fuzzMillion,
 ];
