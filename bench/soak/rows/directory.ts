@@ -139,8 +139,8 @@ export const sigkills: SoakRow = {
   trials: 1,
   trial: async (_index, { quick }): Promise<TrialResult> => {
     const seed = Math.floor(Math.random() * 1_000_000);
-    const daemon = await runCrashRounds({ kills: quick ? 20 : 1_500, seed, runner: "daemon" });
-    const driver = await runCrashRounds({ kills: quick ? 5 : 500, seed, runner: "driver" });
+    const daemon = await runCrashRounds({ kills: quick ? 6 : 1_500, seed, runner: "daemon" });
+    const driver = await runCrashRounds({ kills: quick ? 3 : 500, seed, runner: "driver" });
     const kills = daemon.kills + driver.kills;
     const midWrite = daemon.killsLeavingTempFiles + driver.killsLeavingTempFiles;
     return {
