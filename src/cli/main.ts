@@ -11,6 +11,7 @@ import { registerDiff } from "./diff.js";
 import { registerRun } from "./run.js";
 import { registerStatus } from "./status.js";
 import { registerEmulate } from "./emulate.js";
+import { registerPolicy } from "./policy.js";
 import { EXIT_USAGE } from "./exit-codes.js";
 
 declare const ROWER_VERSION: string;
@@ -28,6 +29,7 @@ async function runCli(): Promise<void> {
   registerRun(program, { workerEntry: new URL(import.meta.url) });
   registerStatus(program);
   registerEmulate(program);
+  registerPolicy(program);
 
   try {
     await program.parseAsync(process.argv);
