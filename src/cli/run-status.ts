@@ -44,6 +44,7 @@ export function formatStatus(state: DaemonState, running: boolean): string {
     `source:        ${state.source}`,
     ...revisionLines(state),
     `manifest dir:  ${state.manifestDir}`,
+    ...policyLines(state),
   ];
   const sync = state.lastSync;
   if (sync) {
@@ -69,6 +70,14 @@ export function formatStatus(state: DaemonState, running: boolean): string {
   lines.push(`managed pods:  ${state.managed.length}`);
   for (const m of state.managed) lines.push(`  ${m.pod ?? "-"}  ${m.file}  sha256:${m.sha256.slice(0, 12)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The policy in force and, when the file now holds something else, why that is not in force. */
+function policyLines(state: DaemonState): string[] {
+  if (state.policy === undefined) return [];
+  const lines = [`policy:        ${state.policy.path} (${state.policy.summary})`];
+  if (state.policy.error !== undefined) lines.push(`policy error:  ${state.policy.error} (the previous policy stays in force)`);
+  return lines;
 }
 
 /** The latest revision read and, when the directory holds another one, that one: both labelled. */

@@ -44,6 +44,8 @@ export interface Config {
   projectFallback: boolean;
   imdsv1: boolean;
   ignitionPath: string;
+  /** `--policy`: a local admission policy file (absolute), read from disk only. */
+  policy?: string;
 }
 
 /** What the process offers besides flags and env; passed in so tests control it. */
@@ -84,6 +86,8 @@ function switchOption() {
 }
 
 const nonEmpty = (text: string): string | undefined => (text === "" ? undefined : text);
+/** Trust material comes from local disk, never from the network: a URL is not a path. */
+const localPath = (text: string): string | undefined => (text === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? undefined : text);
 
 function isHttpUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
@@ -141,6 +145,7 @@ const configSchema = z.object({
   projectFallback: switchOption(),
   imdsv1: switchOption(),
   ignitionPath: textOption(nonEmpty, "a file path"),
+  policy: textOption(localPath, "a file path on local disk"),
 });
 
 type RawKey = keyof z.input<typeof configSchema>;
@@ -217,6 +222,7 @@ export function parseConfig(
   if (v.ec2MetadataEndpoint !== undefined) config.ec2MetadataEndpoint = v.ec2MetadataEndpoint;
   if (v.azureMetadataEndpoint !== undefined) config.azureMetadataEndpoint = v.azureMetadataEndpoint;
   if (v.listen !== undefined && v.listen !== "off") config.listen = v.listen;
+  if (v.policy !== undefined) config.policy = resolve(v.policy);
   return { ok: true, config };
 }
 

@@ -24,6 +24,7 @@ export const SHARED_OPTIONS = {
   projectFallback: { key: "projectFallback", flag: "--no-project-fallback" },
   imdsv1: { key: "imdsv1", flag: "--imdsv1" },
   ignitionPath: { key: "ignitionPath", flag: "--ignition-path" },
+  policy: { key: "policy", flag: "--policy", env: "ROWER_POLICY" },
 } as const satisfies Record<string, OptionName>;
 
 export type SharedOptionKey = keyof typeof SHARED_OPTIONS;

@@ -26,6 +26,7 @@ const OPTIONS: Array<{ option: () => Option; runOnly?: true }> = [
   { option: () => new Option("--no-project-fallback", "GCE: do not fall back to project attributes") },
   { option: () => new Option("--imdsv1", "EC2: allow IMDSv1 when no session token can be had") },
   { option: () => new Option("--ignition-path <path>", "EC2 Ignition user-data: the file holding the pods (default /etc/rower/kube-pods.yaml)") },
+  { option: () => new Option("--policy <file>", "local admission policy every pod must pass; reloaded when it changes (ROWER_POLICY, default none)") },
 ];
 
 export function addSharedOptions(command: Command, scope: Scope): Command {

@@ -17,6 +17,8 @@ export interface StateSnapshot {
   lastSync?: { time: Date; result: SyncVerdict; revision?: string; counts?: PlanCounts };
   /** `errors`: the first of `errorCount` errors (all of them when errorCount is absent). */
   lastError?: { time: Date; message: string; errors?: LocatedError[]; errorCount?: number };
+  /** `--policy`: the file, the rules in force, and why the file's content is not in force if it is not. */
+  policy?: { path: string; summary: string; error?: string };
 }
 
 export function buildDaemonState(snapshot: StateSnapshot, now: Date, pid: number): DaemonState {
@@ -33,6 +35,7 @@ export function buildDaemonState(snapshot: StateSnapshot, now: Date, pid: number
   };
   if (snapshot.revision !== undefined) state.revision = snapshot.revision;
   if (snapshot.appliedRevision !== undefined) state.appliedRevision = snapshot.appliedRevision;
+  if (snapshot.policy) state.policy = { ...snapshot.policy };
   if (snapshot.lastSync) {
     const { time, ...rest } = snapshot.lastSync;
     state.lastSync = { time: time.toISOString(), ...rest };

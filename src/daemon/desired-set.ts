@@ -6,20 +6,26 @@ import { decodeError } from "../decode/decode-error.js";
 import type { Decoded, Document } from "../decode/document.js";
 import type { DesiredManifest } from "../manifests/manifest-plan.js";
 import type { Payload } from "../sources/source.js";
-import type { LocatedError } from "../errors/field-error.js";
+import type { FieldError, LocatedError } from "../errors/field-error.js";
+import type { Policy } from "../policy/policy.js";
+import type { ValidateOptions } from "../validate/validate-documents.js";
 import type { ValidationResult } from "../validate/validation-result.js";
 
 /** The pipeline's pure steps, passed in so this module carries none of their weight. */
 export interface PipelineSteps {
   decodePayload(bytes: Uint8Array, options: { source: string; maxBytes?: number }): Decoded;
-  validateDocuments(documents: Document[], options: { nodeName: string }): ValidationResult;
+  validateDocuments(documents: Document[], options: ValidateOptions): ValidationResult;
   renderManifest(pod: V1Pod): DesiredManifest;
+  /** Needed only with a policy; loaded lazily by whoever has one. */
+  compilePolicy?(policy: Policy): (pod: unknown) => FieldError[];
 }
 
 export interface DesiredSetOptions {
   maxBytes: number;
   nodeName: string;
   keepOnAbsent: boolean;
+  /** The local admission policy (`--policy`): plain data, so it crosses to the worker as a copy. */
+  policy?: Policy;
 }
 
 /** At most this many errors travel into logs and the state file; the rest are counted. */
@@ -62,11 +68,18 @@ export function resolveDesiredSet(payload: Payload | RefusedPayload, steps: Pipe
   const decoded = steps.decodePayload(payload.bytes, { source: payload.source, maxBytes: options.maxBytes });
   if (decoded.kind === "empty") return { kind: "set", manifests: [], why: "empty" };
   if (decoded.kind === "invalid") return invalidSet(decoded.errors);
-  const result = steps.validateDocuments(decoded.documents, { nodeName: options.nodeName });
+  const result = steps.validateDocuments(decoded.documents, validateOptionsOf(steps, options));
   if (!result.valid) return invalidSet(result.documents.flatMap((document) => document.errors));
   const manifests = result.pods.map((valid) => steps.renderManifest(valid.pod));
   manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { kind: "set", manifests, why: "pods" };
+}
+
+/** The validation options of one resolve: the policy, when there is one, compiled for it. */
+export function validateOptionsOf(steps: PipelineSteps, options: DesiredSetOptions): ValidateOptions {
+  if (options.policy === undefined) return { nodeName: options.nodeName };
+  if (steps.compilePolicy === undefined) throw new Error("a policy was given without the step that compiles it");
+  return { nodeName: options.nodeName, admit: steps.compilePolicy(options.policy) };
 }
 
 function invalidSet(errors: LocatedError[], reason = `${errors.length} error(s)`): DesiredSet {

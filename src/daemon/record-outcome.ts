@@ -145,6 +145,12 @@ export class OutcomeRecorder {
     }
   }
 
+  /** The policy in force changed, or the file's new content was refused: the state says which. */
+  async recordPolicy(status: NonNullable<StateSnapshot["policy"]>): Promise<void> {
+    this.snapshot.policy = status;
+    await this.sinks.saveState(this.snapshot);
+  }
+
   /** The source answered: readiness forgets earlier failures. */
   recordSourceReached(previousFailures: number): void {
     if (previousFailures > 0) this.sinks.log.info("source.recovered", { source: this.sinks.sourceName, afterFailures: previousFailures });

@@ -15,7 +15,9 @@ import type { EventLog } from "./event-log.js";
 import { startHealthServer, type HealthServer } from "./health-server.js";
 import { ReadinessTracker } from "./readiness.js";
 import { ownedFilesFor, readState, writeState } from "./state-file.js";
-import { createDesiredSetResolver } from "./pipeline-worker.js";
+import { createDesiredSetResolver, type DesiredSetResolver } from "./pipeline-worker.js";
+import type { PipelineSteps } from "./desired-set.js";
+import type { Policy } from "../policy/policy.js";
 import { SyncLoop } from "./sync-loop.js";
 import type { SyncVerdict } from "./sync-verdict.js";
 
@@ -48,6 +50,10 @@ interface Prepared {
   metrics: ReturnType<typeof createDaemonMetrics>;
   readiness: ReadinessTracker;
   stopping: AbortController;
+  /** `--policy` as read at start. */
+  policy?: Policy;
+  /** Puts a new policy in force for every revision resolved from now on. */
+  setPolicy(policy: Policy): void;
   release(): Promise<void>;
 }
 
@@ -60,6 +66,12 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   if (!prepared.ok) return prepared;
   const { loop, metrics, readiness, stopping, release } = prepared.value;
 
+  let cycle = new AbortController();
+  const reload = (reason: string): void => {
+    log.info("daemon.reload", { reason });
+    cycle.abort();
+  };
+
   let health: HealthServer | undefined;
   if (config.listen) {
     const started = await startHealthServer({ address: config.listen, readiness: () => readiness.current(), registry: metrics.registry });
@@ -70,8 +82,24 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     health = started.server;
   }
   await directory.start(() => loop.requestDriftCheck());
+  let policyWatch: { ready: Promise<void>; close(): Promise<void> } | undefined;
+  if (config.policy !== undefined && prepared.value.policy !== undefined) {
+    const { startPolicyWatch } = await import("./policy-watch.js");
+    policyWatch = startPolicyWatch({
+      path: config.policy,
+      initial: prepared.value.policy,
+      log,
+      onPolicy: (policy, status) => {
+        prepared.value.setPolicy(policy);
+        void loop.recordPolicy(status);
+        // The latest revision is judged again under the new policy: applied if it now passes, refused if not.
+        reload("policy changed: full re-read and re-sync");
+      },
+      onRejected: (status) => void loop.recordPolicy(status),
+    });
+    await policyWatch.ready;
+  }
 
-  let cycle = new AbortController();
   const nextCycle = (): AbortSignal => {
     cycle = new AbortController();
     return AbortSignal.any([stopping.signal, cycle.signal]);
@@ -81,16 +109,14 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     healthUrl: health?.url,
   });
   const done = loop.run(nextCycle).finally(async () => {
+    await policyWatch?.close();
     await directory.close();
     await health?.close();
     await release();
     log.info("daemon.stopped", {});
   });
   const daemon: RunningDaemon = {
-    reload: () => {
-      log.info("daemon.reload", { reason: "SIGHUP: full re-read and re-sync" });
-      cycle.abort();
-    },
+    reload: () => reload("SIGHUP: full re-read and re-sync"),
     stop: async () => {
       if (!stopping.signal.aborted) log.info("daemon.stopping", {});
       stopping.abort();
@@ -155,6 +181,9 @@ async function prepare(
   config: Config, options: DaemonOptions, hooks: PrepareHooks = {},
 ): Promise<{ ok: true; value: Prepared } | { ok: false; message: string }> {
   const { log } = options;
+  const loadedPolicy = config.policy === undefined ? undefined : await loadPolicy(config.policy);
+  if (loadedPolicy !== undefined && !loadedPolicy.ok) return loadedPolicy;
+  if (loadedPolicy !== undefined) log.info("policy.loaded", { path: config.policy, policy: loadedPolicy.status.summary, cause: "start" });
   let lock: DirLock;
   try {
     lock = await acquireDirLock(config.manifestDir);
@@ -188,14 +217,18 @@ async function prepare(
       log.warn("state.writeFailed", { code: err.code, message: err.message });
     }
   };
+  const steps = { decodePayload, validateDocuments, renderManifest, ...(loadedPolicy === undefined ? {} : { compilePolicy: loadedPolicy.compilePolicy }) };
+  const resolverFor = (policy: Policy | undefined): DesiredSetResolver => createDesiredSetResolver(
+    steps,
+    { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent, ...(policy === undefined ? {} : { policy }) },
+    options.workerEntry,
+    log,
+  );
+  let resolveNow = resolverFor(loadedPolicy?.policy);
   const loop = new SyncLoop({
     source,
-    resolve: createDesiredSetResolver(
-      { decodePayload, validateDocuments, renderManifest },
-      { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent },
-      options.workerEntry,
-      log,
-    ),
+    resolve: (revision) => resolveNow(revision),
+    ...(loadedPolicy === undefined ? {} : { policy: loadedPolicy.status }),
     manifestDir: config.manifestDir,
     absentConfirmMs: config.absentConfirmMs,
     lock: {
@@ -213,5 +246,23 @@ async function prepare(
     signal: stopping.signal,
   });
   const release = (): Promise<void> => lock.release();
-  return { ok: true, value: { lock, sourceName: source.name, loop, metrics, readiness, stopping, release } };
+  const setPolicy = (policy: Policy): void => { resolveNow = resolverFor(policy); };
+  const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, setPolicy, release };
+  if (loadedPolicy !== undefined) value.policy = loadedPolicy.policy;
+  return { ok: true, value };
+}
+
+type LoadedPolicy =
+  | { ok: true; policy: Policy; status: { path: string; summary: string }; compilePolicy: NonNullable<PipelineSteps["compilePolicy"]> }
+  | { ok: false; message: string };
+
+/** `--policy` at start: a daemon never runs without the policy it was given, so an invalid one refuses the start. */
+async function loadPolicy(path: string): Promise<LoadedPolicy> {
+  // Loaded only with --policy: a daemon without one carries none of this code.
+  const [{ readPolicyFile }, { summarizePolicy }, { compilePolicy }] = await Promise.all([
+    import("../policy/read-policy-file.js"), import("../policy/parse-policy.js"), import("../policy/check-policy.js"),
+  ]);
+  const read = await readPolicyFile(path);
+  if (!read.ok) return { ok: false, message: `invalid policy ${path}: ${read.problems.join("; ")}` };
+  return { ok: true, policy: read.policy, status: { path, summary: summarizePolicy(read.policy) }, compilePolicy };
 }

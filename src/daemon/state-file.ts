@@ -52,6 +52,8 @@ export interface DaemonState {
   lastSync?: { time: string; result: SyncVerdict; revision?: string; counts?: PlanCounts };
   /** `errors` holds at most the first errors of `errorCount` (all of them when it is absent). */
   lastError?: { time: string; message: string; errors?: StateError[]; errorCount?: number };
+  /** `--policy`: the file, the rules in force, and why the file's content is not in force if it is not. */
+  policy?: { path: string; summary: string; error?: string };
   managed: ManagedFile[];
   updatedAt: string;
 }
@@ -82,6 +84,7 @@ const stateSchema = z.object({
     errors: z.optional(z.array(z.looseObject({ field: z.string(), type: z.string(), rule: z.string() }))),
     errorCount: z.optional(z.number()),
   })),
+  policy: z.optional(z.object({ path: z.string(), summary: z.string(), error: z.optional(z.string()) })),
   managed: z.array(z.object({ file: z.string(), sha256: z.string(), pod: z.optional(z.string()) })),
   updatedAt: z.string(),
 });

@@ -47,6 +47,8 @@ export interface SyncLoopOptions {
   /** Aborted on SIGTERM/SIGINT: no new work starts, the write in flight finishes. */
   signal: AbortSignal;
   random?: () => number;
+  /** `--policy` as it stands at start, for the state file. */
+  policy?: NonNullable<StateSnapshot["policy"]>;
 }
 
 /** What the loop handles: a payload, or a value the source refused before decoding. */
@@ -78,6 +80,7 @@ export class SyncLoop {
       options.manifestDir,
       options.record,
     );
+    if (options.policy !== undefined) this.recorder.snapshot.policy = options.policy;
   }
 
   /** `rower run --once`: one full read and one sync (with the wipe guard's second read if needed). */
@@ -128,6 +131,11 @@ export class SyncLoop {
       if (desired === undefined || this.options.signal.aborted) return;
       await this.applyDesired(desired, "drift");
     });
+  }
+
+  /** Records what `--policy` holds now (after a reload or a refused edit), in line with the syncs. */
+  recordPolicy(status: NonNullable<StateSnapshot["policy"]>): Promise<void> {
+    return this.serialize(() => this.recorder.recordPolicy(status));
   }
 
   async close(): Promise<void> {

@@ -49,6 +49,8 @@ describe("parseConfig defaults and precedence", () => {
     { desc: "listen explicit host", argv: [], env: { ROWER_LISTEN: "0.0.0.0:9090" }, expected: { listen: { host: "0.0.0.0", port: 9090 } } },
     { desc: "node name flag", argv: ["--node-name", "worker-1.example"], env: {}, expected: { nodeName: "worker-1.example" } },
     { desc: "max bytes", argv: ["--max-bytes", "1024"], env: {}, expected: { maxBytes: 1024 } },
+    { desc: "a policy file, resolved once", argv: ["--policy", "policy.yaml"], env: {}, expected: { policy: `${process.cwd()}/policy.yaml` } },
+    { desc: "a policy file from env", argv: [], env: { ROWER_POLICY: "/etc/rower/policy.yaml" }, expected: { policy: "/etc/rower/policy.yaml" } },
     { desc: "empty env is unset", argv: [], env: { ROWER_SOURCE: "" }, expected: { source: "auto" } },
   ];
   for (const c of cases) {
@@ -84,6 +86,7 @@ describe("parseConfig rejections name the option and the accepted values", () =>
     { desc: "bad node name", argv: ["--node-name", "node_1"], env: {}, names: "--node-name", accepts: "DNS-1123" },
     { desc: "bad key", argv: ["--key", "kube pods"], env: {}, names: "--key", accepts: "A-Z" },
     { desc: "bad metadata endpoint", argv: ["--metadata-endpoint", "ftp://metadata/"], env: {}, names: "--metadata-endpoint", accepts: "HOST[:PORT]" },
+    { desc: "a policy from the network", argv: ["--policy", "https://example.com/policy.yaml"], env: {}, names: "--policy", accepts: "local disk" },
     { desc: "bad EC2 endpoint env", argv: [], env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: "169.254.169.254" }, names: "AWS_EC2_METADATA_SERVICE_ENDPOINT", accepts: "http://" },
   ];
   for (const c of cases) {
