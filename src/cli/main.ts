@@ -12,6 +12,7 @@ import { registerRun } from "./run.js";
 import { registerStatus } from "./status.js";
 import { registerEmulate } from "./emulate.js";
 import { registerPolicy } from "./policy.js";
+import { registerTrust } from "./trust.js";
 import { EXIT_USAGE } from "./exit-codes.js";
 
 declare const ROWER_VERSION: string;
@@ -30,6 +31,7 @@ async function runCli(): Promise<void> {
   registerStatus(program);
   registerEmulate(program);
   registerPolicy(program);
+  registerTrust(program);
 
   try {
     await program.parseAsync(process.argv);

@@ -9,7 +9,7 @@ import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import type { Config } from "../config/config.js";
 import { sourceOptionsOf } from "../config/source-options-of.js";
 import { loadConfig } from "../config/load-config.js";
-import { resolveDesiredSet, validateOptionsOf, type DesiredSetOptions, type PipelineSteps } from "../daemon/desired-set.js";
+import { resolveDesiredSet, validateOptionsOf, type DesiredSetOptions, type PipelineSteps, type RefusedPayload } from "../daemon/desired-set.js";
 import type { Policy } from "../policy/policy.js";
 import { ownedFilesFor, readState } from "../daemon/state-file.js";
 import { decodePayload } from "../decode/decode-payload.js";
@@ -53,8 +53,12 @@ export async function runDiff(input: string | undefined, flags: Record<string, u
   }
   const options: DesiredSetOptions = { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent, ...(policy === undefined ? {} : { policy }) };
 
-  const payload = input === undefined ? await readSource(config) : await readFileInput(input);
+  const read = input === undefined ? await readSource(config) : await readFileInput(input);
+  if (read.kind === "error") return fail(read.message);
+  // --trust guards what comes from the source; a FILE given here is the operator's own input.
+  const payload = input === undefined && config.trust.length > 0 ? await verifyWithTrust(read, config.trust) : read;
   if (payload.kind === "error") return fail(payload.message);
+  if (payload.kind === "refused") return fail(`${payload.source}: ${payload.reason}: nothing would be applied`);
 
   const desired = resolveDesiredSet(payload, steps, options);
   if (desired.kind === "invalid") {
@@ -98,6 +102,12 @@ export function formatPlanDiff(plan: ManifestPlan, entries: readonly ObservedEnt
   const summary = `${plan.create.length} to create, ${plan.update.length} to update, ${plan.delete.length} to delete, ` +
     `${plan.unchanged.length} unchanged, ${plan.conflicts.length} conflicts\n`;
   return changes.map((c) => c.patch).join("") + summary;
+}
+
+async function verifyWithTrust(payload: Payload, paths: readonly string[]): Promise<Payload | RefusedPayload | { kind: "error"; message: string }> {
+  const [{ readTrustedKeys }, { verifyRevision }] = await Promise.all([import("../trust/signing-keys.js"), import("../trust/verify-revision.js")]);
+  const keys = await readTrustedKeys(paths);
+  return keys.ok ? verifyRevision(payload, keys.value) : { kind: "error", message: `--trust: ${keys.message}` };
 }
 
 async function readFileInput(spec: string): Promise<Payload | { kind: "error"; message: string }> {

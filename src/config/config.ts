@@ -46,6 +46,8 @@ export interface Config {
   ignitionPath: string;
   /** `--policy`: a local admission policy file (absolute), read from disk only. */
   policy?: string;
+  /** `--trust`: Ed25519 public key files (absolute); when any is given, only values signed by one of them are applied. */
+  trust: string[];
 }
 
 /** What the process offers besides flags and env; passed in so tests control it. */
@@ -70,6 +72,19 @@ function textOption<T>(parse: (text: string) => T | undefined, expected: string)
       return z.NEVER;
     }
     return parsed;
+  })));
+}
+
+/** Repeated flag values (an array), or a comma-separated environment variable; each entry parsed alone. */
+function listOption<T>(parse: (text: string) => T | undefined, expected: string) {
+  return z.optional(z.pipe(z.unknown(), z.transform((value: unknown, ctx): T[] => {
+    const entries = (Array.isArray(value) ? value.map(String) : String(value).split(",")).map((e) => e.trim());
+    const parsed = entries.map(parse);
+    if (entries.length === 0 || parsed.some((p) => p === undefined)) {
+      ctx.issues.push({ code: "custom", message: `expected ${expected}`, input: value });
+      return z.NEVER;
+    }
+    return parsed as T[];
   })));
 }
 
@@ -146,6 +161,7 @@ const configSchema = z.object({
   imdsv1: switchOption(),
   ignitionPath: textOption(nonEmpty, "a file path"),
   policy: textOption(localPath, "a file path on local disk"),
+  trust: listOption(localPath, "public key file paths on local disk (the flag repeated, or comma-separated in the variable)"),
 });
 
 type RawKey = keyof z.input<typeof configSchema>;
@@ -216,6 +232,7 @@ export function parseConfig(
     projectFallback: v.projectFallback ?? true,
     imdsv1: v.imdsv1 ?? false,
     ignitionPath: v.ignitionPath ?? "/etc/rower/kube-pods.yaml",
+    trust: (v.trust ?? []).map((path) => resolve(path)),
   };
   if (v.metadataEndpoint !== undefined) config.metadataEndpoint = v.metadataEndpoint;
   if (v.gceMetadataHost !== undefined) config.gceMetadataHost = v.gceMetadataHost;

@@ -25,6 +25,7 @@ export const SHARED_OPTIONS = {
   imdsv1: { key: "imdsv1", flag: "--imdsv1" },
   ignitionPath: { key: "ignitionPath", flag: "--ignition-path" },
   policy: { key: "policy", flag: "--policy", env: "ROWER_POLICY" },
+  trust: { key: "trust", flag: "--trust", env: "ROWER_TRUST" },
 } as const satisfies Record<string, OptionName>;
 
 export type SharedOptionKey = keyof typeof SHARED_OPTIONS;

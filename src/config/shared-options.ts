@@ -26,6 +26,10 @@ const OPTIONS: Array<{ option: () => Option; runOnly?: true }> = [
   { option: () => new Option("--no-project-fallback", "GCE: do not fall back to project attributes") },
   { option: () => new Option("--imdsv1", "EC2: allow IMDSv1 when no session token can be had") },
   { option: () => new Option("--ignition-path <path>", "EC2 Ignition user-data: the file holding the pods (default /etc/rower/kube-pods.yaml)") },
+  {
+    option: () => new Option("--trust <public-key>", "apply only values signed by this Ed25519 key (rower.pub); repeat for several (ROWER_TRUST, comma-separated, default none)")
+      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+  },
   { option: () => new Option("--policy <file>", "local admission policy every pod must pass; reloaded when it changes (ROWER_POLICY, default none)") },
 ];
 

@@ -39,12 +39,18 @@ export type DesiredSet =
   /** `errors` holds at most MAX_REPORTED_ERRORS of `errorCount`; `reason` says it in a few words. */
   | { kind: "invalid"; errors: LocatedError[]; errorCount: number; reason: string };
 
-/** A value the source read but refused before decoding (over the provider's cap): an invalid revision. */
+/**
+ * A revision refused before decoding, like an invalid spec: a value over the provider's cap,
+ * or (with --trust) one that carries no signature verifying it. `refusal` is the event's `kind`,
+ * `rule` the error's rule.
+ */
 export interface RefusedPayload {
   kind: "refused";
   source: string;
   revision: string;
   reason: string;
+  refusal: "too-large" | "unsigned" | "bad-signature";
+  rule: string;
 }
 
 /** Size and digest identify a payload in logs; its bytes never appear there. */
@@ -60,7 +66,7 @@ export function summarizePayload(payload: Payload | RefusedPayload): PayloadSumm
 
 export function resolveDesiredSet(payload: Payload | RefusedPayload, steps: PipelineSteps, options: DesiredSetOptions): DesiredSet {
   if (payload.kind === "refused") {
-    return invalidSet([decodeError({ source: payload.source, document: 0 }, "source.tooLarge", payload.reason)], payload.reason);
+    return invalidSet([decodeError({ source: payload.source, document: 0 }, payload.rule, payload.reason)], payload.reason);
   }
   if (payload.kind === "absent") {
     return options.keepOnAbsent ? { kind: "keep" } : { kind: "set", manifests: [], why: "absent" };

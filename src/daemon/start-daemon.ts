@@ -18,7 +18,7 @@ import { ownedFilesFor, readState, writeState } from "./state-file.js";
 import { createDesiredSetResolver, type DesiredSetResolver } from "./pipeline-worker.js";
 import type { PipelineSteps } from "./desired-set.js";
 import type { Policy } from "../policy/policy.js";
-import { SyncLoop } from "./sync-loop.js";
+import { SyncLoop, type Revision } from "./sync-loop.js";
 import type { SyncVerdict } from "./sync-verdict.js";
 
 export interface DaemonOptions {
@@ -184,6 +184,9 @@ async function prepare(
   const loadedPolicy = config.policy === undefined ? undefined : await loadPolicy(config.policy);
   if (loadedPolicy !== undefined && !loadedPolicy.ok) return loadedPolicy;
   if (loadedPolicy !== undefined) log.info("policy.loaded", { path: config.policy, policy: loadedPolicy.status.summary, cause: "start" });
+  const verify = config.trust.length === 0 ? undefined : await loadTrust(config.trust);
+  if (verify !== undefined && !verify.ok) return verify;
+  if (verify !== undefined) log.info("trust.keys", { keys: verify.keys, rule: "only values signed by one of these keys are applied; an absent key changes nothing" });
   let lock: DirLock;
   try {
     lock = await acquireDirLock(config.manifestDir);
@@ -228,6 +231,7 @@ async function prepare(
   const loop = new SyncLoop({
     source,
     resolve: (revision) => resolveNow(revision),
+    ...(verify === undefined ? {} : { verify: verify.verify }),
     ...(loadedPolicy === undefined ? {} : { policy: loadedPolicy.status }),
     manifestDir: config.manifestDir,
     absentConfirmMs: config.absentConfirmMs,
@@ -250,6 +254,16 @@ async function prepare(
   const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, setPolicy, release };
   if (loadedPolicy !== undefined) value.policy = loadedPolicy.policy;
   return { ok: true, value };
+}
+
+/** `--trust` at start: every key must load, or the daemon refuses to start rather than trust less than it was told. */
+async function loadTrust(paths: readonly string[]): Promise<{ ok: true; verify: (revision: Revision) => Revision; keys: Array<{ id: string; path: string }> } | { ok: false; message: string }> {
+  // Loaded only with --trust.
+  const [{ readTrustedKeys }, { verifyRevision }] = await Promise.all([import("../trust/signing-keys.js"), import("../trust/verify-revision.js")]);
+  const read = await readTrustedKeys(paths);
+  if (!read.ok) return { ok: false, message: `--trust: ${read.message}` };
+  const keys = read.value;
+  return { ok: true, verify: (revision) => verifyRevision(revision, keys), keys: keys.map(({ id, path }) => ({ id, path })) };
 }
 
 type LoadedPolicy =

@@ -32,6 +32,8 @@ export interface SyncLoopOptions {
   source: Source;
   /** decode → validate → render of one revision (on a worker thread for large payloads). */
   resolve: DesiredSetResolver;
+  /** `--trust`: checks a revision's signature before it is resolved; a revision that fails comes back refused. */
+  verify?: (revision: Revision) => Revision;
   manifestDir: string;
   /** The manifest directory's lock, checked (and re-established) before every apply. */
   lock?: Pick<DirLock, "ensureHeld">;
@@ -51,8 +53,8 @@ export interface SyncLoopOptions {
   policy?: NonNullable<StateSnapshot["policy"]>;
 }
 
-/** What the loop handles: a payload, or a value the source refused before decoding. */
-type Revision = Payload | RefusedPayload;
+/** What the loop handles: a payload, or a value refused before decoding. */
+export type Revision = Payload | RefusedPayload;
 
 interface Desired {
   manifests: DesiredManifest[];
@@ -180,10 +182,12 @@ export class SyncLoop {
     }
     if (!force) revision = await this.coalesce(revision, cycle);
     if (!force && revision.revision === this.handledRevision) return "unchanged";
+    revision = this.verified(revision);
     let set = await this.options.resolve(revision);
     if (this.wouldWipe(set)) {
-      const confirmed = await this.confirmWipe(revision, cycle);
-      if (confirmed === "aborted") return "unchanged";
+      const read = await this.confirmWipe(revision, cycle);
+      if (read === "aborted") return "unchanged";
+      const confirmed = this.verified(read);
       const second = await this.options.resolve(confirmed);
       if (!isEmptySet(second)) return this.handle(confirmed, true, cycle);
       this.options.log.warn("wipe.confirmed", {
@@ -193,6 +197,10 @@ export class SyncLoop {
       set = second;
     }
     return this.serialize(() => this.syncResolved(revision, set, force));
+  }
+
+  private verified(revision: Revision): Revision {
+    return this.options.verify === undefined ? revision : this.options.verify(revision);
   }
 
   /** Must run inside `serialize`. */
@@ -363,7 +371,7 @@ function isSourceFailure(item: Payload | SourceError): item is SourceError {
  */
 function asRevision(item: Payload | SourceError): Revision {
   if (item.kind !== "error") return item;
-  return { kind: "refused", source: item.source, revision: "too-large", reason: item.message };
+  return { kind: "refused", source: item.source, revision: "too-large", reason: item.message, refusal: "too-large", rule: "source.tooLarge" };
 }
 
 function isEmptySet(set: DesiredSet): boolean {
@@ -371,8 +379,9 @@ function isEmptySet(set: DesiredSet): boolean {
 }
 
 function fieldsOf(revision: Revision): LogFields {
-  const refused = revision.kind === "refused" ? { kind: "too-large" } : {};
-  return { source: revision.source, revision: revision.revision, ...refused, ...summarizePayload(revision) };
+  const refused = revision.kind === "refused" ? { kind: revision.refusal } : {};
+  const signed = revision.kind === "present" && revision.signedBy !== undefined ? { signedBy: revision.signedBy } : {};
+  return { source: revision.source, revision: revision.revision, ...refused, ...signed, ...summarizePayload(revision) };
 }
 
 function describeRead(revision: Revision): LogFields {

@@ -50,6 +50,9 @@ describe("parseConfig defaults and precedence", () => {
     { desc: "node name flag", argv: ["--node-name", "worker-1.example"], env: {}, expected: { nodeName: "worker-1.example" } },
     { desc: "max bytes", argv: ["--max-bytes", "1024"], env: {}, expected: { maxBytes: 1024 } },
     { desc: "a policy file, resolved once", argv: ["--policy", "policy.yaml"], env: {}, expected: { policy: `${process.cwd()}/policy.yaml` } },
+    { desc: "trusted keys, repeated, resolved once", argv: ["--trust", "a.pub", "--trust", "/k/b.pub"], env: {}, expected: { trust: [`${process.cwd()}/a.pub`, "/k/b.pub"] } },
+    { desc: "trusted keys from env, comma-separated", argv: [], env: { ROWER_TRUST: "/k/a.pub, /k/b.pub" }, expected: { trust: ["/k/a.pub", "/k/b.pub"] } },
+    { desc: "no trusted keys by default", argv: [], env: {}, expected: { trust: [] } },
     { desc: "a policy file from env", argv: [], env: { ROWER_POLICY: "/etc/rower/policy.yaml" }, expected: { policy: "/etc/rower/policy.yaml" } },
     { desc: "empty env is unset", argv: [], env: { ROWER_SOURCE: "" }, expected: { source: "auto" } },
   ];
@@ -86,6 +89,7 @@ describe("parseConfig rejections name the option and the accepted values", () =>
     { desc: "bad node name", argv: ["--node-name", "node_1"], env: {}, names: "--node-name", accepts: "DNS-1123" },
     { desc: "bad key", argv: ["--key", "kube pods"], env: {}, names: "--key", accepts: "A-Z" },
     { desc: "bad metadata endpoint", argv: ["--metadata-endpoint", "ftp://metadata/"], env: {}, names: "--metadata-endpoint", accepts: "HOST[:PORT]" },
+    { desc: "a trusted key from the network", argv: ["--trust", "/k/a.pub", "--trust", "https://example.com/k.pub"], env: {}, names: "--trust", accepts: "local disk" },
     { desc: "a policy from the network", argv: ["--policy", "https://example.com/policy.yaml"], env: {}, names: "--policy", accepts: "local disk" },
     { desc: "bad EC2 endpoint env", argv: [], env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: "169.254.169.254" }, names: "AWS_EC2_METADATA_SERVICE_ENDPOINT", accepts: "http://" },
   ];
