@@ -48,6 +48,15 @@ export interface Config {
   policy?: string;
   /** `--trust`: Ed25519 public key files (absolute); when any is given, only values signed by one of them are applied. */
   trust: string[];
+  /** `--kubelet`: where to read /pods, over mTLS with these files (absolute). */
+  kubelet?: KubeletEndpoint;
+}
+
+export interface KubeletEndpoint {
+  url: string;
+  cert: string;
+  key: string;
+  ca: string;
 }
 
 /** What the process offers besides flags and env; passed in so tests control it. */
@@ -114,6 +123,7 @@ function isHttpUrl(value: string): boolean {
 const parseSource = (value: string): string | undefined => (typeof parseSourceSpec(value) === "string" ? undefined : value);
 
 const httpUrl = (value: string): string | undefined => (isHttpUrl(value) ? value : undefined);
+const httpsUrl = (value: string): string | undefined => (URL.canParse(value) && new URL(value).protocol === "https:" ? value.replace(/\/+$/, "") : undefined);
 /** A URL, or HOST[:PORT] as GCE_METADATA_HOST spells it (then plain http, as gcp-metadata does). */
 const metadataEndpoint = (value: string): string | undefined =>
   isHttpUrl(value) ? value : /^[^\s/:]+(?::\d{1,5})?$|^\[[0-9a-fA-F:.]+\](?::\d{1,5})?$/.test(value) ? `http://${value}` : undefined;
@@ -162,6 +172,10 @@ const configSchema = z.object({
   ignitionPath: textOption(nonEmpty, "a file path"),
   policy: textOption(localPath, "a file path on local disk"),
   trust: listOption(localPath, "public key file paths on local disk (the flag repeated, or comma-separated in the variable)"),
+  kubelet: textOption(httpsUrl, "an https:// URL, e.g. https://127.0.0.1:10250"),
+  kubeletCert: textOption(localPath, "a file path on local disk"),
+  kubeletKey: textOption(localPath, "a file path on local disk"),
+  kubeletCa: textOption(localPath, "a file path on local disk"),
 });
 
 type RawKey = keyof z.input<typeof configSchema>;
@@ -216,6 +230,15 @@ export function parseConfig(
     return { ok: false, message: messages.join("; ") };
   }
   const v = parsed.data;
+  // The kubelet's mTLS files come together with --kubelet, or not at all.
+  const kubeletFiles = { kubeletCert: v.kubeletCert, kubeletKey: v.kubeletKey, kubeletCa: v.kubeletCa } as const;
+  const missing = Object.entries(kubeletFiles).filter(([, value]) => value === undefined).map(([name]) => SHARED_OPTIONS[name as keyof typeof kubeletFiles].flag);
+  if (v.kubelet !== undefined && missing.length > 0) {
+    return { ok: false, message: `${origin["kubelet"] ?? "--kubelet"} needs ${missing.join(", ")}: the kubelet answers /pods only over mTLS` };
+  }
+  if (v.kubelet === undefined && missing.length < 3) {
+    return { ok: false, message: "--kubelet-cert, --kubelet-key and --kubelet-ca go with --kubelet URL, which is not set" };
+  }
   const config: Config = {
     source: v.source ?? "auto",
     key: v.key ?? DEFAULT_METADATA_KEY,
@@ -240,6 +263,9 @@ export function parseConfig(
   if (v.azureMetadataEndpoint !== undefined) config.azureMetadataEndpoint = v.azureMetadataEndpoint;
   if (v.listen !== undefined && v.listen !== "off") config.listen = v.listen;
   if (v.policy !== undefined) config.policy = resolve(v.policy);
+  if (v.kubelet !== undefined && v.kubeletCert !== undefined && v.kubeletKey !== undefined && v.kubeletCa !== undefined) {
+    config.kubelet = { url: v.kubelet, cert: resolve(v.kubeletCert), key: resolve(v.kubeletKey), ca: resolve(v.kubeletCa) };
+  }
   return { ok: true, config };
 }
 

@@ -17,6 +17,7 @@ import { ReadinessTracker } from "./readiness.js";
 import { ownedFilesFor, readState, writeState } from "./state-file.js";
 import { createDesiredSetResolver, type DesiredSetResolver } from "./pipeline-worker.js";
 import type { PipelineSteps } from "./desired-set.js";
+import type { OutcomeSinks } from "./record-outcome.js";
 import type { Policy } from "../policy/policy.js";
 import { SyncLoop, type Revision } from "./sync-loop.js";
 import type { SyncVerdict } from "./sync-verdict.js";
@@ -54,6 +55,8 @@ interface Prepared {
   policy?: Policy;
   /** Puts a new policy in force for every revision resolved from now on. */
   setPolicy(policy: Policy): void;
+  /** Whoever follows recorded outcomes (the kubelet watch, the guest-attribute reporter) registers here. */
+  onRecorded: Array<NonNullable<OutcomeSinks["onRecorded"]>>;
   release(): Promise<void>;
 }
 
@@ -100,6 +103,18 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     await policyWatch.ready;
   }
 
+  let kubeletWatch: { nudge(): void; done: Promise<void> } | undefined;
+  if (config.kubelet !== undefined) {
+    // TLS and the kubelet client are loaded only with --kubelet.
+    const { startKubeletWatch } = await import("./kubelet-watch.js");
+    kubeletWatch = startKubeletWatch({
+      endpoint: config.kubelet, nodeName: config.nodeName, signal: stopping.signal,
+      observe: (answer, url, nodeName) => loop.observeKubelet(answer, url, nodeName),
+    });
+    const watch = kubeletWatch;
+    prepared.value.onRecorded.push((what) => { if (what === "applied") watch.nudge(); });
+  }
+
   const nextCycle = (): AbortSignal => {
     cycle = new AbortController();
     return AbortSignal.any([stopping.signal, cycle.signal]);
@@ -109,6 +124,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     healthUrl: health?.url,
   });
   const done = loop.run(nextCycle).finally(async () => {
+    await kubeletWatch?.done;
     await policyWatch?.close();
     await directory.close();
     await health?.close();
@@ -228,7 +244,9 @@ async function prepare(
     log,
   );
   let resolveNow = resolverFor(loadedPolicy?.policy);
+  const onRecorded: Prepared["onRecorded"] = [];
   const loop = new SyncLoop({
+    onRecorded: (what, snapshot) => { for (const listener of onRecorded) listener(what, snapshot); },
     source,
     resolve: (revision) => resolveNow(revision),
     ...(verify === undefined ? {} : { verify: verify.verify }),
@@ -251,7 +269,7 @@ async function prepare(
   });
   const release = (): Promise<void> => lock.release();
   const setPolicy = (policy: Policy): void => { resolveNow = resolverFor(policy); };
-  const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, setPolicy, release };
+  const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, setPolicy, onRecorded, release };
   if (loadedPolicy !== undefined) value.policy = loadedPolicy.policy;
   return { ok: true, value };
 }

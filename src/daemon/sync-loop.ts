@@ -20,7 +20,9 @@ import type { EventLog, LogFields } from "./event-log.js";
 import type { DesiredSetResolver } from "./pipeline-worker.js";
 import type { ReadinessTracker } from "./readiness.js";
 import { reconcileDirectory } from "./reconcile-directory.js";
-import { OutcomeRecorder, type ApplyCause, type SyncOutcome } from "./record-outcome.js";
+import { observePods } from "./observe-pods.js";
+import type { KubeletPodsResult } from "../kubelet/kubelet-pods.js";
+import { OutcomeRecorder, type ApplyCause, type OutcomeSinks, type SyncOutcome } from "./record-outcome.js";
 import type { SyncVerdict } from "./sync-verdict.js";
 
 /** Changes arriving this soon after an applied change wait, and only the latest is applied. */
@@ -49,6 +51,8 @@ export interface SyncLoopOptions {
   /** Aborted on SIGTERM/SIGINT: no new work starts, the write in flight finishes. */
   signal: AbortSignal;
   random?: () => number;
+  /** Told after each outcome is recorded (see OutcomeSinks.onRecorded). */
+  onRecorded?: OutcomeSinks["onRecorded"];
   /** `--policy` as it stands at start, for the state file. */
   policy?: NonNullable<StateSnapshot["policy"]>;
 }
@@ -78,7 +82,10 @@ export class SyncLoop {
   constructor(private readonly options: SyncLoopOptions) {
     this.record = options.record;
     this.recorder = new OutcomeRecorder(
-      { log: options.log, metrics: options.metrics, readiness: options.readiness, saveState: options.saveState, sourceName: options.source.name },
+      {
+        log: options.log, metrics: options.metrics, readiness: options.readiness, saveState: options.saveState, sourceName: options.source.name,
+        ...(options.onRecorded === undefined ? {} : { onRecorded: options.onRecorded }),
+      },
       options.manifestDir,
       options.record,
     );
@@ -132,6 +139,14 @@ export class SyncLoop {
       const desired = this.desired;
       if (desired === undefined || this.options.signal.aborted) return;
       await this.applyDesired(desired, "drift");
+    });
+  }
+
+  /** `--kubelet`: one answer of /pods (or why there is none), joined with the files rower holds and recorded. */
+  observeKubelet(answer: KubeletPodsResult, url: string, nodeName: string): Promise<void> {
+    return this.serialize(async () => {
+      const states = await observePods(this.recorder.snapshot.record, this.options.manifestDir, answer, nodeName, Date.now());
+      await this.recorder.recordPods(states, answer.ok ? { url, reachable: true } : { url, reachable: false, error: answer.message });
     });
   }
 
