@@ -50,6 +50,8 @@ export interface Config {
   trust: string[];
   /** `--kubelet`: where to read /pods, over mTLS with these files (absolute). */
   kubelet?: KubeletEndpoint;
+  /** `--report-guest-attributes`: publish the status document to the GCE metadata server. */
+  reportGuestAttributes: boolean;
 }
 
 export interface KubeletEndpoint {
@@ -176,6 +178,7 @@ const configSchema = z.object({
   kubeletCert: textOption(localPath, "a file path on local disk"),
   kubeletKey: textOption(localPath, "a file path on local disk"),
   kubeletCa: textOption(localPath, "a file path on local disk"),
+  reportGuestAttributes: switchOption(),
 });
 
 type RawKey = keyof z.input<typeof configSchema>;
@@ -256,6 +259,7 @@ export function parseConfig(
     imdsv1: v.imdsv1 ?? false,
     ignitionPath: v.ignitionPath ?? "/etc/rower/kube-pods.yaml",
     trust: (v.trust ?? []).map((path) => resolve(path)),
+    reportGuestAttributes: v.reportGuestAttributes ?? false,
   };
   if (v.metadataEndpoint !== undefined) config.metadataEndpoint = v.metadataEndpoint;
   if (v.gceMetadataHost !== undefined) config.gceMetadataHost = v.gceMetadataHost;

@@ -30,6 +30,7 @@ export const SHARED_OPTIONS = {
   kubeletCert: { key: "kubeletCert", flag: "--kubelet-cert", env: "ROWER_KUBELET_CERT" },
   kubeletKey: { key: "kubeletKey", flag: "--kubelet-key", env: "ROWER_KUBELET_KEY" },
   kubeletCa: { key: "kubeletCa", flag: "--kubelet-ca", env: "ROWER_KUBELET_CA" },
+  reportGuestAttributes: { key: "reportGuestAttributes", flag: "--report-guest-attributes", env: "ROWER_REPORT_GUEST_ATTRIBUTES" },
 } as const satisfies Record<string, OptionName>;
 
 export type SharedOptionKey = keyof typeof SHARED_OPTIONS;

@@ -34,6 +34,10 @@ const OPTIONS: Array<{ option: () => Option; runOnly?: true }> = [
   { option: () => new Option("--kubelet-cert <file>", "client certificate for --kubelet (ROWER_KUBELET_CERT)"), runOnly: true },
   { option: () => new Option("--kubelet-key <file>", "client key for --kubelet (ROWER_KUBELET_KEY)"), runOnly: true },
   { option: () => new Option("--kubelet-ca <file>", "CA that signed the kubelet's serving certificate (ROWER_KUBELET_CA)"), runOnly: true },
+  {
+    option: () => new Option("--report-guest-attributes", "GCE: publish a status document as the guest attribute rower/status (ROWER_REPORT_GUEST_ATTRIBUTES, default off)"),
+    runOnly: true,
+  },
   { option: () => new Option("--policy <file>", "local admission policy every pod must pass; reloaded when it changes (ROWER_POLICY, default none)") },
 ];
 

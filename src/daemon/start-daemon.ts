@@ -7,6 +7,7 @@ import { acquireDirLock, DirLockHeldError, type DirLock } from "../manifests/dir
 import { ManifestIoError } from "../manifests/manifest-io-error.js";
 import { renderManifest } from "../manifests/render-manifest.js";
 import { createSource } from "../sources/create-source.js";
+import { LINK_LOCAL_METADATA_ENDPOINT } from "../sources/source-options.js";
 import { validateDocuments } from "../validate/validate-documents.js";
 import { createDaemonMetrics } from "./daemon-metrics.js";
 import { buildDaemonState, type StateSnapshot } from "./daemon-state.js";
@@ -115,6 +116,15 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     prepared.value.onRecorded.push((what) => { if (what === "applied") watch.nudge(); });
   }
 
+  let reporter: { done: Promise<void> } | undefined;
+  if (config.reportGuestAttributes) {
+    // Loaded only with --report-guest-attributes.
+    const { startGuestAttributeReporter } = await import("../report/guest-attribute-reporter.js");
+    const started = startGuestAttributeReporter({ endpoint: gceEndpointOf(config), nodeName: config.nodeName, log, signal: stopping.signal });
+    prepared.value.onRecorded.push((_what, snapshot) => started.update(snapshot));
+    reporter = started;
+  }
+
   const nextCycle = (): AbortSignal => {
     cycle = new AbortController();
     return AbortSignal.any([stopping.signal, cycle.signal]);
@@ -125,6 +135,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   });
   const done = loop.run(nextCycle).finally(async () => {
     await kubeletWatch?.done;
+    await reporter?.done;
     await policyWatch?.close();
     await directory.close();
     await health?.close();
@@ -272,6 +283,11 @@ async function prepare(
   const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, setPolicy, onRecorded, release };
   if (loadedPolicy !== undefined) value.policy = loadedPolicy.policy;
   return { ok: true, value };
+}
+
+/** The GCE metadata server, as the GCE source finds it: --metadata-endpoint, GCE_METADATA_HOST, then the link-local address. */
+function gceEndpointOf(config: Config): string {
+  return config.metadataEndpoint ?? config.gceMetadataHost ?? LINK_LOCAL_METADATA_ENDPOINT;
 }
 
 /** `--trust` at start: every key must load, or the daemon refuses to start rather than trust less than it was told. */

@@ -57,6 +57,9 @@ describe("parseConfig defaults and precedence", () => {
       expected: { kubelet: { url: "https://127.0.0.1:10250", cert: `${process.cwd()}/c.crt`, key: "/k/c.key", ca: "/k/ca.crt" } } },
     { desc: "the kubelet from env", argv: [], env: { ROWER_KUBELET: "https://127.0.0.1:10250", ROWER_KUBELET_CERT: "/c", ROWER_KUBELET_KEY: "/k", ROWER_KUBELET_CA: "/a" },
       expected: { kubelet: { url: "https://127.0.0.1:10250", cert: "/c", key: "/k", ca: "/a" } } },
+    { desc: "guest attributes off by default", argv: [], env: {}, expected: { reportGuestAttributes: false } },
+    { desc: "guest attributes on", argv: ["--report-guest-attributes"], env: {}, expected: { reportGuestAttributes: true } },
+    { desc: "guest attributes from env", argv: [], env: { ROWER_REPORT_GUEST_ATTRIBUTES: "true" }, expected: { reportGuestAttributes: true } },
     { desc: "a policy file from env", argv: [], env: { ROWER_POLICY: "/etc/rower/policy.yaml" }, expected: { policy: "/etc/rower/policy.yaml" } },
     { desc: "empty env is unset", argv: [], env: { ROWER_SOURCE: "" }, expected: { source: "auto" } },
   ];

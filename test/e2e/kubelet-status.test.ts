@@ -1,5 +1,6 @@
 // What runs, reported back: the built daemon reads the fake kubelet's /pods over mTLS and each
-// pod's state shows in `rower status` (text and -o json) and /metrics.
+// pod's state shows in `rower status` (text and -o json), /metrics and the GCE guest attribute
+// rower/status the emulator recorded.
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -41,12 +42,15 @@ describe.skipIf(!hasOpenssl)("pod states from the kubelet (built daemon, built e
     await rm(root, { recursive: true, force: true });
   });
 
-  it("each state appears in status, -o json and /metrics; an unreachable kubelet makes them unknown", async () => {
+  it("each state appears in status, -o json, /metrics and the guest attributes; an unreachable kubelet makes them unknown", async () => {
+    const response = await fetch(`${emulator.url}/_emulator/instance/attributes/enable-guest-attributes`, { method: "PUT", body: "TRUE" });
+    expect(response.status).toBe(204);
     const stateDir = join(root, "state");
     const manifestDir = join(root, "manifests");
     daemon = spawnDaemon([
       "--source", "gce", "--manifest-dir", manifestDir, "--state-dir", stateDir, "--node-name", NODE, "--listen", "127.0.0.1:0",
       "--kubelet", kubelet.url, "--kubelet-cert", pki.clientCert, "--kubelet-key", pki.clientKey, "--kubelet-ca", pki.ca,
+      "--report-guest-attributes",
     ], emulator.env);
     const { recorder } = daemon;
     const started = await recorder.next("daemon.started");
@@ -55,7 +59,7 @@ describe.skipIf(!hasOpenssl)("pod states from the kubelet (built daemon, built e
     await recorder.next((e) => e.event === "pod.state" && e["pod"] === "default/ghost" && e["state"] === "pending");
     const old = new Date(Date.now() - 3_600_000);
     await utimes(join(manifestDir, "ghost.yaml"), old, old);
-    await recorder.next((e) => e.event === "pods.observed" && e["not-taken"] === 2 && e["running"] === 1 && e["pending"] === 2);
+    const observed = await recorder.next((e) => e.event === "pods.observed" && e["not-taken"] === 2 && e["running"] === 1 && e["pending"] === 2);
 
     const status = spawnSync(process.execPath, [BUNDLE, "status", "--state-dir", stateDir], { encoding: "utf8" });
     expect(status.status).toBe(0);
@@ -83,6 +87,19 @@ describe.skipIf(!hasOpenssl)("pod states from the kubelet (built daemon, built e
       expect(metrics).toContain(`rower_pods{state="${state}"} ${count}\n`);
     }
     expect(kubelet.requests.every((r) => r.authorized && r.path === "/pods")).toBe(true);
+
+    // The cloud's view: the guest attribute rower/status, as the metadata server recorded the PUT.
+    await recorder.next("report.published", recorder.events.indexOf(observed) + 1);
+    const attributes = await (await fetch(`${emulator.url}/_emulator/guest-attributes`)).json() as { rower: { status: string } };
+    const document = JSON.parse(attributes.rower.status) as Record<string, unknown>;
+    expect(document).toMatchObject({ node: NODE, appliedRevision: expect.stringMatching(/^sha256:/), digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(document["pods"]).toEqual([
+      { pod: "default/crasher", state: "pending", reason: "CrashLoopBackOff" },
+      { pod: "default/ghost", state: "not-taken", reason: "NotListedByKubelet" },
+      { pod: "default/puller", state: "pending", reason: "ImagePullBackOff" },
+      { pod: "default/rejected", state: "not-taken", reason: "OutOfmemory" },
+      { pod: "default/web", state: "running" },
+    ]);
 
     // The kubelet stops answering: every state is unknown, and status says why.
     const mark = recorder.mark();
