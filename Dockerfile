@@ -3,7 +3,7 @@
 # then set ROWER_IMAGE in deploy/rower.env (see docs/deploy.md).
 
 # Build stage: the full toolchain, only to produce dist/rower.mjs.
-FROM node:24.11.1-bookworm AS build
+FROM node:24.22.3-bookworm AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -14,7 +14,7 @@ RUN npm run build
 
 # Runtime stage: Node and the single bundled file, nothing else. The bundle carries
 # every dependency, so there is no node_modules and no package manager here.
-FROM node:24.11.1-bookworm-slim
+FROM node:24.22.3-bookworm-slim
 COPY --from=build /src/dist/rower.mjs /app/rower.mjs
 # Non-root by default (the image's "node" user, uid 1000): enough for `rower validate`
 # and `rower render`. The systemd units run it with --user 0:0 --cap-drop ALL because

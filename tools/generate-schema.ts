@@ -11,6 +11,7 @@
 // - Quantities: client-node types them as plain strings, so the OpenAPI's references to
 //   `resource.Quantity` mark them (fields new since 1.32 cannot be told apart and stay strings).
 // Neither input carries enum lists as data, so enums are left to the semantic layer.
+import { existsSync } from "node:fs";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -201,8 +202,25 @@ export function defaultSchemaInputs(): SchemaInputs {
 export const GENERATED_TABLE_FILE = path.join(repoRoot, "src/validate/schema/generated.ts");
 export const GENERATED_VERSION_FILE = path.join(repoRoot, "src/validate/schema/kubernetes-version.ts");
 
+/** The inputs that are not there, each with what it is and where it comes from. */
+export function missingSchemaInputs(inputs: SchemaInputs): string[] {
+  const missing: string[] = [];
+  if (!existsSync(inputs.modelsDir)) missing.push(`${path.relative(process.cwd(), inputs.modelsDir)} (run npm ci)`);
+  if (!existsSync(inputs.openApiFile)) {
+    missing.push(`${path.relative(process.cwd(), inputs.openApiFile)} (the Kubernetes 1.32 OpenAPI, kept in the shared/ folder beside the repository)`);
+  }
+  return missing;
+}
+
 async function writeGeneratedSchema(): Promise<void> {
-  const generated = await generateSchema(defaultSchemaInputs());
+  const inputs = defaultSchemaInputs();
+  const missing = missingSchemaInputs(inputs);
+  if (missing.length > 0) {
+    // One line, no stack trace: the generator cannot run without both inputs.
+    process.stderr.write(`generate-schema: missing input: ${missing.join("; ")}\n`);
+    process.exit(1);
+  }
+  const generated = await generateSchema(inputs);
   await writeFile(GENERATED_TABLE_FILE, generated.table);
   await writeFile(GENERATED_VERSION_FILE, generated.versionModule);
   process.stdout.write(`generated schema for Kubernetes ${generated.kubernetesVersion}: ${generated.table.length} bytes\n`);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { renderLaunchMaterial } from "./launch-material/render-launch-material.js";
+import { sameLaunchFile } from "./launch-material/same-launch-file.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
@@ -24,7 +25,8 @@ if (!result.ok) {
 let stale = 0;
 for (const [path, content] of result.files) {
   const absolute = join(repo, path);
-  if (existsSync(absolute) && readFileSync(absolute, "utf8") === content) continue;
+  // Same meaning is up to date: gzip bytes may differ between zlib builds.
+  if (existsSync(absolute) && sameLaunchFile(path, content, readFileSync(absolute, "utf8"))) continue;
   stale += 1;
   if (values.check) {
     process.stderr.write(`${path}: out of date\n`);

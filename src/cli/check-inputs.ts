@@ -17,7 +17,7 @@ export async function checkInputs(specs: readonly string[], options: InputOption
   if (specs.filter((s) => s === "-").length > 1) return { ok: false, message: "standard input (-) can be read only once" };
   const decoded: DecodedInput[] = [];
   for (const spec of specs) {
-    const input = await readInput(spec);
+    const input = await readInput(spec, options.maxBytes);
     if (!input.ok) return { ok: false, message: input.message };
     decoded.push({ source: input.source, decoded: decodePayload(input.bytes, { source: input.source, maxBytes: options.maxBytes }) });
   }

@@ -1,38 +1,12 @@
-// rower's entry point. Commands register their flags here cheaply and import their
-// implementation lazily, so `rower validate` never loads the daemon, HTTP or metrics code.
-// The same file is the entry of the worker thread the daemon starts for large payloads
+// rower's entry point: parses the command line against the tree program.ts builds. The same file is the entry of the worker thread the daemon starts for large payloads
 // (daemon/pipeline-worker.ts): one file to ship.
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import { Command, CommanderError } from "commander";
-import { KUBERNETES_VERSION } from "../validate/schema/kubernetes-version.js";
-import { registerValidate } from "./validate.js";
-import { registerRender } from "./render.js";
-import { registerDiff } from "./diff.js";
-import { registerRun } from "./run.js";
-import { registerStatus } from "./status.js";
-import { registerEmulate } from "./emulate.js";
-import { registerPolicy } from "./policy.js";
-import { registerTrust } from "./trust.js";
+import { CommanderError } from "commander";
 import { EXIT_USAGE } from "./exit-codes.js";
-
-declare const ROWER_VERSION: string;
+import { buildProgram } from "./program.js";
 
 async function runCli(): Promise<void> {
-  const program = new Command("rower")
-    .description("Feed a standalone kubelet's static-pod directory from cloud instance metadata.")
-    .version(`rower ${ROWER_VERSION} (Kubernetes ${KUBERNETES_VERSION})`, "-v, --version")
-    .showHelpAfterError("(add --help for usage)")
-    .exitOverride();
-
-  registerValidate(program);
-  registerRender(program);
-  registerDiff(program);
-  registerRun(program, { workerEntry: new URL(import.meta.url) });
-  registerStatus(program);
-  registerEmulate(program);
-  registerPolicy(program);
-  registerTrust(program);
-
+  const program = buildProgram({ workerEntry: new URL(import.meta.url) });
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

@@ -49,5 +49,6 @@ export async function runCommand(flags: RunFlags, context: RunContext): Promise<
   process.on("SIGHUP", () => daemon.reload());
   await daemon.done;
   setTimeout(() => process.exit(process.exitCode ?? EXIT_OK), EXIT_GRACE_MS).unref();
-  return EXIT_OK;
+  // Another rower took the directory: exit non-zero, so systemd sees it.
+  return daemon.lockLost() ? EXIT_INVALID : EXIT_OK;
 }

@@ -53,7 +53,7 @@ export async function runDiff(input: string | undefined, flags: Record<string, u
   }
   const options: DesiredSetOptions = { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent, ...(policy === undefined ? {} : { policy }) };
 
-  const read = input === undefined ? await readSource(config) : await readFileInput(input);
+  const read = input === undefined ? await readSource(config) : await readFileInput(input, config.maxBytes);
   if (read.kind === "error") return fail(read.message);
   // --trust guards what comes from the source; a FILE given here is the operator's own input.
   const payload = input === undefined && config.trust.length > 0 ? await verifyWithTrust(read, config.trust) : read;
@@ -110,8 +110,8 @@ async function verifyWithTrust(payload: Payload, paths: readonly string[]): Prom
   return keys.ok ? verifyRevision(payload, keys.value) : { kind: "error", message: `--trust: ${keys.message}` };
 }
 
-async function readFileInput(spec: string): Promise<Payload | { kind: "error"; message: string }> {
-  const read = await readInput(spec);
+async function readFileInput(spec: string, maxBytes: number): Promise<Payload | { kind: "error"; message: string }> {
+  const read = await readInput(spec, maxBytes);
   if (!read.ok) return { kind: "error", message: read.message };
   return { kind: "present", source: read.source, revision: "input", bytes: read.bytes };
 }

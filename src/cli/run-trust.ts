@@ -1,11 +1,13 @@
 // `rower keygen` and `rower sign`: results on stdout, problems on stderr (exit 2).
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { writeEscaped } from "../output/escape-control.js";
-import { FileSource } from "../sources/file.js";
 import { signPayload } from "../trust/detached-signature.js";
 import { readPrivateKey, writeKeyPair } from "../trust/signing-keys.js";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { readInput } from "./read-input.js";
+
+/** Whatever --max-bytes a daemon runs with (at most 64 MiB), its payload can be signed. */
+const SIGN_MAX_BYTES = 64 * 1024 * 1024;
 
 export async function runKeygen(dir: string): Promise<number> {
   await mkdir(dir, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
@@ -36,15 +38,8 @@ export async function runSign(file: string, keyPath: string): Promise<number> {
   return EXIT_OK;
 }
 
-/** The exact bytes the daemon verifies: a file's, or a directory's as the file: source joins them. */
+/** The exact bytes the daemon verifies: a file's, or a directory's as the file: source joins them (readInput reads it with that source). */
 async function payloadBytes(file: string): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; message: string }> {
-  const isDirectory = file !== "-" && (await stat(file).then((info) => info.isDirectory(), () => false));
-  if (!isDirectory) {
-    const read = await readInput(file);
-    return read.ok ? { ok: true, bytes: read.bytes } : read;
-  }
-  const payload = await new FileSource(file, {}).read(AbortSignal.timeout(30_000));
-  if (payload.kind === "error") return { ok: false, message: `cannot read ${file}: ${payload.message}` };
-  if (payload.kind === "absent") return { ok: false, message: `${file} holds nothing to sign` };
-  return { ok: true, bytes: payload.bytes };
+  const read = await readInput(file, SIGN_MAX_BYTES);
+  return read.ok ? { ok: true, bytes: read.bytes } : read;
 }

@@ -3,7 +3,9 @@
 // zod/mini: the same validator without the chainable classes, ~6 MB less resident in the daemon.
 import { resolve } from "node:path";
 import * as z from "zod/mini";
-import { DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY } from "../contract/defaults.js";
+import {
+  DEFAULT_IGNITION_PATH, DEFAULT_MANIFEST_DIR, DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY, DEFAULT_POLL_INTERVAL_MS, DEFAULT_STATE_DIR,
+} from "../contract/defaults.js";
 import { DURATION_FORMS, parseDuration } from "./duration.js";
 import { LISTEN_FORMS, parseListenAddress, type ListenAddress } from "./listen-address.js";
 import { NODE_NAME_EXPECTED, parseNodeName } from "./node-name.js";
@@ -246,18 +248,18 @@ export function parseConfig(
     source: v.source ?? "auto",
     key: v.key ?? DEFAULT_METADATA_KEY,
     // Resolved once, here: `/x/md/`, `/x/md` and `md` from /x are one directory to the ownership record.
-    manifestDir: resolve(v.manifestDir ?? "/etc/kubernetes/manifests"),
+    manifestDir: resolve(v.manifestDir ?? DEFAULT_MANIFEST_DIR),
     ec2MetadataDisabled: v.ec2MetadataDisabled ?? false,
-    pollIntervalMs: v.pollInterval ?? 10_000,
+    pollIntervalMs: v.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
     logFormat: v.logFormat ?? (context.isTTY ? "text" : "json"),
-    stateDir: resolve(v.stateDir ?? "/run/rower"),
+    stateDir: resolve(v.stateDir ?? DEFAULT_STATE_DIR),
     nodeName: v.nodeName ?? defaultNodeName(context.hostname),
     maxBytes: v.maxBytes ?? DEFAULT_MAX_BYTES,
     keepOnAbsent: v.keepOnAbsent ?? false,
     absentConfirmMs: v.absentConfirm ?? 1_000,
     projectFallback: v.projectFallback ?? true,
     imdsv1: v.imdsv1 ?? false,
-    ignitionPath: v.ignitionPath ?? "/etc/rower/kube-pods.yaml",
+    ignitionPath: v.ignitionPath ?? DEFAULT_IGNITION_PATH,
     trust: (v.trust ?? []).map((path) => resolve(path)),
     reportGuestAttributes: v.reportGuestAttributes ?? false,
   };

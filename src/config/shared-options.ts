@@ -3,19 +3,19 @@
 // not offered there). No defaults are given to commander: an unset flag must let its
 // `ROWER_*` variable through, and parseConfig applies defaults.
 import { Option, type Command } from "commander";
-import { DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY } from "../contract/defaults.js";
+import { DEFAULT_IGNITION_PATH, DEFAULT_MANIFEST_DIR, DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY, DEFAULT_STATE_DIR } from "../contract/defaults.js";
 
 type Scope = "run" | "diff";
 
 const OPTIONS: Array<{ option: () => Option; runOnly?: true }> = [
   { option: () => new Option("--source <spec>", "where pods come from: auto, gce, ec2, azure, file:PATH, url:URL (ROWER_SOURCE, default auto)") },
   { option: () => new Option("--key <name>", `metadata key holding the pods (ROWER_KEY, default ${DEFAULT_METADATA_KEY})`) },
-  { option: () => new Option("--manifest-dir <dir>", "the kubelet's static-pod directory (ROWER_MANIFEST_DIR, default /etc/kubernetes/manifests)") },
+  { option: () => new Option("--manifest-dir <dir>", `the kubelet's static-pod directory (ROWER_MANIFEST_DIR, default ${DEFAULT_MANIFEST_DIR})`) },
   { option: () => new Option("--metadata-endpoint <url>", "metadata server base URL or HOST:PORT (else GCE_METADATA_HOST, AWS_EC2_METADATA_SERVICE_ENDPOINT, ROWER_AZURE_METADATA_ENDPOINT)") },
   { option: () => new Option("--poll-interval <duration>", "poll cadence for ec2/azure/url, e.g. 500ms, 10s, 5m (ROWER_POLL_INTERVAL, default 10s)"), runOnly: true },
   { option: () => new Option("--listen <addr>", "serve /healthz, /readyz, /metrics; loopback unless a host is given (ROWER_LISTEN, default off)"), runOnly: true },
   { option: () => new Option("--log-format <format>", "json or text (ROWER_LOG_FORMAT, default json unless stderr is a TTY)"), runOnly: true },
-  { option: () => new Option("--state-dir <dir>", "where the state file lives (ROWER_STATE_DIR, default /run/rower)") },
+  { option: () => new Option("--state-dir <dir>", `where the state file lives (ROWER_STATE_DIR, default ${DEFAULT_STATE_DIR})`) },
   { option: () => new Option("--node-name <name>", "node name appended to mirror pod names (ROWER_NODE_NAME, default host name)") },
   { option: () => new Option("--max-bytes <n>", `decoded payload cap in bytes (ROWER_MAX_BYTES, default ${DEFAULT_MAX_BYTES})`) },
   { option: () => new Option("--keep-on-absent", "keep rower's files when the key is absent (ROWER_KEEP_ON_ABSENT)") },
@@ -25,7 +25,7 @@ const OPTIONS: Array<{ option: () => Option; runOnly?: true }> = [
   },
   { option: () => new Option("--no-project-fallback", "GCE: do not fall back to project attributes") },
   { option: () => new Option("--imdsv1", "EC2: allow IMDSv1 when no session token can be had") },
-  { option: () => new Option("--ignition-path <path>", "EC2 Ignition user-data: the file holding the pods (default /etc/rower/kube-pods.yaml)") },
+  { option: () => new Option("--ignition-path <path>", `EC2 Ignition user-data: the file holding the pods (default ${DEFAULT_IGNITION_PATH})`) },
   {
     option: () => new Option("--trust <public-key>", "apply only values signed by this Ed25519 key (rower.pub); repeat for several (ROWER_TRUST, comma-separated, default none)")
       .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),

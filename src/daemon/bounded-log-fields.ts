@@ -1,7 +1,8 @@
 // Every log line stays within MAX_LOG_LINE_BYTES, whatever the payload did: the hostile
-// review's 75,000 errors became one 52 MB line. Long strings are cut first, then lists are
-// shortened (saying how many items were left out), then whatever is still too big is named
-// by its size only.
+// review's 75,000 errors became one 52 MB line. Long strings are cut, lists keep the longest
+// prefix that fits (saying how many items were left out), and whatever is still too big is
+// named by its size only. Lists are measured item by item, stopping at the budget, so a
+// 300,000-item list costs what its kept prefix costs.
 import type { LogFields } from "./event-log.js";
 
 export const MAX_LOG_LINE_BYTES = 16 * 1024;
@@ -11,31 +12,62 @@ const MAX_STRING_CHARS = 1024;
 
 export function boundLogFields(fields: LogFields, maxLineBytes = MAX_LOG_LINE_BYTES): LogFields {
   const budget = maxLineBytes - ENVELOPE_BYTES;
-  if (sizeOf(fields) <= budget) return fields;
+  if (measureUpTo(fields, budget) <= budget) return fields;
   const bounded: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) bounded[key] = cutStrings(value);
-  if (sizeOf(bounded) <= budget) return bounded;
-  // Longest lists first: they are what grows with the input.
-  const lists = Object.keys(bounded).filter((key) => Array.isArray(bounded[key])).sort((a, b) => sizeOf(bounded[b]) - sizeOf(bounded[a]));
-  for (const key of lists) {
-    const items = bounded[key] as unknown[];
-    let kept = items.length;
-    while (kept > 0 && sizeOf({ ...bounded, [key]: items.slice(0, kept), [`${key}Omitted`]: items.length - kept }) > budget) {
-      kept = Math.floor(kept / 2);
+  const lists: string[] = [];
+  let used = 2;
+  for (const [key, value] of Object.entries(fields)) {
+    if (Array.isArray(value)) {
+      lists.push(key);
+      continue;
     }
-    bounded[key] = items.slice(0, kept);
-    if (kept < items.length) bounded[`${key}Omitted`] = items.length - kept;
-    if (sizeOf(bounded) <= budget) return bounded;
+    bounded[key] = cutStrings(value);
+    used += sizeOf(key) + sizeOf(bounded[key]) + 2;
+  }
+  for (const key of lists) {
+    const items = fields[key] as unknown[];
+    const kept: unknown[] = [];
+    // The list's own key and brackets, and the `<key>Omitted` field it may need.
+    let room = budget - used - sizeOf(key) - sizeOf(`${key}Omitted`) - String(items.length).length - 8;
+    for (const item of items) {
+      const cut = cutStrings(item);
+      const itemBytes = sizeOf(cut) + 1;
+      if (itemBytes > room) break;
+      room -= itemBytes;
+      kept.push(cut);
+    }
+    bounded[key] = kept;
+    if (kept.length < items.length) bounded[`${key}Omitted`] = items.length - kept.length;
+    used = sizeOf(bounded);
   }
   for (const key of Object.keys(bounded).sort((a, b) => sizeOf(bounded[b]) - sizeOf(bounded[a]))) {
-    bounded[key] = `(omitted: ${sizeOf(bounded[key])} bytes)`;
     if (sizeOf(bounded) <= budget) break;
+    bounded[key] = `(omitted: ${sizeOf(bounded[key])} bytes)`;
   }
   return bounded;
 }
 
 function sizeOf(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? "");
+}
+
+/** The JSON size of `fields`, or a number over `limit` as soon as it is clear it exceeds it. */
+function measureUpTo(fields: LogFields, limit: number): number {
+  let total = 2;
+  for (const [key, value] of Object.entries(fields)) {
+    total += sizeOf(key) + 2;
+    if (Array.isArray(value)) {
+      total += 2;
+      for (const item of value) {
+        total += sizeOf(item) + 1;
+        if (total > limit) return total;
+      }
+    } else {
+      total += sizeOf(value);
+    }
+    if (total > limit) return total;
+  }
+  return total;
 }
 
 function cutStrings(value: unknown): unknown {

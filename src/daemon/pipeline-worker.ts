@@ -24,7 +24,7 @@ export interface WorkerLimits {
   timeoutMs: number;
 }
 
-export const DEFAULT_WORKER_LIMITS: WorkerLimits = { heapMb: 96, timeoutMs: 60_000 };
+export const DEFAULT_WORKER_LIMITS: WorkerLimits = { heapMb: 64, timeoutMs: 60_000 };
 
 /** The marker in workerData that makes the CLI's entry serve the pipeline instead of parsing argv. */
 const PIPELINE_WORKER = "rower-pipeline-worker";

@@ -41,7 +41,8 @@ export interface OutcomeSinks {
   readiness: ReadinessTracker;
   /** Persists the state file; failures are the callee's to report. */
   saveState: (snapshot: StateSnapshot) => Promise<void>;
-  sourceName: string;
+  /** Read at each record: `auto` names the cloud it detected once it has. */
+  sourceName: () => string;
   /** Told after each outcome is recorded (what was recorded, and the snapshot now): the kubelet and cloud reporters follow it. */
   onRecorded?: (what: SyncVerdict | "pods" | "policy", snapshot: StateSnapshot) => void;
 }
@@ -50,7 +51,7 @@ export class OutcomeRecorder {
   readonly snapshot: StateSnapshot;
 
   constructor(private readonly sinks: OutcomeSinks, manifestDir: string, record: OwnedFile[] | undefined) {
-    this.snapshot = { source: sinks.sourceName, manifestDir, record: record ?? [] };
+    this.snapshot = { source: sinks.sourceName(), manifestDir, record: record ?? [] };
   }
 
   /** The revision now being handled: what `rower status` shows as the latest read. */
@@ -66,6 +67,7 @@ export class OutcomeRecorder {
   private async recordOutcome(outcome: SyncOutcome): Promise<void> {
     const { log, metrics, readiness } = this.sinks;
     const now = new Date();
+    this.snapshot.source = this.sinks.sourceName();
     switch (outcome.verdict) {
       case "applied":
       case "unchanged": {
@@ -77,7 +79,7 @@ export class OutcomeRecorder {
         this.snapshot.appliedRevision = outcome.revision;
         metrics.managedPods.set(outcome.pods);
         metrics.lastSuccessfulSync.set(now.getTime() / 1000);
-        recordAppliedRevision(metrics, this.sinks.sourceName, outcome.revision);
+        recordAppliedRevision(metrics, this.sinks.sourceName(), outcome.revision);
         // A drift repair is counted as such, not as a sync of the source.
         if (outcome.cause === "drift") metrics.driftRepairs.inc(changed);
         else metrics.syncs.inc({ result: outcome.verdict });
@@ -192,7 +194,7 @@ export class OutcomeRecorder {
 
   /** The source answered: readiness forgets earlier failures. */
   recordSourceReached(previousFailures: number): void {
-    if (previousFailures > 0) this.sinks.log.info("source.recovered", { source: this.sinks.sourceName, afterFailures: previousFailures });
+    if (previousFailures > 0) this.sinks.log.info("source.recovered", { source: this.sinks.sourceName(), afterFailures: previousFailures });
     this.sinks.readiness.recordSourceReached();
   }
 }

@@ -4,6 +4,7 @@ import type { Config } from "../config/config.js";
 import { sourceOptionsOf } from "../config/source-options-of.js";
 import { decodePayload } from "../decode/decode-payload.js";
 import { acquireDirLock, DirLockHeldError, type DirLock } from "../manifests/dir-lock.js";
+import { DirectoryObserver } from "../manifests/observe-directory.js";
 import { ManifestIoError } from "../manifests/manifest-io-error.js";
 import { renderManifest } from "../manifests/render-manifest.js";
 import { createSource } from "../sources/create-source.js";
@@ -40,6 +41,8 @@ export interface RunningDaemon {
   stop(): Promise<void>;
   /** Settles when the daemon has stopped. */
   done: Promise<void>;
+  /** True when it stopped by itself because another rower took the manifest directory: exit non-zero. */
+  lockLost(): boolean;
 }
 
 export type StartResult = { ok: true; daemon: RunningDaemon } | { ok: false; message: string };
@@ -150,6 +153,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
       await done;
     },
     done,
+    lockLost: () => loop.lockLost,
   };
   if (health) daemon.healthUrl = health.url;
   return { ok: true, daemon };
@@ -195,12 +199,14 @@ export async function runDaemonOnce(config: Config, options: DaemonOptions): Pro
   try {
     return { ok: true, verdict: await prepared.value.loop.syncOnce() };
   } finally {
+    // A failed apply arms the loop's retry timer: --once must exit instead of retrying.
+    await prepared.value.loop.close();
     await prepared.value.release();
   }
 }
 
 interface PrepareHooks {
-  /** The lock was re-established in a re-created manifest directory; awaited before the apply. */
+  /** The lock was re-established in a re-created (or re-pointed) manifest directory; awaited before the apply. */
   onDirectoryRecreated?: () => Promise<void>;
 }
 
@@ -240,7 +246,8 @@ async function prepare(
   const stopping = new AbortController();
   const saveState = async (snapshot: StateSnapshot): Promise<void> => {
     try {
-      await writeState(config.stateDir, buildDaemonState(snapshot, new Date(), process.pid));
+      const created = await writeState(config.stateDir, buildDaemonState(snapshot, new Date(), process.pid));
+      if (created !== undefined) log.info("state.dirCreated", { path: created, stateDir: config.stateDir });
     } catch (err) {
       // The manifests are what matter; a state directory we cannot write is reported and retried next sync.
       if (!(err instanceof ManifestIoError)) throw err;
@@ -267,10 +274,12 @@ async function prepare(
     lock: {
       ensureHeld: async () => {
         const held = await lock.ensureHeld();
-        if (held === "restored") await hooks.onDirectoryRecreated?.();
+        if (held.state !== "held") await hooks.onDirectoryRecreated?.();
         return held;
       },
     },
+    // One observer for the daemon's life: foreign files are remembered between reconciles.
+    observer: new DirectoryObserver({ log: (event, fields) => log.warn(event, fields) }),
     record,
     log,
     metrics,

@@ -94,11 +94,13 @@ const stateSchema = z.object({
   updatedAt: z.string(),
 });
 
-export async function writeState(stateDir: string, state: DaemonState): Promise<void> {
-  await withIoContext("create directory", stateDir, () => mkdir(stateDir, { recursive: true, mode: 0o755 }));
+/** Writes the state; returns the first directory it had to create, if any (the caller says so). */
+export async function writeState(stateDir: string, state: DaemonState): Promise<string | undefined> {
+  const created = await withIoContext("create directory", stateDir, () => mkdir(stateDir, { recursive: true, mode: 0o755 }));
   await cleanStaleTempFiles(stateDir); // left by a writer killed mid-write
   await writeFileAtomic(stateDir, STATE_FILE, serializeState(state), { mode: STATE_FILE_MODE });
   await syncDirectory(stateDir);
+  return created;
 }
 
 /** The file's text: readable JSON, with error details dropped (and counted) until it fits MAX_STATE_BYTES. */

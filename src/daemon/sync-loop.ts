@@ -9,6 +9,7 @@
 //   to the latest, so a flapping key cannot restart pods in a tight loop;
 // - a revision already handled is not handled again unless forced (start, SIGHUP).
 import type { DirLock } from "../manifests/dir-lock.js";
+import type { DirectoryObserver } from "../manifests/observe-directory.js";
 import type { DesiredManifest, OwnedFile } from "../manifests/manifest-plan.js";
 import type { Payload, Source, SourceError } from "../sources/source.js";
 import { waitFor } from "./abortable-delay.js";
@@ -19,7 +20,7 @@ import { summarizePayload, type DesiredSet, type RefusedPayload } from "./desire
 import type { EventLog, LogFields } from "./event-log.js";
 import type { DesiredSetResolver } from "./pipeline-worker.js";
 import type { ReadinessTracker } from "./readiness.js";
-import { reconcileDirectory } from "./reconcile-directory.js";
+import { LOCK_LOST, reconcileDirectory } from "./reconcile-directory.js";
 import { observePods } from "./observe-pods.js";
 import type { KubeletPodsResult } from "../kubelet/kubelet-pods.js";
 import { OutcomeRecorder, type ApplyCause, type OutcomeSinks, type SyncOutcome } from "./record-outcome.js";
@@ -39,6 +40,8 @@ export interface SyncLoopOptions {
   manifestDir: string;
   /** The manifest directory's lock, checked (and re-established) before every apply. */
   lock?: Pick<DirLock, "ensureHeld">;
+  /** The daemon's observer of the directory (remembers foreign files); one per reconcile without it. */
+  observer?: DirectoryObserver;
   /** Owned-files record from the state file; undefined when there is none. */
   record: OwnedFile[] | undefined;
   /** The wipe guard's delay; 0 applies a change removing every pod at once. */
@@ -78,12 +81,18 @@ export class SyncLoop {
   /** When the directory last changed because of a new revision (for coalescing). */
   private lastChangeAt: number | undefined;
   private lastRepeatAt: number | undefined;
+  private readonly stop = new AbortController();
+  /** The caller's stop (SIGTERM) or the loop's own (lock lost). */
+  private readonly signal: AbortSignal;
+  /** Another rower took the directory: the loop stopped, and the process must exit non-zero. */
+  lockLost = false;
 
   constructor(private readonly options: SyncLoopOptions) {
     this.record = options.record;
+    this.signal = AbortSignal.any([options.signal, this.stop.signal]);
     this.recorder = new OutcomeRecorder(
       {
-        log: options.log, metrics: options.metrics, readiness: options.readiness, saveState: options.saveState, sourceName: options.source.name,
+        log: options.log, metrics: options.metrics, readiness: options.readiness, saveState: options.saveState, sourceName: () => options.source.name,
         ...(options.onRecorded === undefined ? {} : { onRecorded: options.onRecorded }),
       },
       options.manifestDir,
@@ -94,7 +103,7 @@ export class SyncLoop {
 
   /** `rower run --once`: one full read and one sync (with the wipe guard's second read if needed). */
   async syncOnce(): Promise<SyncVerdict> {
-    const { signal } = this.options;
+    const { signal } = this;
     const first = await this.readSource(signal);
     if (first === "aborted") return "source-error";
     if (isSourceFailure(first)) {
@@ -109,10 +118,10 @@ export class SyncLoop {
    * `nextCycle` returns the signal of a new cycle, which SIGHUP aborts to force a re-read.
    */
   async run(nextCycle: () => AbortSignal): Promise<void> {
-    const { signal } = this.options;
+    const { signal } = this;
     let failures = 0;
     while (!signal.aborted) {
-      const cycle = nextCycle();
+      const cycle = AbortSignal.any([nextCycle(), signal]);
       const first = await this.readSource(cycle);
       if (first === "aborted" || cycle.aborted) continue;
       if (isSourceFailure(first)) {
@@ -132,12 +141,12 @@ export class SyncLoop {
 
   /** Someone touched the directory (or the periodic re-check fired): re-apply the latest valid set. */
   requestDriftCheck(): void {
-    if (this.driftQueued || this.desired === undefined || this.options.signal.aborted) return;
+    if (this.driftQueued || this.desired === undefined || this.signal.aborted) return;
     this.driftQueued = true;
     void this.serialize(async () => {
       this.driftQueued = false;
       const desired = this.desired;
-      if (desired === undefined || this.options.signal.aborted) return;
+      if (desired === undefined || this.signal.aborted) return;
       await this.applyDesired(desired, "drift");
     });
   }
@@ -247,11 +256,20 @@ export class SyncLoop {
     const outcome = await reconcileDirectory(desired.manifests, {
       dir: this.options.manifestDir,
       record: this.record,
-      signal: this.options.signal,
+      signal: this.signal,
       // Conflicts are logged once, by the recorder.
       log: (event, details) => { if (event !== "conflict") log.info(event, details); },
       ...(this.options.lock ? { lock: this.options.lock } : {}),
+      ...(this.options.observer ? { observer: this.options.observer } : {}),
     });
+    if (outcome.kind === "failed" && outcome.code === LOCK_LOST) {
+      // Final: another rower writes here now. Retrying would fight it; stop, and let the
+      // process exit non-zero so systemd sees it.
+      this.lockLost = true;
+      log.error("lock.lost", { dir: this.options.manifestDir, holderPid: outcome.holderPid, message: outcome.message, action: "stopping; exit 1" });
+      this.stop.abort();
+      return "failed";
+    }
     const base = { revision: desired.revision, fields, cause, current: desired.revision === this.handledRevision };
     let result: SyncOutcome;
     if (outcome.kind === "failed") {
@@ -283,7 +301,7 @@ export class SyncLoop {
     this.retry?.abort();
     const retry = new AbortController();
     this.retry = retry;
-    void waitFor(delayMs, AbortSignal.any([this.options.signal, retry.signal])).then((ended) => {
+    void waitFor(delayMs, AbortSignal.any([this.signal, retry.signal])).then((ended) => {
       const desired = this.desired;
       if (ended === "elapsed" && desired !== undefined) void this.serialize(() => this.applyDesired(desired, "retry"));
     });

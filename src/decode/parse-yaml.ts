@@ -5,6 +5,8 @@ import type { LocatedError } from "../errors/field-error.js";
 import { decodeError } from "./decode-error.js";
 import { GO_YAML_SCHEMA } from "./go-yaml-schema.js";
 import { LineIndex } from "./line-index.js";
+import { relaxTabsInFlow } from "./flow-tabs.js";
+import { splitJsonStream, type JsonPart } from "./split-json-stream.js";
 import { indexDocument, lookUpLine, measureDocument, type DocumentIndex } from "./scan-document.js";
 
 /** goyaml v2 nests at most this deep too; deeper input is an attack, not a pod. */
@@ -81,19 +83,67 @@ function yamlErrorOf(err: YAMLException, source: string, text: string, document:
 }
 
 export function parseYaml(text: string, source: string): ParsedYaml {
+  const stream = splitJsonStream(text);
+  if (stream) return parseJsonStream(text, stream, source);
+  return parseYamlDocuments(text, source);
+}
+
+/** Each value of a JSON stream is a document of its own, at its own line. */
+function parseJsonStream(text: string, parts: readonly JsonPart[], source: string): ParsedYaml {
+  const lines = new LineIndex(text);
+  const documents: ParsedDocument[] = [];
+  const errors: LocatedError[] = [];
+  parts.forEach((part, index) => {
+    const offset = lines.lineAt(part.start) - 1;
+    const parsed = parseYamlDocuments(part.text, source);
+    for (const doc of parsed.documents) {
+      documents.push({
+        ...doc,
+        index,
+        line: doc.line === undefined ? undefined : doc.line + offset,
+        itemLines: doc.itemLines.map((l) => l + offset),
+        lineOf: (field) => { const l = doc.lineOf(field); return l === undefined ? undefined : l + offset; },
+      });
+    }
+    for (const e of parsed.errors) {
+      const line = e.line === undefined ? undefined : e.line + offset;
+      errors.push({ ...e, origin: { ...e.origin, document: index, ...(line === undefined ? {} : { line }) }, ...(line === undefined ? {} : { line }) });
+    }
+  });
+  return { documents, errors };
+}
+
+function parseYamlDocuments(text: string, source: string): ParsedYaml {
   let events: Event[];
   try {
     events = parseEvents(text, { maxDepth: MAX_DEPTH });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
+    // A tab inside a flow collection is white space to goyaml: retry with it as a space.
+    if (text.includes("\t")) {
+      const relaxed = relaxTabsInFlow(text);
+      if (relaxed !== text) {
+        const retried = tryParseEvents(relaxed);
+        if (retried) return constructDocuments(retried, relaxed, source);
+      }
+    }
     // A syntax error stops the parser: it is the one error for the rest of the stream, but
     // the documents before it are whole and still get validated, so a run reports them too.
     const error = yamlErrorOf(err, source, text, undefined);
     const start = documentStartOffset(text, error.origin.document);
-    const before = start > 0 ? parseYaml(text.slice(0, start), source) : { documents: [], errors: [] };
+    const before = start > 0 ? parseYamlDocuments(text.slice(0, start), source) : { documents: [], errors: [] };
     return { documents: before.documents, errors: [...before.errors, error] };
   }
   return constructDocuments(events, text, source);
+}
+
+function tryParseEvents(text: string): Event[] | undefined {
+  try {
+    return parseEvents(text, { maxDepth: MAX_DEPTH });
+  } catch (err) {
+    if (err instanceof YAMLException) return undefined;
+    throw err;
+  }
 }
 
 /** An empty document (`---` then nothing) is one plain scalar with no text, tag or anchor; `~` has text. */
@@ -102,10 +152,24 @@ function isEmptyDocument(events: readonly Event[]): boolean {
   return events.length === 3 && node?.type === EVENT_ID.SCALAR && node.valueStart < 0 && node.tagStart < 0 && node.anchorStart < 0;
 }
 
+/** A YAML float JSON cannot hold, found depth-first; "" when there is none. */
+function findNonFinite(value: unknown): string {
+  if (typeof value === "number") return Number.isFinite(value) ? "" : Number.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
+  if (typeof value !== "object" || value === null) return "";
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    const found = findNonFinite(child);
+    if (found !== "") return found;
+  }
+  return "";
+}
+
 function constructDocuments(events: Event[], text: string, source: string): ParsedYaml {
   const lines = new LineIndex(text);
   const documents: ParsedDocument[] = [];
   const errors: LocatedError[] = [];
+  // .inf and .nan are YAML floats, but sigs.k8s.io/yaml cannot turn them into JSON: the kubelet
+  // and kubectl refuse the file. Only payloads that spell one are walked for them.
+  const mayHoldNonFinite = /\.(?:inf|Inf|INF|nan|NaN|NAN)\b/.test(text);
   splitDocuments(events).forEach((docEvents, index) => {
     const size = measureDocument(docEvents, text, lines);
     const line = size.firstLine;
@@ -127,6 +191,12 @@ function constructDocuments(events: Event[], text: string, source: string): Pars
         return;
       }
       throw err;
+    }
+    const nonFinite = mayHoldNonFinite ? findNonFinite(value) : "";
+    if (nonFinite !== "") {
+      errors.push(decodeError({ source, document: index }, "decode.nonFinite", `error converting YAML to JSON: json: unsupported value: ${nonFinite}`,
+        { ...(line === undefined ? {} : { line }) }));
+      return;
     }
     documents.push({
       index,

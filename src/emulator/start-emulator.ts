@@ -1,5 +1,6 @@
 // Starts a GCE, EC2 or Azure metadata emulator on loopback, serving a file's bytes as the
 // key's value and reloading them when the file changes (which wakes GCE long polls).
+import { DEFAULT_METADATA_KEY } from "../contract/defaults.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
@@ -12,7 +13,6 @@ import type { RequestFaults } from "./fault-plan.js";
 import { answerGce } from "./gce-emulator.js";
 import { readServedFile, watchServedFile } from "./served-file-watcher.js";
 import { sendReply, textReply, type Reply } from "./send-reply.js";
-import { DEFAULT_KEY } from "../sources/source-options.js";
 
 export interface EmulatorOptions {
   file: string;
@@ -43,7 +43,7 @@ function clientEnv(kind: EmulatorKind, hostPort: string, url: string): Record<st
 
 export async function startEmulator(kind: EmulatorKind, options: EmulatorOptions): Promise<RunningEmulator> {
   const file = resolve(options.file);
-  const state = new EmulatorState(kind, options.key ?? DEFAULT_KEY);
+  const state = new EmulatorState(kind, options.key ?? DEFAULT_METADATA_KEY);
   state.imdsv1 = options.imdsv1 ?? false;
   const served = await readServedFile(file);
   state.setServedValue(served);

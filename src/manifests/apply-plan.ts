@@ -1,28 +1,37 @@
-// The only code that changes the manifest directory. Guarantees:
-// - every visible non-dot file is either its old bytes or its new bytes (atomicWrite);
-// - only files the plan found owned are deleted, and only if still unchanged since planning;
-// - a target that became a symlink, a directory or a different file since planning is a
-//   conflict, re-checked right before each rename, and left as it is.
-// Deletes run before writes so a pod moving between files frees its resources (host ports)
-// first. One directory fsync at the end makes every rename and unlink durable before the
-// caller records the result; crash consistency needs no more, since each temp file was
-// fsynced before its rename.
+// The only code that changes the manifest directory, in two phases, so that a failure while
+// writing never leaves a set nobody declared:
+// 1. stage: every new or changed file is written to a dot-temp (`.rower-<name>.<random>.tmp`,
+//    O_NOFOLLOW|O_EXCL; the kubelet ignores dotfiles) and fsynced, a few at a time. A failure
+//    here (disk full, read-only, permission denied) removes the temps: the directory holds
+//    exactly the old set. An abort (SIGTERM) here does the same.
+// 2. commit, once all are staged: every target is re-checked first (a target that became a
+//    symlink, a directory or other bytes since planning is a conflict, and then nothing is
+//    committed); then the deletes, then the renames in name order, then one directory fsync.
+//    Deletes go first so a pod moving between files frees its resources (host ports) before
+//    its new file appears. Only files the plan found owned are deleted.
+// A rename or unlink cannot fail for lack of space, but EACCES/EROFS/EIO can still stop the
+// commit midway. What remains then: every visible non-dot file is whole (its old bytes or its
+// new ones, each fsynced before its rename), foreign files are untouched, the temps not yet
+// renamed are removed; the set may mix the two revisions until the next sync, which the
+// caller retries, converges it (the new files carry the marker, so they are found as rower's).
 import { chmod, mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import type { Conflict, ConflictReason, ManifestPlan, OwnedFile, PlanCounts, PlannedWrite } from "./manifest-plan.js";
-import { cleanStaleTempFiles, syncDirectory, writeFileAtomic } from "./atomic-write.js";
-import { withIoContext } from "./manifest-io-error.js";
-import { observeEntry } from "./observe-directory.js";
+import type { Conflict, ConflictReason, ManifestLog, ManifestPlan, OwnedFile, PlanCounts, PlannedWrite } from "./manifest-plan.js";
+import { cleanStaleTempFiles, commitStaged, discardStaged, stageFile, syncDirectory, type StagedFile } from "./atomic-write.js";
+import { errnoCode, withIoContext } from "./manifest-io-error.js";
+import { inspectTarget } from "./observe-directory.js";
 import { sha256Hex } from "./plan-manifests.js";
 
 const DIR_MODE = 0o755;
+// Files staged (and targets re-checked) at once. fsyncs in flight together share the
+// filesystem's journal commits, which is where the time goes; more adds little.
+const STAGE_CONCURRENCY = 16;
 
-/** An event sink: a fixed event name plus fields (the daemon adapts its logger to it). */
-export type ApplyLog = (event: string, fields: Record<string, unknown>) => void;
+export type ApplyLog = ManifestLog;
 
 export interface ApplyOptions {
   dir: string;
-  /** Aborting stops before the next file; the write in flight finishes. */
+  /** Aborting while staging discards the staged files (nothing changes); a commit in progress finishes. */
   signal?: AbortSignal;
   log?: ApplyLog;
 }
@@ -32,8 +41,15 @@ export interface ApplyResult extends PlanCounts {
   conflictList: Conflict[];
   /** Every file rower owns after this apply, with the digest of its bytes. */
   record: OwnedFile[];
-  /** False when the signal stopped the apply before the last file. */
+  /** False when the signal stopped the apply before its commit (then nothing changed). */
   complete: boolean;
+}
+
+interface Staged {
+  write: PlannedWrite;
+  action: "create" | "update";
+  bytes: Buffer;
+  staged: StagedFile;
 }
 
 export async function applyPlan(plan: ManifestPlan, options: ApplyOptions): Promise<ApplyResult> {
@@ -42,73 +58,160 @@ export async function applyPlan(plan: ManifestPlan, options: ApplyOptions): Prom
   await ensureDirectory(dir);
   for (const name of await cleanStaleTempFiles(dir)) log("manifest.tempRemoved", { file: name });
 
-  const conflictList: Conflict[] = [...plan.conflicts];
+  // Until committed, the files to update or delete are still rower's, with their old bytes.
   const owned = new Map<string, string>(plan.unchanged.map((u) => [u.file, u.sha256]));
-  // Until processed, the files to update or delete are still rower's, with their old bytes.
   for (const u of plan.update) if (u.observedSha256) owned.set(u.file, u.observedSha256);
   for (const d of plan.delete) owned.set(d.file, d.observedSha256);
-  const counts = { created: 0, updated: 0, deleted: 0 };
-  let changed = false;
-  let complete = true;
-
-  for (const d of plan.delete) {
-    if (signal?.aborted) { complete = false; break; }
-    const veto = await checkTarget(dir, d.file, d.observedSha256);
-    if (veto === "absent") {
-      owned.delete(d.file);
-      continue;
-    }
-    if (veto) {
-      // Edited since planning: still rower's by the record (a drift for the next sync);
-      // replaced by a symlink or directory: no longer a file rower can own.
-      if (veto !== "changed-since-plan") owned.delete(d.file);
-      conflictList.push(reportConflict(log, { file: d.file, reason: veto }));
-      continue;
-    }
-    await withIoContext("delete", join(dir, d.file), () => unlink(join(dir, d.file)));
-    owned.delete(d.file);
-    counts.deleted++;
-    changed = true;
-    log("manifest.deleted", { file: d.file });
-  }
-
-  const writes: Array<[PlannedWrite, "create" | "update"]> = [
-    ...plan.create.map((w): [PlannedWrite, "create"] => [w, "create"]),
-    ...plan.update.map((w): [PlannedWrite, "update"] => [w, "update"]),
-  ];
-  for (const [w, action] of writes) {
-    if (!complete || signal?.aborted) { complete = false; break; }
-    const bytes = Buffer.from(w.content, "utf8");
-    const result = await writeFileAtomic<ConflictReason>(dir, w.file, bytes, {
-      guard: async () => {
-        const veto = await checkTarget(dir, w.file, w.observedSha256);
-        // A file deleted under rower since planning is simply written again.
-        return veto === "absent" ? undefined : veto;
-      },
-    });
-    if (!result.written) {
-      if (action === "create" || result.veto !== "changed-since-plan") owned.delete(w.file);
-      conflictList.push(reportConflict(log, { file: w.file, reason: result.veto }));
-      continue;
-    }
-    const sha256 = sha256Hex(bytes);
-    owned.set(w.file, sha256);
-    counts[action === "create" ? "created" : "updated"]++;
-    changed = true;
-    log("manifest.written", { file: w.file, action, bytes: bytes.byteLength, sha256 });
-  }
-
-  if (changed) await syncDirectory(dir);
-  conflictList.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const record = [...owned].map(([file, sha256]) => ({ file, sha256 })).sort((a, b) => (a.file < b.file ? -1 : 1));
-  return {
-    ...counts,
-    unchanged: plan.unchanged.length,
-    conflicts: conflictList.length,
-    conflictList,
-    record,
-    complete,
+  const result = (counts: { created: number; updated: number; deleted: number }, conflicts: Conflict[], complete: boolean): ApplyResult => {
+    const conflictList = [...plan.conflicts, ...conflicts].sort((a, b) => compareNames(a.file, b.file));
+    const record = [...owned].map(([file, sha256]) => ({ file, sha256 })).sort((a, b) => compareNames(a.file, b.file));
+    return { ...counts, unchanged: plan.unchanged.length, conflicts: conflictList.length, conflictList, record, complete };
   };
+  const none = { created: 0, updated: 0, deleted: 0 };
+
+  const writes = [
+    ...plan.create.map((write) => ({ write, action: "create" as const })),
+    ...plan.update.map((write) => ({ write, action: "update" as const })),
+  ].sort((a, b) => compareNames(a.write.file, b.write.file));
+
+  // Phase 1: stage.
+  const staged = await stageAll(dir, writes, signal);
+  if (staged === "aborted") return result(none, [], false);
+
+  // Phase 2: commit, after re-checking every target.
+  try {
+    const vetoes = await checkTargets(dir, plan, staged);
+    if (vetoes.length > 0) {
+      await throwFirst(discardAll(staged));
+      for (const veto of vetoes) {
+        // Edited since planning: still rower's by the record (a drift for the next sync);
+        // replaced by a symlink or directory, or raced in at a create: not a file rower owns.
+        const created = plan.create.some((w) => w.file === veto.file);
+        if (veto.reason !== "changed-since-plan" || created) owned.delete(veto.file);
+        log("conflict", { ...veto });
+      }
+      return result(none, vetoes, true);
+    }
+    return result(await commit(dir, plan, staged, owned, log), [], true);
+  } catch (err) {
+    // The temps not renamed yet must not linger. The error that stopped the apply is the one
+    // reported; a temp that cannot be removed either is left to the next apply's clean-up.
+    await discardAll(staged);
+    throw err;
+  }
+}
+
+/** Writes and fsyncs every temp; on a failure or an abort, none stays behind. */
+async function stageAll(
+  dir: string, writes: Array<{ write: PlannedWrite; action: "create" | "update" }>, signal: AbortSignal | undefined,
+): Promise<Staged[] | "aborted"> {
+  const staged: Staged[] = [];
+  let aborted = false;
+  try {
+    await forEachBounded(writes, STAGE_CONCURRENCY, async ({ write, action }) => {
+      if (signal?.aborted) {
+        aborted = true;
+        return;
+      }
+      const bytes = Buffer.from(write.content, "utf8");
+      staged.push({ write, action, bytes, staged: await stageFile(dir, write.file, bytes) });
+    });
+  } catch (err) {
+    await discardAll(staged); // as above: the staging failure is the one reported
+    throw err;
+  }
+  if (!aborted && !signal?.aborted) return staged.sort((a, b) => compareNames(a.write.file, b.write.file));
+  await throwFirst(discardAll(staged));
+  return "aborted";
+}
+
+/** The per-file guards, all before anything becomes visible. */
+async function checkTargets(dir: string, plan: ManifestPlan, staged: Staged[]): Promise<Conflict[]> {
+  // A delete whose target is gone already is done; a file deleted under rower since planning
+  // is simply written again.
+  const checks = [
+    ...plan.delete.map((d) => ({ file: d.file, expected: d.observedSha256 })),
+    ...staged.map((s) => ({ file: s.write.file, expected: s.write.observedSha256 })),
+  ];
+  const vetoes: Conflict[] = [];
+  await forEachBounded(checks, STAGE_CONCURRENCY, async (c) => {
+    const veto = await checkTarget(dir, c.file, c.expected);
+    if (veto !== undefined && veto !== "absent") vetoes.push({ file: c.file, reason: veto });
+  });
+  return vetoes;
+}
+
+/** Deletes, then renames, then one directory fsync; events are logged once it is durable. */
+async function commit(
+  dir: string, plan: ManifestPlan, staged: Staged[], owned: Map<string, string>, log: ApplyLog,
+): Promise<{ created: number; updated: number; deleted: number }> {
+  const counts = { created: 0, updated: 0, deleted: 0 };
+  const events: Array<[string, Record<string, unknown>]> = [];
+  let failure: { error: unknown } | undefined;
+  try {
+    for (const d of plan.delete) {
+      const deleted = await unlinkIfPresent(join(dir, d.file));
+      owned.delete(d.file);
+      if (!deleted) continue;
+      counts.deleted++;
+      events.push(["manifest.deleted", { file: d.file }]);
+    }
+    for (const s of staged) {
+      await commitStaged(s.staged);
+      const sha256 = sha256Hex(s.bytes);
+      owned.set(s.write.file, sha256);
+      counts[s.action === "create" ? "created" : "updated"]++;
+      events.push(["manifest.written", { file: s.write.file, action: s.action, bytes: s.bytes.byteLength, sha256 }]);
+    }
+  } catch (error) {
+    failure = { error };
+  }
+  // What did happen is made durable even when the commit stopped midway; the first error wins.
+  if (events.length > 0) await syncDirectory(dir).catch((error: unknown) => { failure ??= { error }; });
+  for (const [event, fields] of events) log(event, fields);
+  if (failure) throw failure.error;
+  return counts;
+}
+
+/** Removes every staged temp; resolves with the first failure, if any. */
+async function discardAll(staged: Staged[]): Promise<{ error: unknown } | undefined> {
+  const results = await Promise.allSettled(staged.map((s) => discardStaged(s.staged)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  return failed ? { error: failed.reason } : undefined;
+}
+
+async function throwFirst(discarded: Promise<{ error: unknown } | undefined>): Promise<void> {
+  const failed = await discarded;
+  if (failed) throw failed.error;
+}
+
+/** unlink; false when the file was gone already (checked absent, or removed since). */
+async function unlinkIfPresent(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT") return false;
+    return withIoContext("delete", path, () => Promise.reject(err));
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; the first failure rejects after the rest settle. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && failure === undefined) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 /** Creates the directory (0755 whatever the umask) when it is missing. */
@@ -123,7 +226,7 @@ async function ensureDirectory(dir: string): Promise<void> {
  * is a change: the plan saw nothing there); undefined when it is exactly as planned.
  */
 async function checkTarget(dir: string, file: string, expectedSha256: string | undefined): Promise<ConflictReason | "absent" | undefined> {
-  const entry = await observeEntry(join(dir, file), file, { identity: false });
+  const entry = await inspectTarget(join(dir, file));
   if (!entry) return "absent";
   if (entry.kind === "symlink") return "symlink";
   if (entry.kind === "directory") return "directory";
@@ -132,7 +235,7 @@ async function checkTarget(dir: string, file: string, expectedSha256: string | u
   return undefined;
 }
 
-function reportConflict(log: ApplyLog, conflict: Conflict): Conflict {
-  log("conflict", { ...conflict });
-  return conflict;
+/** Byte order, not locale order, so the output is the same on every machine. */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

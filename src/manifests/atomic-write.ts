@@ -2,7 +2,8 @@
 // a dot-prefixed temp file in the same directory (the kubelet skips dotfiles, and a rename
 // is atomic only within one filesystem), fsync, then rename over the target. The temp file
 // is opened with O_NOFOLLOW|O_EXCL, and rename replaces a symlink rather than writing
-// through it, so a write never follows a symlink.
+// through it, so a write never follows a symlink. The two halves are separate (stageFile,
+// commitStaged) so apply can stage a whole set before any of it becomes visible.
 import { constants, type Stats } from "node:fs";
 import { lstat, open, readdir, rename, unlink } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -15,24 +16,36 @@ const FILE_MODE = 0o644;
 // NAME_MAX is 255: keep `.rower-<name>.<random>.tmp` within it for the longest pod names.
 const MAX_NAME_IN_TEMP = 200;
 
-/** A check run after the temp file is durable and right before the rename; a value vetoes it. */
-export type RenameGuard<Veto> = () => Promise<Veto | undefined>;
-
-export type AtomicWriteResult<Veto> = { written: true } | { written: false; veto: Veto };
-
-export interface AtomicWriteOptions<Veto> {
-  guard?: RenameGuard<Veto>;
+export interface AtomicWriteOptions {
   /** Manifests are 0644 (the kubelet reads them); the state file, which keeps payload values, is 0600. */
   mode?: number;
 }
 
-export async function writeFileAtomic<Veto = never>(
-  dir: string,
-  file: string,
-  content: string | Uint8Array,
-  options: AtomicWriteOptions<Veto> = {},
-): Promise<AtomicWriteResult<Veto>> {
-  const { guard, mode = FILE_MODE } = options;
+/** One file, both halves at once (the state file). */
+export async function writeFileAtomic(dir: string, file: string, content: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const staged = await stageFile(dir, file, content, options.mode ?? FILE_MODE);
+  try {
+    await commitStaged(staged);
+  } catch (err) {
+    // No partial file may stay behind: the target was never touched, the temp goes.
+    await discardStaged(staged);
+    throw err;
+  }
+}
+
+/** A durable temp file waiting to be renamed over its target. */
+export interface StagedFile {
+  /** The target's name in the directory. */
+  readonly file: string;
+  readonly temp: string;
+  readonly target: string;
+}
+
+/**
+ * The first half of an atomic write: the bytes in a new dot-temp beside the target, fsynced
+ * and closed. The target is not touched; on failure the temp is removed before the throw.
+ */
+export async function stageFile(dir: string, file: string, content: string | Uint8Array, mode = FILE_MODE): Promise<StagedFile> {
   const temp = join(dir, `${TEMP_PREFIX}${file.slice(0, MAX_NAME_IN_TEMP)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await withIoContext("create temp file", temp, () => open(temp, flags, mode));
@@ -46,18 +59,21 @@ export async function writeFileAtomic<Veto = never>(
     } finally {
       await withIoContext("close", temp, () => handle.close());
     }
-    const veto = guard ? await guard() : undefined;
-    if (veto !== undefined) {
-      await removeTempFile(temp);
-      return { written: false, veto };
-    }
-    await withIoContext("rename", join(dir, file), () => rename(temp, join(dir, file)));
-    return { written: true };
   } catch (err) {
-    // No partial file may stay behind: the target was never touched, the temp goes.
     await removeTempFile(temp);
     throw err;
   }
+  return { file, temp, target: join(dir, file) };
+}
+
+/** The second half: rename replaces the target (or a symlink there) in one step, never following it. */
+export async function commitStaged(staged: StagedFile): Promise<void> {
+  await withIoContext("rename", staged.target, () => rename(staged.temp, staged.target));
+}
+
+/** Gives up a staged file: the temp goes, the target stays as it is. */
+export async function discardStaged(staged: StagedFile): Promise<void> {
+  await removeTempFile(staged.temp);
 }
 
 /** fsync of the directory makes renames and unlinks in it durable. */
@@ -94,7 +110,7 @@ export async function cleanStaleTempFiles(dir: string): Promise<string[]> {
 }
 
 /** lstat that answers undefined for a path that does not exist. */
-export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
+async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await lstat(path);
   } catch (err) {

@@ -2,6 +2,9 @@
 // manifest directory, what is there now, and the steps between the two.
 import type { PodKey } from "../naming/manifest-naming.js";
 
+/** An event sink: a fixed event name plus fields (the daemon adapts its logger to it). */
+export type ManifestLog = (event: string, fields: Record<string, unknown>) => void;
+
 /** One file rower wants in the directory (renderManifest's output). */
 export interface DesiredManifest {
   file: string;
@@ -21,13 +24,18 @@ export type EntryKind = "file" | "symlink" | "directory" | "other";
 export interface ObservedEntry {
   name: string;
   kind: EntryKind;
-  /** Regular files only: the bytes read, and their sha256 (hex). */
+  /** Regular files read: their sha256 (hex); the bytes too, unless the observer remembered the file as foreign. */
   content?: Uint8Array;
   sha256?: string;
   /** Regular files only: carries `rower.static/managed: "true"` in metadata.annotations. */
   marker: boolean;
   /** Regular files that parse as one pod: which pod they declare. */
   pod?: PodKey;
+  /**
+   * Regular files not read: over the size cap, or unreadable (permission). They are foreign
+   * by name: never rewritten or deleted, a conflict where rower wants the name.
+   */
+  unread?: "too-large" | "unreadable";
 }
 
 export interface ObservedDirectory {

@@ -1,10 +1,16 @@
 // Desired files vs the directory as observed: what to create, update, delete, leave alone,
 // and what conflicts. Pure: no fs, clock or env, so every ownership rule is table-tested.
 //
-// Ownership (DESIGN.md "Files in the manifest directory"):
-// - a regular file on the owned-files record is rower's whatever its content now;
-// - a regular file carrying the marker annotation is rower's (this is what recognises
-//   rower's files after a restart with no state);
+// Ownership (DESIGN.md "Files in the manifest directory"), by what rower may do to a file:
+// - rewrite it, where rower wants that name: a regular file carrying the marker annotation,
+//   or one on the owned-files record whatever its content now (drift repair restores an
+//   edited rower file);
+// - delete it, where rower no longer wants that name: a regular file carrying the marker, or
+//   one on the record that still has exactly the bytes rower recorded. A file on the record
+//   whose content carries neither the marker nor the recorded digest was taken over by
+//   someone: it is not rower's to delete, and it leaves the record;
+// - the marker is what recognises rower's files after a restart with no state;
+// - a file not read (over 1 MiB, or unreadable) is foreign by name;
 // - anything else is foreign and never touched; a foreign entry (or a symlink, or a
 //   directory) where a desired file goes, or a foreign file declaring the same pod, is a
 //   conflict, reported rather than overwritten.
@@ -15,7 +21,6 @@ import type {
   ManifestPlan,
   ObservedDirectory,
   ObservedEntry,
-  OwnedFile,
   PlannedDelete,
   PlannedWrite,
 } from "./manifest-plan.js";
@@ -23,17 +28,25 @@ import { podKeyOfManifestFile, type PodKey } from "../naming/manifest-naming.js"
 
 export function planManifests(desired: DesiredManifest[], observed: ObservedDirectory): ManifestPlan {
   const entries = new Map(observed.entries.map((e) => [e.name, e]));
-  const recorded = new Set((observed.record ?? []).map((r) => r.file));
-  const isOwned = (e: ObservedEntry): boolean => e.kind === "file" && (e.marker || recorded.has(e.name));
-  const foreignByPod = indexForeignPods(observed.entries, isOwned);
+  const recorded = new Map((observed.record ?? []).map((r) => [r.file, r.sha256]));
+  const read = (e: ObservedEntry): boolean => e.kind === "file" && e.unread === undefined;
+  const mayRewrite = (e: ObservedEntry): boolean => read(e) && (e.marker || recorded.has(e.name));
+  const mayDelete = (e: ObservedEntry): boolean => read(e) && (e.marker || (e.sha256 !== undefined && e.sha256 === recorded.get(e.name)));
 
-  const plan: ManifestPlan = { create: [], update: [], delete: [], unchanged: [], conflicts: [] };
+  const sortedDesired = [...desired].sort((a, b) => compareNames(a.file, b.file));
   const desiredFiles = new Set<string>();
-  for (const d of [...desired].sort((a, b) => compareNames(a.file, b.file))) {
+  for (const d of sortedDesired) {
     if (desiredFiles.has(d.file)) {
       throw new Error(`planManifests: duplicate desired file ${d.file} (set validation must reject it)`);
     }
     desiredFiles.add(d.file);
+  }
+  // rower's where it wants the name, by the rewrite rule; elsewhere, by the delete rule.
+  const isOwned = (e: ObservedEntry): boolean => (desiredFiles.has(e.name) ? mayRewrite(e) : mayDelete(e));
+  const foreignByPod = indexForeignPods(observed.entries, isOwned);
+
+  const plan: ManifestPlan = { create: [], update: [], delete: [], unchanged: [], conflicts: [] };
+  for (const d of sortedDesired) {
     const entry = entries.get(d.file);
     const entryConflict = entry && conflictAt(entry, isOwned);
     if (entryConflict) {
@@ -46,11 +59,11 @@ export function planManifests(desired: DesiredManifest[], observed: ObservedDire
       plan.conflicts.push({ file: d.file, reason: "same-pod-name", foreignFile: foreign });
       continue;
     }
-    const bytes = Buffer.from(d.content, "utf8");
+    const sha256 = sha256Hex(Buffer.from(d.content, "utf8"));
     if (!entry) {
       plan.create.push({ file: d.file, content: d.content, reason: "missing" });
-    } else if (entry.content && bytes.equals(entry.content)) {
-      plan.unchanged.push({ file: d.file, sha256: entry.sha256 ?? sha256Hex(bytes) });
+    } else if (entry.sha256 === sha256) {
+      plan.unchanged.push({ file: d.file, sha256 });
     } else {
       const write: PlannedWrite = { file: d.file, content: d.content, reason: "content-differs" };
       if (entry.sha256 !== undefined) write.observedSha256 = entry.sha256;
@@ -59,8 +72,8 @@ export function planManifests(desired: DesiredManifest[], observed: ObservedDire
   }
 
   for (const e of [...observed.entries].sort((a, b) => compareNames(a.name, b.name))) {
-    if (desiredFiles.has(e.name) || !isOwned(e)) continue;
-    const del: PlannedDelete = { file: e.name, observedSha256: e.sha256 ?? sha256Hex(e.content ?? new Uint8Array()) };
+    if (desiredFiles.has(e.name) || !isOwned(e) || e.sha256 === undefined) continue;
+    const del: PlannedDelete = { file: e.name, observedSha256: e.sha256 };
     plan.delete.push(del);
   }
   plan.conflicts.sort((a, b) => compareNames(a.file, b.file));

@@ -1,6 +1,7 @@
 // Azure IMDS userData: `Metadata: true`, a pinned api-version, the value base64 as Azure
 // returns it, polled (IMDS has no long poll). 404 and 410 mean IMDS is still updating:
 // transient errors, never "absent" (an unset userData is an empty 200).
+import { DEFAULT_POLL_INTERVAL_MS } from "../contract/defaults.js";
 import { fetchBytes, normalizeEndpoint } from "./http-fetch.js";
 import { pollingSource } from "./polling-source.js";
 import { presentPayload } from "./revision.js";
@@ -8,7 +9,6 @@ import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   LINK_LOCAL_METADATA_ENDPOINT,
   silentLog,

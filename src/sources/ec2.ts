@@ -2,6 +2,7 @@
 // instance runs; ≤256 chars) may hold `url:<https URL>#sha256=<hex>` and then wins;
 // otherwise the spec comes from user-data (changed only while stopped) in one of three
 // shapes (see user-data-shapes.ts). Polled every pollInterval with jitter.
+import { DEFAULT_IGNITION_PATH, DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY, DEFAULT_POLL_INTERVAL_MS } from "../contract/defaults.js";
 import { fetchBytes, normalizeEndpoint } from "./http-fetch.js";
 import { ImdsTokenCache, IMDS_MAX_TOKEN_TTL_SEC, IMDS_TOKEN_HEADER, IMDS_TOKEN_PATH } from "./imds-token.js";
 import { absentPayload, presentPayload, withSignature } from "./revision.js";
@@ -9,10 +10,6 @@ import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_IGNITION_PATH,
-  DEFAULT_KEY,
-  DEFAULT_MAX_BYTES,
-  DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   LINK_LOCAL_METADATA_ENDPOINT,
   SIGNATURE_KEY_SUFFIX,
@@ -63,7 +60,7 @@ export class Ec2Source implements Source {
 
   constructor(private readonly options: SourceOptions) {
     this.endpoint = options.endpoint ?? options.ec2MetadataEndpoint ?? LINK_LOCAL_METADATA_ENDPOINT;
-    this.key = options.key ?? DEFAULT_KEY;
+    this.key = options.key ?? DEFAULT_METADATA_KEY;
     this.name = "ec2:user-data";
     this.log = options.log ?? silentLog;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;

@@ -8,6 +8,7 @@
 // - Watched with chokidar on the containing directory, so an editor's rename-and-replace
 //   save (a new inode) is seen; only a new revision is yielded, and an emptied or vanished
 //   file only once it has stayed so for EMPTY_HOLD_MS (`> pods.yaml` truncates, then writes).
+import { DEFAULT_MAX_BYTES } from "../contract/defaults.js";
 import { watch } from "chokidar";
 import type { Stats } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -18,7 +19,7 @@ import { sleep } from "./jittered-sleep.js";
 import { absentPayload, describePayload, presentPayload, withSignature } from "./revision.js";
 import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
-import { DEFAULT_MAX_BYTES, MAX_SIGNATURE_BYTES, SIGNATURE_FILE_SUFFIX, STALE_SLACK_MS, silentLog, type SourceOptions } from "./source-options.js";
+import { MAX_SIGNATURE_BYTES, SIGNATURE_FILE_SUFFIX, STALE_SLACK_MS, silentLog, type SourceOptions } from "./source-options.js";
 
 // The file watch's timing, in one block.
 /** Quiet period after an event before looking: a save is a burst (write, rename, chmod). */

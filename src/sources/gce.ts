@@ -6,6 +6,7 @@
 // a present instance value is yielded whatever the project scope is doing. A scope's poll that
 // brought nothing new is followed by its next no sooner than the floor after its start: a
 // server ignoring `wait_for_change` must not make rower spin (a 60 s long poll waits nothing).
+import { DEFAULT_METADATA_KEY } from "../contract/defaults.js";
 import { fetchBytes, headerValue, normalizeEndpoint, type FetchResult } from "./http-fetch.js";
 import { pollFloorMs, POLL_FLOOR_MAX_MS, sleep } from "./jittered-sleep.js";
 import { describeJsonError } from "./locate-json-error.js";
@@ -14,7 +15,6 @@ import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_KEY,
   DEFAULT_REQUEST_TIMEOUT_MS,
   LINK_LOCAL_METADATA_ENDPOINT,
   SIGNATURE_KEY_SUFFIX,
@@ -75,7 +75,7 @@ export class GceSource implements Source {
 
   constructor(options: SourceOptions) {
     this.endpoint = options.endpoint ?? options.gceMetadataHost ?? LINK_LOCAL_METADATA_ENDPOINT;
-    this.key = options.key ?? DEFAULT_KEY;
+    this.key = options.key ?? DEFAULT_METADATA_KEY;
     this.scopes = options.projectFallback === false ? ["instance"] : ["instance", "project"];
     this.log = options.log ?? silentLog;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;

@@ -24,7 +24,7 @@ export interface SourceOptions {
   azureMetadataEndpoint?: string;
   /** Poll interval of ec2, azure and url sources (jittered ±10%). Default 10 s. */
   pollIntervalMs?: number;
-  /** Cap of url and file payloads (`--max-bytes`). Default 524288. */
+  /** Cap of url and file payloads (`--max-bytes`). Default: the contract's DEFAULT_MAX_BYTES. */
   maxBytes?: number;
   /** GCE: fall back to the project attribute when the instance has none. Default true. */
   projectFallback?: boolean;
@@ -56,16 +56,12 @@ export interface SourceOptions {
   now?: () => number;
 }
 
-export const DEFAULT_KEY = "kube-pods";
 /** The detached signature of key K lives at K + this (GCE attribute, EC2 tag). */
 export const SIGNATURE_KEY_SUFFIX = "-signature";
 /** The detached signature of a file or URL is the same path + this. */
 export const SIGNATURE_FILE_SUFFIX = ".sig";
 /** A signature is 88 characters of base64; a larger answer in its place is not one. */
 export const MAX_SIGNATURE_BYTES = 4096;
-export const DEFAULT_POLL_INTERVAL_MS = 10_000;
-export const DEFAULT_MAX_BYTES = 524_288;
-export const DEFAULT_IGNITION_PATH = "/etc/rower/kube-pods.yaml";
 export const DEFAULT_DMI_ROOT = "/sys/class/dmi/id";
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;

@@ -2,6 +2,7 @@
 // refuses any body whose digest differs (the pin is never sent: fragments stay local).
 // Redirects are not followed, and 404 is an error, not "absent": a broken link must not
 // remove every pod.
+import { DEFAULT_MAX_BYTES, DEFAULT_POLL_INTERVAL_MS } from "../contract/defaults.js";
 import { fetchBytes, headerValue } from "./http-fetch.js";
 import { digestBytes, presentPayload, withSignature } from "./revision.js";
 import { parsePinnedUrl, type PinnedUrl } from "./pinned-url.js";
@@ -10,8 +11,6 @@ import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_MAX_BYTES,
-  DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   MAX_SIGNATURE_BYTES,
   SIGNATURE_FILE_SUFFIX,

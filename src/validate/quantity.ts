@@ -190,3 +190,31 @@ export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
 export function signOfQuantity(q: Quantity): -1 | 0 | 1 {
   return q.unscaled === 0n ? 0 : q.unscaled < 0n ? -1 : 1;
 }
+
+/** Quantity.Value(): the value rounded up (away from zero) to an integer. */
+export function integerValueOf(q: Quantity): bigint {
+  if (q.scale >= 0) return q.scale > 40 ? q.unscaled * 10n ** 40n : q.unscaled * 10n ** BigInt(q.scale);
+  const divisor = 10n ** BigInt(-q.scale);
+  const whole = q.unscaled / divisor;
+  return q.unscaled % divisor === 0n ? whole : q.unscaled > 0n ? whole + 1n : whole - 1n;
+}
+
+/**
+ * SetDefaults_ResourceList rounds every amount of a resource list up to milli units
+ * (`0.0001` cpu is `1m`): the kubelet compares the rounded values.
+ */
+export function roundUpToMilli(q: Quantity): Quantity {
+  if (q.scale >= -3) return q;
+  const divisor = 10n ** BigInt(-3 - q.scale);
+  const whole = q.unscaled / divisor;
+  // Away from zero, as inf.Dec's RoundUp: -0.0001 is -1m, still negative.
+  const exact = q.unscaled % divisor === 0n;
+  const up = exact ? whole : q.unscaled > 0n ? whole + 1n : whole - 1n;
+  return { unscaled: up, scale: -3 };
+}
+
+/** A resource-list amount as the kubelet holds it after defaulting. */
+export function parseResourceAmount(value: unknown): Quantity | undefined {
+  const q = parseQuantityValue(value);
+  return q && roundUpToMilli(q);
+}

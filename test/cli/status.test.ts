@@ -1,10 +1,12 @@
 // `rower status` end to end: the built executable against real state directories.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeState, type DaemonState } from "../../src/daemon/state-file.js";
+import { startEmulator } from "../../src/emulator/start-emulator.js";
 
 const ROWER = new URL("../../dist/rower.mjs", import.meta.url).pathname;
 
@@ -115,5 +117,23 @@ describe("rower status", () => {
     expect(json["lastError"]).toBeUndefined();
     const text = rower(["status", "--state-dir", join(dir, "state")]);
     expect(text.stdout).toMatch(/^last sync: +\S+ applied \(2 created, 0 updated, 0 deleted, 0 unchanged, 0 conflicts\)$/m);
+  });
+
+  it("--source auto records the cloud it detected, not 'auto'", async () => {
+    const pods = new URL("../../examples/pods.yaml", import.meta.url).pathname;
+    const emulator = await startEmulator("gce", { file: pods });
+    try {
+      // Spawned, not spawnSync: the emulator answers from this process's event loop. The endpoint is
+      // given as --metadata-endpoint (no cloud variable), so auto must probe to learn it is GCE.
+      const run = spawn(process.execPath, [ROWER, "run", "--once", "--source", "auto", "--metadata-endpoint", emulator.url,
+        "--manifest-dir", join(dir, "manifests"), "--state-dir", join(dir, "state"), "--node-name", "node-1", "--log-format", "json"],
+      { stdio: "ignore", env: { PATH: process.env.PATH ?? "" } });
+      const [code] = (await once(run, "exit")) as [number | null];
+      expect(code).toBe(0);
+      const r = rower(["status", "--state-dir", join(dir, "state")]);
+      expect(r.stdout).toMatch(/^source: +gce:instance\/attributes\/kube-pods$/m);
+    } finally {
+      await emulator.close();
+    }
   });
 });

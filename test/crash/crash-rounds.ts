@@ -1,5 +1,6 @@
 // Crash consistency, as a function the test and the bench share: SIGKILL a process that
-// applies a stream of changing pod sets at random points of its work, and after every kill
+// applies a stream of changing pod sets at random points of its work (after a random number
+// of output lines, or as soon as a temp file appears: mid-staging), and after every kill
 // check that every non-dot file in the directory is exactly one valid pod; at the end a
 // fresh run must converge to the desired set, removing the temp files the kills left.
 // Two runners: "daemon" is the built `rower run --once --source file:…` (one pod set per
@@ -7,6 +8,7 @@
 // "driver" applies a long stream of sets per process through the same modules, so kills
 // also land deep inside a stream.
 import { spawn } from "node:child_process";
+import { watch } from "node:fs";
 import { once } from "node:events";
 import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -28,6 +30,9 @@ const FOREIGN_POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: foreign\nspec
 // Kill after 1..N output lines: early kills land in start-up and the first writes, late ones
 // in the middle of a stream (the driver prints a line per file, the daemon a log line per event).
 const MAX_EVENTS = { driver: 16, daemon: 12 } as const;
+// Every third round kills when the first temp file appears instead: in the middle of staging.
+const KILL_ON_TEMP_FILE_EVERY = 3;
+const TEMP_FILE = /^\.rower-.*\.tmp$/;
 
 export type CrashRunner = "daemon" | "driver";
 
@@ -56,7 +61,9 @@ export async function runCrashRounds(options: { kills: number; seed: number; run
       const start = report.rounds * 5;
       report.rounds++;
       const command = await commandFor(start, "loop");
-      const killed = await runUntilKilled(command, 1 + Math.floor(random() * MAX_EVENTS[options.runner]));
+      const point: KillPoint = report.rounds % KILL_ON_TEMP_FILE_EVERY === 0 ? { tempFileIn: dir }
+        : { afterLines: 1 + Math.floor(random() * MAX_EVENTS[options.runner]) };
+      const killed = await runUntilKilled(command, point);
       if (!killed) continue;
       report.kills++;
       const check = await checkDirectory(dir);
@@ -102,7 +109,7 @@ async function prepareRunner(runner: CrashRunner, root: string, dir: string, see
 }
 
 /** One file to start per round: node loads a bundle far faster than it compiles TypeScript. */
-async function bundleDriver(root: string): Promise<string> {
+export async function bundleDriver(root: string): Promise<string> {
   const { build } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
   const outfile = join(root, "driver.mjs");
   await build({
@@ -112,8 +119,11 @@ async function bundleDriver(root: string): Promise<string> {
   return outfile;
 }
 
-/** Spawns the command and SIGKILLs it after `events` output lines; false if it ended first. */
-async function runUntilKilled(command: Command, events: number): Promise<boolean> {
+/** After so many output lines, or as soon as a temp file appears in the directory. */
+type KillPoint = { afterLines: number } | { tempFileIn: string };
+
+/** Spawns the command and SIGKILLs it at the kill point; false if it ended first. */
+async function runUntilKilled(command: Command, point: KillPoint): Promise<boolean> {
   const child = spawn(process.execPath, command.args, { stdio: ["ignore", "pipe", "pipe"] });
   const output = command.output === "stdout" ? child.stdout : child.stderr;
   const other = command.output === "stdout" ? child.stderr : child.stdout;
@@ -121,13 +131,23 @@ async function runUntilKilled(command: Command, events: number): Promise<boolean
   // Drain the other stream too: a full pipe would block the child and hang the round.
   other.setEncoding("utf8").on("data", (c: string) => { text += c; });
   const exited = once(child, "exit");
-  let seen = 0;
-  for await (const line of createInterface({ input: output })) {
-    text += `${line}\n`;
-    if (++seen === events) {
-      child.kill("SIGKILL");
-      break;
+  const kill = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  const watcher = "tempFileIn" in point
+    ? watch(point.tempFileIn, (_event, name) => { if (typeof name === "string" && TEMP_FILE.test(name)) kill(); })
+    : undefined;
+  try {
+    let seen = 0;
+    for await (const line of createInterface({ input: output })) {
+      text += `${line}\n`;
+      if ("afterLines" in point && ++seen === point.afterLines) {
+        kill();
+        break;
+      }
     }
+  } finally {
+    watcher?.close();
   }
   const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
   if (signal === "SIGKILL") return true;

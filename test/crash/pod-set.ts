@@ -38,3 +38,29 @@ export function podSetYaml(seed: number, index: number): string {
   }
   return docs.length === 0 ? "" : `${docs.join("\n---\n")}\n`;
 }
+
+/**
+ * A stream for readers: `steady-0..2` are in every set (their image and size change from set
+ * to set), `churn-0..2` come and go. Any read of a steady file must find one whole revision.
+ */
+export function steadyPodSetYaml(seed: number, index: number): string {
+  const random = seededRandom(seed * 100_003 + index);
+  const docs: string[] = [];
+  for (const name of ["steady-0", "steady-1", "steady-2", "churn-0", "churn-1", "churn-2"]) {
+    if (name.startsWith("churn") && random() < 0.5) continue;
+    const padding = "x".repeat(200 + Math.floor(random() * 2_000));
+    docs.push([
+      "apiVersion: v1",
+      "kind: Pod",
+      "metadata:",
+      `  name: ${name}`,
+      "  annotations:",
+      `    example.com/padding: "${padding}"`,
+      "spec:",
+      "  containers:",
+      "  - name: main",
+      `    image: busybox:1.${index}`,
+    ].join("\n"));
+  }
+  return `${docs.join("\n---\n")}\n`;
+}

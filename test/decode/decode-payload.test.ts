@@ -37,6 +37,10 @@ describe("decodePayload accepts", () => {
       input: utf8("a: yes\nb: off\nc: 0644\nd: 0x1F\ne: 1e3\nf: 12:30\ng: 2024-01-01\nh: ~\ni: 0o17\nj: 1_000\nk: \"0644\"\nl: 0888\nm: y\n"),
       values: [{ a: true, b: false, c: 420, d: 31, e: 1000, f: "12:30", g: "2024-01-01", h: null, i: 15, j: 1000, k: "0644", l: 888, m: true }],
     },
+    // goyaml v2 takes a tab inside a flow collection for white space; js-yaml alone would not.
+    { desc: "a tab inside a flow collection", input: utf8("a: [x,\tz]\nb: {c: 1,\td: \"\t\"}\n"), values: [{ a: ["x", "z"], b: { c: 1, d: "\t" } }] },
+    // kubectl reads a payload starting with "{" as a stream of JSON objects.
+    { desc: "concatenated JSON objects", input: utf8(`${JSON.stringify(POD_VALUE)}${JSON.stringify(POD_VALUE)}\n${JSON.stringify(POD_VALUE)}`), values: [POD_VALUE, POD_VALUE, POD_VALUE] },
     { desc: "merge keys", input: utf8("base: &b {a: 1, c: 2}\nm:\n  <<: *b\n  c: 3\n"), values: [{ base: { a: 1, c: 2 }, m: { a: 1, c: 3 } }] },
     {
       desc: "kind: List expanded to its items",
@@ -221,4 +225,16 @@ describe("decodePayload bounds the work a payload can cause, not only its bytes"
       expect(errors(decodePayload(input, { source: "s" }))).toEqual([{ rule: "decode.tooManyDocuments", document: 0, line: undefined, field: "" }]);
     });
   }
+});
+
+describe("a JSON stream", () => {
+  it("gives each object its own document index and line", () => {
+    const decoded = decodePayload(utf8(`{"kind": "Pod"}\n\n{"kind": "Pod",\n "metadata": {"name": "b"}}`), { source: "s" });
+    expect(origins(decoded)).toEqual([{ source: "s", document: 0, line: 1 }, { source: "s", document: 1, line: 3 }]);
+    expect(decoded.kind === "documents" ? decoded.documents[1]?.lineOf?.("metadata.name") : undefined).toBe(4);
+  });
+
+  it("reports a broken last object on its own document", () => {
+    expect(errors(decodePayload(utf8(`{"a": 1}\n{"b": [}`), { source: "s" }))).toEqual([{ rule: "decode.yaml", document: 0, line: 2, field: "" }]);
+  });
 });

@@ -1,9 +1,23 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderLaunchMaterial } from "../../tools/launch-material/render-launch-material.js";
 import { extractUserDataSpec } from "../../src/sources/user-data-shapes.js";
 import { type ParameterValues, createdResources, resolveForStack } from "./cloudformation-conditions.js";
-import { CLOUDFORMATION, IGNITION_PODS_PATH, type CloudFormationTemplate, cloudFormationUserData, parseCloudFormation, readRepoFile } from "./launch-material.js";
+import { CLOUDFORMATION, IGNITION_PODS_PATH, REPO, type CloudFormationTemplate, cloudFormationUserData, parseCloudFormation, readRepoFile } from "./launch-material.js";
 
 const template = parseCloudFormation(readRepoFile(CLOUDFORMATION));
+const EC2_USER_DATA_LIMIT = 16 * 1024;
+
+/** The template's user-data as tools/render-launch-material.ts would write it now. */
+function renderedUserData(): string {
+  const result = renderLaunchMaterial((relative) => {
+    const path = join(REPO, relative);
+    return existsSync(path) ? readFileSync(path) : undefined;
+  });
+  if (!result.ok) throw new Error(result.errors.join("\n"));
+  return cloudFormationUserData(parseCloudFormation(result.files.get(CLOUDFORMATION) ?? ""));
+}
 
 // CloudFormation's pseudo parameters ("Pseudo parameters reference").
 const PSEUDO_PARAMETERS = [
@@ -99,6 +113,16 @@ describe(CLOUDFORMATION, () => {
     expect(cloudFormationUserData(template)).toBe(readRepoFile("examples/aws/flatcar-nginx.ign"));
   });
 
+  // EC2 takes at most 16 KB of user-data before base64 ("Work with instance user data");
+  // Fn::Base64 encodes the literal, so the literal is what counts. Growth in deploy/ must
+  // leave room for a bigger pods file: at least 4 KiB stays free.
+  it.each([
+    { what: "the committed template", userData: () => cloudFormationUserData(template) },
+    { what: "a fresh render", userData: () => renderedUserData() },
+  ])("leaves at least 4 KiB of EC2's 16 KiB user-data free ($what)", ({ userData }) => {
+    expect(Buffer.byteLength(userData())).toBeLessThanOrEqual(EC2_USER_DATA_LIMIT - 4 * 1024);
+  });
+
   it("carries the pods where rower's EC2 source finds them in Ignition user-data", () => {
     const userData = Buffer.from(cloudFormationUserData(template));
     const spec = extractUserDataSpec(userData, { ignitionPath: IGNITION_PODS_PATH, maxBytes: 512 * 1024 });
@@ -138,6 +162,27 @@ describe(CLOUDFORMATION, () => {
         ? []
         : [expect.objectContaining({ GroupId: { "Fn::GetAtt": ["InstanceSecurityGroup", "GroupId"] }, IpProtocol: "tcp", ToPort: 22, CidrIp: sshIngress })],
     );
+  });
+
+  // docs/aws.md's private ECR images: the kubelet's credential provider uses the instance profile.
+  it.each<{ optional: ParameterValues; profile: unknown }>([
+    { optional: {}, profile: undefined },
+    { optional: { InstanceProfile: "rower-node" }, profile: { Name: "rower-node" } },
+  ])("with $optional: instance profile $profile", ({ optional, profile }) => {
+    const parameters: ParameterValues = { ImageId: "ami-0123456789abcdef0", VpcId: "vpc-1", SubnetIds: "subnet-a,subnet-b", ...optional };
+    const data = resolveForStack(template, parameters, template.Resources.LaunchTemplate?.Properties?.LaunchTemplateData) as Record<string, unknown>;
+    expect(data.IamInstanceProfile).toEqual(profile);
+  });
+
+  // The default instance type is x86_64; Flatcar publishes arm64 AMIs under the same names.
+  it("filters every documented AMI lookup by architecture, matching the default instance type", () => {
+    const instanceType = (template.Parameters?.InstanceType as { Default?: string } | undefined)?.Default ?? "";
+    expect(instanceType).toMatch(/^(t3|t3a|m5|m6i|m7i|c5|c6i)\./); // x86_64 families
+    const lookups = [readRepoFile(CLOUDFORMATION), readRepoFile("docs/aws.md")].flatMap((text) =>
+      [...text.replace(/\\\n\s*/g, " ").replace(/\n\s+--/g, " --").matchAll(/aws ec2 describe-images[^\n]*/g)].map((m) => m[0]),
+    );
+    expect(lookups.length).toBeGreaterThanOrEqual(2);
+    for (const lookup of lookups) expect(lookup).toMatch(/Name=architecture,Values=x86_64/);
   });
 
   it.each([

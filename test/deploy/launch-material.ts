@@ -2,6 +2,7 @@
 // data URLs decoded, the CloudFormation template with its short tags, plain YAML.
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { load, loadAll, YAML11_SCHEMA } from "js-yaml";
 import { decodeDataUrl } from "../../tools/butane/data-url.js";
@@ -43,17 +44,22 @@ export interface CloudFormationTemplate {
 
 export interface IgnitionConfig {
   ignition: { version: string };
-  storage?: { files?: { path: string; mode?: number; contents: { source: string } }[]; directories?: { path: string }[] };
+  storage?: {
+    files?: { path: string; mode?: number; overwrite?: boolean; contents: { source: string; compression?: string } }[];
+    directories?: { path: string }[];
+  };
   systemd?: { units?: { name: string; enabled?: boolean; contents?: string }[] };
 }
 
-/** The files an Ignition config writes, path → decoded text. */
+/** The files an Ignition config writes, path → decoded text (gunzipped where compression is gzip). */
 export function ignitionFiles(config: IgnitionConfig): Map<string, string> {
   const files = new Map<string, string>();
   for (const file of config.storage?.files ?? []) {
     const bytes = decodeDataUrl(file.contents.source);
     if (!bytes) throw new Error(`${file.path}: contents.source is not a data URL`);
-    files.set(file.path, Buffer.from(bytes).toString("utf8"));
+    const { compression } = file.contents;
+    if (compression !== undefined && compression !== "gzip") throw new Error(`${file.path}: compression ${compression}`);
+    files.set(file.path, (compression === "gzip" ? gunzipSync(bytes) : Buffer.from(bytes)).toString("utf8"));
   }
   return files;
 }

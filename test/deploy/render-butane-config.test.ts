@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { decodeDataUrl, encodeDataUrl } from "../../tools/butane/data-url.js";
+import { decodeDataUrl, decodeFileContents, encodeDataUrl, encodeFileContents } from "../../tools/butane/data-url.js";
 import { renderButaneConfig } from "../../tools/butane/render-butane-config.js";
 
-const LOCAL: Record<string, string> = { "deploy/a.txt": "a file\n" };
+// A unit-sized text that gzip shrinks (Butane compresses it), and one too small to gain.
+const COMPRESSIBLE = "[Service]\nExecStart=/usr/bin/true\n".repeat(40);
+const LOCAL: Record<string, string> = { "deploy/a.txt": "a file\n", "deploy/big.txt": COMPRESSIBLE };
 const readLocal = (path: string): Uint8Array | undefined =>
   LOCAL[path] === undefined ? undefined : Buffer.from(LOCAL[path]);
 
@@ -33,6 +35,17 @@ describe("renderButaneConfig", () => {
       },
       systemd: { units: [{ name: "a.service", enabled: true }, { name: "b.service", contents: "[Unit]\n" }] },
     });
+  });
+
+  it("gzips contents that gzip makes shorter, as Butane does, and leaves short ones plain", () => {
+    const result = renderButaneConfig(
+      "variant: flatcar\nversion: 1.0.0\nstorage:\n  files:\n    - { path: /big, contents: { local: deploy/big.txt } }\n    - { path: /a, contents: { local: deploy/a.txt } }\n",
+      readLocal,
+    );
+    const files = result.ok ? (JSON.parse(result.json) as { storage: { files: { contents: { source: string; compression?: string } }[] } }).storage.files : [];
+    expect(files.map((f) => f.contents.compression)).toEqual(["gzip", undefined]);
+    expect(files.map((f) => Buffer.from(decodeFileContents(f.contents) ?? []).toString())).toEqual([COMPRESSIBLE, "a file\n"]);
+    expect(files[0]?.contents.source.length).toBeLessThan(encodeDataUrl(Buffer.from(COMPRESSIBLE)).length);
   });
 
   it.each([
@@ -78,6 +91,15 @@ describe("data URLs", () => {
     { desc: "empty", bytes: Buffer.alloc(0) },
   ])("round-trips $desc", ({ bytes }) => {
     expect(Buffer.from(decodeDataUrl(encodeDataUrl(bytes)) ?? [])).toEqual(bytes);
+  });
+
+  it.each([
+    { desc: "compressible text", bytes: Buffer.from(COMPRESSIBLE), gzip: true },
+    { desc: "short text", bytes: Buffer.from("x=1\n"), gzip: false },
+  ])("file contents round-trip: $desc (gzip $gzip)", ({ bytes, gzip }) => {
+    const contents = encodeFileContents(bytes);
+    expect(contents.compression === "gzip").toBe(gzip);
+    expect(Buffer.from(decodeFileContents(contents) ?? [])).toEqual(bytes);
   });
 
   it("uses base64 for bytes that are not UTF-8", () => {

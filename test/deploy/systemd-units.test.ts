@@ -94,10 +94,15 @@ describe("the kubelet unit", () => {
     }
   });
 
-  it("fetches the pinned kubelet, checked, before running it with the standalone config", () => {
-    expect(unitValue(kubelet, "Service", "EnvironmentFile")).toBe("/etc/kubernetes/kubelet.env");
-    expect(kubelet.get("Service")?.get("ExecStartPre")).toContain("/opt/rower/bin/fetch-kubelet");
-    expect(unitValue(kubelet, "Service", "ExecStart")).toBe("/opt/bin/kubelet --config=/etc/kubernetes/kubelet-config.yaml");
+  it("fetches the pinned kubelet and credential providers, checked, before running it with the standalone config", () => {
+    expect(kubelet.get("Service")?.get("EnvironmentFile")).toEqual(["/etc/kubernetes/kubelet.env", "/etc/kubernetes/credential-providers.env"]);
+    expect(kubelet.get("Service")?.get("ExecStartPre")).toEqual(expect.arrayContaining(["/opt/rower/bin/fetch-kubelet", "/opt/rower/bin/fetch-credential-providers"]));
+    expect(unitValue(kubelet, "Service", "ExecStart")?.split(/\s+/)).toEqual([
+      "/opt/bin/kubelet",
+      "--config=/etc/kubernetes/kubelet-config.yaml",
+      "--image-credential-provider-config=/etc/kubernetes/credential-providers.yaml",
+      "--image-credential-provider-bin-dir=/opt/bin/credential-providers",
+    ]);
     expect(unitValue(kubelet, "Service", "Restart")).toBe("always");
   });
 });
@@ -158,3 +163,93 @@ describe.each(FLAVOURS)("rower's %s units", (flavour) => {
     }
   });
 });
+
+// Flatcar's Kubernetes sysext (flatcar/sysext-bakery) ships kubelet.service.d/10-kubeadm.conf
+// under /usr/lib, which applies to our /etc unit too. A stand-in with the kind of directives
+// it sets (paraphrased, not copied): kubeadm's environment, an extra ExecStartPre, and
+// ExecStart reset to kubeadm's command line.
+const KUBEADM_DROP_IN = [
+  "[Service]",
+  'Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"',
+  "EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env",
+  "ExecStartPre=/usr/bin/cp -r /usr/local/bin/cni/. /opt/cni/bin/",
+  "ExecStart=",
+  "ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS",
+  "",
+].join("\n");
+const SYSEXT_DROP_IN = "deploy/systemd/kubelet-sysext.conf";
+const LIST_DIRECTIVES = ["Environment", "EnvironmentFile", "ExecStartPre", "ExecStart"];
+
+/** systemd's merge of a unit and its drop-ins (in name order): an empty value resets a list. */
+function effectiveService(texts: string[]): Map<string, string[]> {
+  const merged = new Map<string, string[]>();
+  for (const text of texts) {
+    for (const [key, values] of parseUnitFile(text).get("Service") ?? []) {
+      for (const value of values) {
+        if (value === "" && LIST_DIRECTIVES.includes(key)) merged.set(key, []);
+        else merged.set(key, [...(merged.get(key) ?? []), value]);
+      }
+    }
+  }
+  return merged;
+}
+
+describe("the Flatcar sysext drop-in (deploy/systemd/kubelet-sysext.conf)", () => {
+  const roots: string[] = [];
+  afterAll(() => {
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  });
+
+  /** A root with the sysext's drop-in under /usr/lib and our units (and drop-in) under /etc. */
+  function sysextRoot(ourDropIn: string | undefined): string {
+    const root = mkdtempSync(join(tmpdir(), "rower-sysext-"));
+    roots.push(root);
+    cpSync(SYSTEM_UNITS, join(root, SYSTEM_UNITS), { recursive: true, verbatimSymlinks: true });
+    mkdirSync(join(root, SYSTEM_UNITS, "kubelet.service.d"), { recursive: true });
+    writeFileSync(join(root, SYSTEM_UNITS, "kubelet.service.d/10-kubeadm.conf"), KUBEADM_DROP_IN);
+    mkdirSync(join(root, "etc/systemd/system/kubelet.service.d"), { recursive: true });
+    writeFileSync(join(root, "etc/systemd/system/kubelet.service"), readRepoFile(KUBELET));
+    for (const unit of ["rower-init.service", "rower.service"]) {
+      writeFileSync(join(root, "etc/systemd/system", unit), readRepoFile(`deploy/systemd/docker/${unit}`));
+    }
+    if (ourDropIn !== undefined) writeFileSync(join(root, "etc/systemd/system/kubelet.service.d/20-rower-sysext.conf"), ourDropIn);
+    // The sysext's kubelet, and what the drop-in and rower's units run; not /opt/bin/kubelet.
+    for (const exe of ["/usr/bin/kubelet", "/usr/bin/mkdir", "/usr/bin/docker", "/opt/rower/bin/fetch-credential-providers", "/opt/rower/bin/make-no-clients-ca"]) {
+      mkdirSync(join(root, dirname(exe)), { recursive: true });
+      writeFileSync(join(root, exe), "#!/bin/sh\nexit 0\n");
+      chmodSync(join(root, exe), 0o755);
+    }
+    return root;
+  }
+  const verify = (root: string) =>
+    spawnSync(systemdAnalyze ?? "false", ["verify", `--root=${root}`, join(root, "etc/systemd/system/kubelet.service")], {
+      encoding: "utf8", env: { ...process.env, SYSTEMD_LOG_COLOR: "0" },
+    });
+
+  it("restores the standalone command line over the sysext's kubeadm one", () => {
+    const service = effectiveService([readRepoFile(KUBELET), KUBEADM_DROP_IN, readRepoFile(SYSEXT_DROP_IN)]);
+    const standalone = effectiveService([readRepoFile(KUBELET)]);
+    expect(service.get("ExecStart")).toEqual([(standalone.get("ExecStart")?.[0] ?? "").replace("/opt/bin/kubelet", "/usr/bin/kubelet")]);
+    // The pinned download is not needed; everything else the unit runs first still runs.
+    expect(service.get("ExecStartPre")).toEqual(standalone.get("ExecStartPre")?.filter((c) => c !== "/opt/rower/bin/fetch-kubelet"));
+    expect(service.get("EnvironmentFile")).toEqual(standalone.get("EnvironmentFile"));
+    expect(service.get("Environment")).toEqual([]);
+  });
+
+  it("the merge model sees kubeadm's command line without the drop-in (the check can fail)", () => {
+    const service = effectiveService([readRepoFile(KUBELET), KUBEADM_DROP_IN]);
+    expect(service.get("ExecStart")?.[0]).toContain("$KUBELET_KUBECONFIG_ARGS");
+    expect(service.get("EnvironmentFile")).toContain("-/var/lib/kubelet/kubeadm-flags.env");
+  });
+
+  it.skipIf(!systemdAnalyze)("passes systemd-analyze verify with the sysext's drop-in and the sysext's kubelet", () => {
+    const result = verify(sysextRoot(readRepoFile(SYSEXT_DROP_IN)));
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+  });
+
+  it.skipIf(!systemdAnalyze)("is refused by systemd-analyze verify without its ExecStart= reset (the check can fail)", () => {
+    const result = verify(sysextRoot(readRepoFile(SYSEXT_DROP_IN).replace(/^ExecStart=$\n/m, "")));
+    expect(result.stderr).toContain("more than one ExecStart= setting");
+  });
+});
+

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { lstat, mkdtemp, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -35,6 +35,14 @@ describe("rower run as a process (built CLI, GCE emulator)", () => {
     return daemon;
   };
   const files = async (): Promise<string[]> => (await readdir(manifestDir)).filter((f) => !f.startsWith(".")).sort();
+  /** Every regular file in the manifest directory, dotfiles included: bytes and mtime. */
+  const snapshot = async (): Promise<Map<string, { bytes: string; mtimeMs: number }>> => {
+    const entries = (await readdir(manifestDir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+    return new Map(await Promise.all(entries.map(async (name) => {
+      const path = join(manifestDir, name);
+      return [name, { bytes: await readFile(path, "utf8"), mtimeMs: (await stat(path)).mtimeMs }] as const;
+    })));
+  };
   const serve = async (text: string): Promise<void> => {
     const response = await fetch(`${emulator.url}/_emulator/instance/attributes/kube-pods`, { method: "PUT", body: text });
     expect(response.status).toBe(204);
@@ -140,11 +148,18 @@ describe("rower run as a process (built CLI, GCE emulator)", () => {
   });
 
   it("--once exits 1 on an invalid revision and changes nothing", async () => {
-    await writeFile(servedFile, "kind: Pod\nmetadata:\n  name: broken\n");
-    const result = spawnSync(process.execPath, [BUNDLE, "run", "--once", "--log-format", "json", ...baseArgs()], {
+    const once = () => spawnSync(process.execPath, [BUNDLE, "run", "--once", "--log-format", "json", ...baseArgs()], {
       env: { PATH: process.env.PATH ?? "", ...emulator.env }, encoding: "utf8",
     });
+    expect(once().status).toBe(0);
+    const before = await snapshot();
+    expect([...before.keys()]).toEqual(["clock.yaml", "hello.yaml"]);
+
+    // A new image for hello, clock gone, and one invalid pod: all or nothing, so nothing.
+    await serve(podsYaml(podYaml("hello", "nginx:1.28"), "kind: Pod\nmetadata:\n  name: broken\n"));
+    const result = once();
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('"event":"sync.invalid"');
+    expect(await snapshot()).toEqual(before);
   });
 });

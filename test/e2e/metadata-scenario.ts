@@ -95,7 +95,8 @@ export async function runMetadataScenario(cloud: Cloud): Promise<void> {
     const afterOutage = await snapshot();
     expect([...afterOutage.keys()]).toEqual(["after.yaml", "clock.yaml", "hello.yaml"]);
     expectKept(beforeOutage, afterOutage, ["clock.yaml", "hello.yaml"], "emulator restarted");
-    expect(recorder.named("source.recovered", mark).length + recorder.named("sync.applied", mark).length).toBeGreaterThan(0);
+    // The loop counted the failed reads during the outage and says when the source is back.
+    expect(Number((await recorder.next("source.recovered", mark)).afterFailures)).toBeGreaterThanOrEqual(1);
 
     mark = recorder.mark();
     await stopProcess(daemon.child);

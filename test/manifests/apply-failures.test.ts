@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyPlan } from "../../src/manifests/apply-plan.js";
 import { observeDirectory } from "../../src/manifests/observe-directory.js";
-import { planManifests } from "../../src/manifests/plan-manifests.js";
+import { planManifests, sha256Hex } from "../../src/manifests/plan-manifests.js";
 import type { DesiredManifest } from "../../src/manifests/manifest-plan.js";
 import { mountTinyTmpfs, remountReadOnly, setImmutable, unmount } from "./scratch-filesystem.js";
 
@@ -23,6 +23,11 @@ async function contents(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of (await readdir(dir)).sort()) out[name] = await readFile(join(dir, name), "utf8");
   return out;
+}
+
+/** Names with sizes and digests: a readable failure message when the bytes differ. */
+function digests(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([name, text]) => [name, `${text.length} ${sha256Hex(Buffer.from(text)).slice(0, 12)}`]));
 }
 
 let root: string;
@@ -52,6 +57,20 @@ describe("applyPlan on a filesystem that refuses", () => {
     const err = await sync(dir, [pod("a", 200_000), pod("b")]).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "ManifestIoError", code: "ENOSPC" });
     expect(await contents(dir)).toEqual(before);
+  });
+
+  it("disk full midway through the writes (ENOSPC): the old set stays whole, no new file is visible", async (ctx) => {
+    // Six small pods (a page each) become six of ~40 KiB: 120 KiB holds the old set plus two
+    // new files, so the third write fails. Written one by one, two pods would be new and four old.
+    mounted = mountTinyTmpfs(dir, 120);
+    if (!mounted) return ctx.skip("cannot mount a tmpfs here (needs mount privilege)");
+    const names = ["a", "b", "c", "d", "e", "f"];
+    await sync(dir, names.map((n) => pod(n)));
+    const before = await contents(dir);
+
+    const err = await sync(dir, names.map((n) => pod(n, 36_000))).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "ManifestIoError", code: "ENOSPC" });
+    expect(digests(await contents(dir))).toEqual(digests(before));
   });
 
   it("read-only filesystem (EROFS): typed error, files untouched, nothing deleted", async (ctx) => {

@@ -123,6 +123,19 @@ describe("applyPlan", () => {
     expect(result.record.map((r) => r.file)).toEqual(["a.yaml", "b.yaml"]);
   });
 
+  it("one target changed between plan and commit: nothing of the set is committed, no temp left", async () => {
+    await sync([pod("a"), pod("b")]);
+    await ageAll();
+    const before = await snapshot();
+    const plan = planManifests([pod("a", "nginx:2"), pod("b", "nginx:2"), pod("c")], await observeDirectory(dir));
+    await writeFile(join(dir, "b.yaml"), "someone else's\n");
+    const result = await applyPlan(plan, { dir });
+    expect(result).toMatchObject({ created: 0, updated: 0, deleted: 0, complete: true });
+    expect(result.conflictList).toEqual([{ file: "b.yaml", reason: "changed-since-plan" }]);
+    expect((await readdir(dir)).sort()).toEqual(["a.yaml", "b.yaml"]);
+    expect((await snapshot())["a.yaml"]).toEqual(before["a.yaml"]);
+  });
+
   it("a file deleted between plan and apply is written again", async () => {
     await sync([pod("a")]);
     const plan = planManifests([pod("a", "nginx:2")], await observeDirectory(dir));
@@ -152,6 +165,20 @@ describe("applyPlan", () => {
     expect(events).toEqual(["manifest.tempRemoved:.rower-a.yaml.0011aa.tmp", "manifest.written:a.yaml"]);
   });
 
+  it("an abort while staging discards what was staged: the old set stays, no temp left", async () => {
+    await sync([pod("a"), pod("b")]);
+    await ageAll();
+    const before = await snapshot();
+    const plan = planManifests([pod("a", "nginx:2"), ...["c", "d", "e", "f"].map((n) => pod(n))], await observeDirectory(dir));
+    // Turns aborted after three files were staged (staging looks before each file).
+    let looks = 0;
+    const signal = { get aborted() { return ++looks > 3; } } as AbortSignal;
+    const result = await applyPlan(plan, { dir, signal });
+    expect(looks).toBeGreaterThan(3);
+    expect(result).toMatchObject({ created: 0, updated: 0, complete: false });
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("an aborted signal stops before the next file", async () => {
     const controller = new AbortController();
     controller.abort();
@@ -174,6 +201,15 @@ describe("applyPlan", () => {
   it("observeDirectory reports ENOTDIR the same way", async () => {
     await writeFile(join(root, "file"), "x");
     await expect(observeDirectory(join(root, "file"))).rejects.toMatchObject({ code: "ENOTDIR" });
+  });
+
+  it("a recorded file taken over (neither marker nor recorded bytes) is not deleted, and leaves the record", async () => {
+    const first = await sync([pod("a"), pod("b")]);
+    await writeFile(join(dir, "b.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n# mine now\n");
+    const result = await applyPlan(planManifests([pod("a")], await observeDirectory(dir, first.record)), { dir });
+    expect(result).toMatchObject({ deleted: 0, conflicts: 0 });
+    expect(await readFile(join(dir, "b.yaml"), "utf8")).toContain("# mine now");
+    expect(result.record.map((r) => r.file)).toEqual(["a.yaml"]);
   });
 
   it("with the record from the last apply, a rower file stripped of its marker is still rower's: restored", async () => {

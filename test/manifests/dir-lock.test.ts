@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { lstat, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { acquireDirLock, DirLockHeldError, LOCK_FILE } from "../../src/manifests/dir-lock.js";
+import { acquireDirLock, DirLockHeldError, DirLockLostError, LOCK_FILE, type DirLock } from "../../src/manifests/dir-lock.js";
+import { makeStaleLock } from "./stale-lock.js";
 
 const HOLDER = new URL("./fixtures/hold-dir-lock.ts", import.meta.url).pathname;
 
@@ -51,24 +52,26 @@ describe("acquireDirLock", () => {
     await expect(lstat(join(dir, LOCK_FILE))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
-  it("a removed directory is re-created with the lock by ensureHeld; a taker in between makes it throw", async () => {
+  it("a removed directory is re-created with the lock by ensureHeld; a taker in between makes it throw DirLockLostError", async () => {
     const lockDir = join(dir, "manifests");
     const lock = await acquireDirLock(lockDir, { pid: 4242 });
-    expect(await lock.ensureHeld()).toBe("held");
+    expect(await lock.ensureHeld()).toEqual({ state: "held", target: expect.any(String) });
     await rm(lockDir, { recursive: true });
-    expect(await lock.ensureHeld()).toBe("restored");
+    expect(await lock.ensureHeld()).toEqual({ state: "restored", target: expect.any(String) });
     expect((await lstat(lock.path)).isSocket()).toBe(true);
     await expect(acquireDirLock(lockDir)).rejects.toMatchObject({ code: "ELOCKED", holderPid: 4242 });
-    expect(await lock.ensureHeld()).toBe("held");
+    expect(await lock.ensureHeld()).toEqual({ state: "held", target: expect.any(String) });
 
     // Another process takes the path while it is gone: ours must not unlink its socket.
     await rm(lockDir, { recursive: true });
     holder = await spawnHolder(lockDir);
-    await expect(lock.ensureHeld()).rejects.toMatchObject({ code: "ELOCKED", holderPid: holder.pid });
+    const lost = await lock.ensureHeld().catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(DirLockLostError);
+    expect(lost).toMatchObject({ code: "ELOCKLOST", holderPid: holder.pid });
     await expect(acquireDirLock(lockDir)).rejects.toMatchObject({ holderPid: holder.pid });
     holder.kill("SIGKILL");
     await once(holder, "exit");
-    expect(await lock.ensureHeld()).toBe("restored");
+    expect(await lock.ensureHeld()).toEqual({ state: "restored", target: expect.any(String) });
     await expect(acquireDirLock(lockDir)).rejects.toMatchObject({ holderPid: 4242 });
     await lock.release();
     await expect(lstat(lock.path)).rejects.toMatchObject({ code: "ENOENT" });
@@ -80,6 +83,47 @@ describe("acquireDirLock", () => {
     await first.release();
     const again = await acquireDirLock(dir);
     await again.release();
+  });
+
+  it("a directory planted at the lock path is a clear error naming it, and stays", async () => {
+    await mkdir(join(dir, LOCK_FILE));
+    const err = await acquireDirLock(dir).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "ManifestIoError", code: "EISDIR", path: join(dir, LOCK_FILE) });
+    expect(String((err as Error).message)).toContain("a directory is at the lock path");
+    expect((await lstat(join(dir, LOCK_FILE))).isDirectory()).toBe(true);
+    expect((await readdir(dir)).filter((n) => n.startsWith(`${LOCK_FILE}.`))).toEqual([]); // no temp socket left
+  });
+
+  it("a symlinked directory pointed elsewhere: the lock follows, and the old target's socket goes", async () => {
+    const first = join(dir, "first");
+    const second = join(dir, "second");
+    await mkdir(first);
+    await mkdir(second);
+    const link = join(dir, "manifests");
+    await symlink(first, link);
+    const lock = await acquireDirLock(link, { pid: 4242 });
+    expect((await lstat(join(first, LOCK_FILE))).isSocket()).toBe(true);
+
+    await symlink(second, `${link}.next`);
+    await rename(`${link}.next`, link);
+    expect(await lock.ensureHeld()).toEqual({ state: "retargeted", from: first, target: second });
+    expect((await lstat(join(second, LOCK_FILE))).isSocket()).toBe(true);
+    await expect(lstat(join(first, LOCK_FILE))).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(acquireDirLock(second)).rejects.toMatchObject({ code: "ELOCKED", holderPid: 4242 });
+    await expect(acquireDirLock(first)).resolves.toBeDefined(); // free again: a rower may take it
+    expect(await lock.ensureHeld()).toEqual({ state: "held", target: expect.any(String) });
+    await lock.release();
+  });
+
+  it("several takers of one stale lock at once: exactly one wins, the others are refused naming it", async () => {
+    await makeStaleLock(dir);
+    const pids = [1001, 1002, 1003, 1004];
+    const results = await Promise.allSettled(pids.map((pid) => acquireDirLock(dir, { pid })));
+    const winners = pids.filter((_, i) => results[i]?.status === "fulfilled");
+    expect(winners).toHaveLength(1);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as { code?: string; holderPid?: number });
+    expect(refused).toEqual(Array(3).fill(expect.objectContaining({ code: "ELOCKED", holderPid: winners[0] })));
+    await (results.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<DirLock>).value.release();
   });
 
   it("a leftover regular file at the lock path counts as stale", async () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { execFileSync } from "node:child_process";
+import { chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { execFileSync, spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { observeDirectory } from "../../src/manifests/observe-directory.js";
+import { DirectoryObserver, observeDirectory } from "../../src/manifests/observe-directory.js";
 import { readManifestIdentity } from "../../src/manifests/read-manifest-identity.js";
 import { sha256Hex } from "../../src/manifests/plan-manifests.js";
 
@@ -65,11 +65,11 @@ describe("observeDirectory", () => {
     expect(await observeDirectory(join(dir, "nope"))).toEqual({ entries: [] });
   });
 
-  it("a file over the kubelet's 10 MiB read limit is not read: no marker, no pod", async () => {
-    const big = `metadata:\n  name: big\n  annotations:\n    rower.static/managed: "true"\n#${"x".repeat(10 * 1024 * 1024)}\n`;
+  it("a file over 1 MiB is foreign by name, never read: no marker, no pod, even on the record", async () => {
+    const big = `metadata:\n  name: big\n  annotations:\n    rower.static/managed: "true"\n#${"x".repeat(1024 * 1024)}\n`;
     await writeFile(join(dir, "big.yaml"), big);
-    const [entry] = (await observeDirectory(dir)).entries;
-    expect(entry).toEqual({ name: "big.yaml", kind: "file", marker: false });
+    const [entry] = (await observeDirectory(dir, [{ file: "big.yaml", sha256: sha256Hex(Buffer.from(big)) }])).entries;
+    expect(entry).toEqual({ name: "big.yaml", kind: "file", marker: false, unread: "too-large" });
   });
 
   it("bytes matching the recorded digest are rower's without a parse; other bytes are parsed", async () => {
@@ -87,3 +87,75 @@ describe("observeDirectory", () => {
     ]);
   });
 });
+
+describe("DirectoryObserver", () => {
+  const FIXED = new Date("2001-02-03T04:05:06Z");
+  const text = (name: string, marker: boolean): string =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n${marker ? '  annotations:\n    rower.static/managed: "true"\n' : ""}`;
+
+  it("reads a foreign file again only when its device, inode, size or mtime change", async () => {
+    const path = join(dir, "theirs.yaml");
+    await writeFile(path, text("aaa", false));
+    await utimes(path, FIXED, FIXED);
+    const observer = new DirectoryObserver();
+    expect((await observer.observe(dir)).entries.map((e) => e.pod?.name)).toEqual(["aaa"]);
+
+    // Same inode, same size, mtime put back: remembered, so not read (it would say "bbb").
+    await writeFile(path, text("bbb", false));
+    await utimes(path, FIXED, FIXED);
+    const remembered = (await observer.observe(dir)).entries;
+    expect(remembered.map((e) => e.pod?.name)).toEqual(["aaa"]);
+    expect(remembered[0]?.content).toBeUndefined(); // its bytes are not kept either
+    expect((await observeDirectory(dir)).entries.map((e) => e.pod?.name)).toEqual(["bbb"]); // a fresh look reads it
+
+    await utimes(path, FIXED, new Date(FIXED.getTime() + 1000));
+    expect((await observer.observe(dir)).entries.map((e) => e.pod?.name)).toEqual(["bbb"]);
+  });
+
+  it("reads rower's own files on every look: an edit with its mtime put back is still seen", async () => {
+    const path = join(dir, "ours.yaml");
+    await writeFile(path, text("aaa", true));
+    await utimes(path, FIXED, FIXED);
+    const observer = new DirectoryObserver();
+    const first = (await observer.observe(dir)).entries[0]?.sha256;
+    await writeFile(path, text("bbb", true));
+    await utimes(path, FIXED, FIXED);
+    const [entry] = (await observer.observe(dir)).entries;
+    expect(entry?.sha256).not.toBe(first);
+    expect(entry?.pod?.name).toBe("bbb");
+  });
+
+  it("an unreadable foreign file (EACCES, run as nobody) is foreign, reported once, and the look goes on", async (ctx) => {
+    const unavailable = asNobodyUnavailable();
+    if (unavailable) return ctx.skip(unavailable);
+    await chmod(dir, 0o755);
+    await writeFile(join(dir, "secret.yaml"), text("secret", false), { mode: 0o600 });
+    await writeFile(join(dir, "ours.yaml"), text("ours", true), { mode: 0o644 });
+    const result = spawnSync("setpriv", [...NOBODY, process.execPath, "--import", "tsx", OBSERVE_THRICE, dir], { encoding: "utf8" });
+    expect(result.status, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split("\n").map((l) => JSON.parse(l) as { event?: string; file?: string; code?: string; entries?: unknown });
+    expect(lines.filter((l) => l.event === "manifest.unreadable")).toEqual([
+      { event: "manifest.unreadable", file: "secret.yaml", code: "EACCES", action: expect.any(String) },
+    ]);
+    const looks = lines.filter((l) => l.entries !== undefined);
+    expect(looks).toHaveLength(3);
+    for (const look of looks) {
+      expect(look.entries).toEqual([
+        { name: "ours.yaml", marker: true, unread: null },
+        { name: "secret.yaml", marker: false, unread: "unreadable" },
+      ]);
+    }
+  });
+});
+
+const OBSERVE_THRICE = new URL("./fixtures/observe-thrice.ts", import.meta.url).pathname;
+const NOBODY = ["--reuid=nobody", "--regid=nogroup", "--clear-groups"];
+
+/** Why this machine cannot run a process as nobody (the test needs root and setpriv), or undefined. */
+function asNobodyUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return "needs root to switch to the nobody user";
+  const probe = spawnSync("setpriv", [...NOBODY, process.execPath, "--import", "tsx", "-e", "0"], { encoding: "utf8" });
+  if (probe.error) return "setpriv is not installed";
+  if (probe.status !== 0) return `cannot run node as nobody here: ${probe.stderr.trim()}`;
+  return undefined;
+}

@@ -19,6 +19,7 @@ const ours = (name: string, content: string): ObservedEntry => fileEntry(name, c
 const foreign = (name: string, content: string, pod?: PodKey): ObservedEntry =>
   fileEntry(name, content, pod ? { marker: false, pod } : { marker: false });
 const other = (name: string, kind: "symlink" | "directory" | "other"): ObservedEntry => ({ name, kind, marker: false });
+const unread = (name: string, why: "too-large" | "unreadable"): ObservedEntry => ({ name, kind: "file", marker: false, unread: why });
 const onRecord = (file: string, content = "old"): OwnedFile => ({ file, sha256: sha256Hex(Buffer.from(content)) });
 
 const A = podText("a", true);
@@ -61,8 +62,17 @@ const cases: Case[] = [
   { desc: "on the record without marker (edited by someone) is still rower's: restored",
     desired: [want("a.yaml", A)], entries: [foreign("a.yaml", "edited")], record: [onRecord("a.yaml")],
     update: ["a.yaml:content-differs"] },
-  { desc: "on the record without marker and not desired: deleted", desired: [], entries: [foreign("a.yaml", "edited")],
-    record: [onRecord("a.yaml")], delete: ["a.yaml"] },
+  { desc: "on the record, neither marker nor the recorded bytes, not desired: not rower's to delete",
+    desired: [], entries: [foreign("a.yaml", "edited")], record: [onRecord("a.yaml")] },
+  { desc: "on the record with exactly the recorded bytes (no marker in them), not desired: deleted",
+    desired: [], entries: [foreign("a.yaml", "old")], record: [onRecord("a.yaml", "old")], delete: ["a.yaml"] },
+  { desc: "on the record but taken over, declaring a pod rower wants elsewhere: a conflict, not a delete",
+    desired: [want("b.yaml", B)], entries: [foreign("a.yaml", "edited", { namespace: "default", name: "b" })], record: [onRecord("a.yaml")],
+    conflicts: ["b.yaml:same-pod-name:a.yaml"] },
+  { desc: "a file not read (over 1 MiB) where rower wants the name is a conflict, even on the record",
+    desired: [want("a.yaml", A)], entries: [unread("a.yaml", "too-large")], record: [onRecord("a.yaml")], conflicts: ["a.yaml:foreign-file"] },
+  { desc: "a file not read (unreadable) is never deleted, even on the record",
+    desired: [], entries: [unread("a.yaml", "unreadable")], record: [onRecord("a.yaml")] },
   { desc: "with a record, a marker file not on it is still rower's", desired: [], entries: [ours("z.yaml", B)],
     record: [onRecord("a.yaml")], delete: ["z.yaml"] },
   { desc: "on the record but gone from disk: created again", desired: [want("a.yaml", A)], entries: [],

@@ -39,9 +39,10 @@ export function parseUnknownFields(output: string): string[] {
 }
 
 /** Runs kubectl-strict.sh on a file or directory: exit 0 accepted, 1 rejected; 2 (helper broken) throws. */
-function runKubectlStrictScript(target: string): Promise<{ accepted: boolean; output: string }> {
+function runKubectlStrictScript(target: string, output = "yaml"): Promise<{ accepted: boolean; output: string }> {
   return new Promise((resolve, reject) => {
-    execFile(KUBECTL_STRICT, [target], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const env = { ...process.env, KUBECTL_OFFLINE_OUTPUT: output };
+    execFile(KUBECTL_STRICT, [target], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`;
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       if (code !== 0 && code !== 1) reject(new Error(`kubectl-strict.sh ${target} failed (exit ${code}): ${output}`));
@@ -54,6 +55,28 @@ function runKubectlStrictScript(target: string): Promise<{ accepted: boolean; ou
 export async function runKubectlStrict(file: string): Promise<KubectlVerdict> {
   const { accepted, output } = await runKubectlStrictScript(file);
   return { accepted, unknownFields: parseUnknownFields(output), output };
+}
+
+/**
+ * kubectl's own reading of a file: the objects it parsed (`-o json` prints one JSON object
+ * after another), or undefined when it refused the file. The helper's first line is VALID.
+ */
+export async function readWithKubectl(file: string): Promise<{ objects: unknown[] | undefined; output: string }> {
+  const { accepted, output } = await runKubectlStrictScript(file, "json");
+  if (!accepted) return { objects: undefined, output };
+  const body = output.slice(output.indexOf("\n") + 1);
+  const objects: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (inString) { if (c === "\\") i++; else if (c === '"') inString = false; continue; }
+    if (c === '"') inString = true;
+    else if (c === "{") { if (depth++ === 0) start = i; }
+    else if (c === "}" && --depth === 0) objects.push(JSON.parse(body.slice(start, i + 1)));
+  }
+  return { objects, output };
 }
 
 // kubectl names the file in every per-file error when given a directory.

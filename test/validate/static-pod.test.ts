@@ -14,13 +14,11 @@ const STATIC: Case[] = [
   ["static-config-map-volume", [["spec.volumes[0].configMap", "Forbidden", "staticPod.configMapVolume"]]],
   ["static-csi-volume", [["spec.volumes[0].csi", "Forbidden", "staticPod.csiVolume"]]],
   ["static-env-from-config-map", [["spec.containers[0].envFrom[0].configMapRef", "Forbidden", "staticPod.envFromConfigMapRef"]]],
-  ["static-ephemeral-containers", [["spec.ephemeralContainers", "Forbidden", "staticPod.ephemeralContainers"]]],
   ["static-image-pull-secrets", [["spec.imagePullSecrets", "Forbidden", "staticPod.imagePullSecrets"]]],
   ["static-init-env-secret", [["spec.initContainers[0].env[0].valueFrom.secretKeyRef", "Forbidden", "staticPod.envSecretKeyRef"]]],
   ["static-projected-token", [["spec.volumes[0].projected.sources[0].serviceAccountToken", "Forbidden", "staticPod.projectedServiceAccountToken"]]],
   ["static-pvc-volume", [["spec.volumes[0].persistentVolumeClaim", "Forbidden", "staticPod.persistentVolumeClaimVolume"]]],
   ["static-resource-claims", [["spec.resourceClaims", "Forbidden", "staticPod.resourceClaims"]]],
-  ["static-scheduling-gates", [["spec.schedulingGates", "Forbidden", "staticPod.schedulingGates"]]],
   ["static-secret-volume", [["spec.volumes[0].secret", "Forbidden", "staticPod.secretVolume"]]],
   ["static-service-account", [["spec.serviceAccountName", "Forbidden", "staticPod.serviceAccount"]]],
 ];
@@ -77,6 +75,10 @@ describe("references the kubelet would refuse", () => {
         { name: "d", image: { reference: "busybox" } }, { name: "e", projected: { sources: [{ downwardAPI: { items: [] } }] } },
         { name: "f", nfs: { server: "nfs.example.com", path: "/export" } },
       ],
+    }, []],
+    ["empty names are not references (VisitPodSecretNames skips them)", {
+      imagePullSecrets: [{}, { name: "" }],
+      volumes: [{ name: "c", cephfs: { monitors: ["m"], secretRef: {} } }, { name: "r", rbd: { monitors: ["m"], image: "i", secretRef: { name: "" } } }],
     }, []],
     ["empty lists are not references", { imagePullSecrets: [], resourceClaims: [], ephemeralContainers: [], schedulingGates: [], serviceAccountName: "" }, []],
   ];

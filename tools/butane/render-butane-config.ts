@@ -1,9 +1,11 @@
 // Turns the subset of Butane that rower's launch material uses into Ignition 3.3.0 JSON,
 // the spec Debian's ignition-validate knows. Real Butane is not installable here; this
 // renderer accepts only what it understands and reports everything else, so a Butane
-// file can never silently lose a field on its way to the .ign.
+// file can never silently lose a field on its way to the .ign. Like Butane, it gzips a
+// file's contents when that is shorter (compression: gzip); the gzip bytes are zlib's,
+// not Go's, so the output equals real Butane's in meaning, not byte for byte.
 import { load, YAML11_SCHEMA } from "js-yaml";
-import { encodeDataUrl } from "./data-url.js";
+import { type FileContents, encodeFileContents } from "./data-url.js";
 
 // Butane variant/version pairs whose output is Ignition 3.3.0 (Butane's spec table).
 const IGNITION_VERSION_BY_VARIANT: Record<string, Record<string, string>> = {
@@ -19,7 +21,7 @@ interface IgnitionFile {
   path: string;
   mode?: number;
   overwrite?: boolean;
-  contents: { source: string };
+  contents: FileContents;
 }
 interface IgnitionDirectory {
   path: string;
@@ -68,7 +70,7 @@ export function renderButaneConfig(text: string, readLocal: ReadLocalFile): Rend
       checkKeys(file, at, ["path", "mode", "overwrite", "contents"], errors);
       const rendered: IgnitionFile = {
         path: asPath(file.path, `${at}.path`, errors),
-        contents: { source: contentsSource(file.contents, `${at}.contents`, readLocal, errors) },
+        contents: contentsOf(file.contents, `${at}.contents`, readLocal, errors),
         ...modeOf(file, at, errors),
       };
       if (file.overwrite !== undefined) {
@@ -118,29 +120,30 @@ export function renderButaneConfig(text: string, readLocal: ReadLocalFile): Rend
   return { ok: true, json: `${JSON.stringify(ignition)}\n` };
 }
 
-function contentsSource(value: unknown, at: string, readLocal: ReadLocalFile, errors: string[]): string {
+/** Like Butane, gzips the contents when that makes the config smaller (compression: gzip). */
+function contentsOf(value: unknown, at: string, readLocal: ReadLocalFile, errors: string[]): FileContents {
   const contents = asRecord(value, at, errors);
-  if (!contents) return "";
+  if (!contents) return { source: "" };
   checkKeys(contents, at, ["inline", "local"], errors);
   if (typeof contents.inline === "string" && contents.local === undefined) {
-    return encodeDataUrl(Buffer.from(contents.inline, "utf8"));
+    return encodeFileContents(Buffer.from(contents.inline, "utf8"));
   }
   if (typeof contents.local === "string" && contents.inline === undefined) {
     // Like butane --files-dir: relative, and never outside the directory.
     const local = contents.local;
     if (local.startsWith("/") || local.split("/").includes("..")) {
       errors.push(`${at}.local: ${local} must be relative and stay inside the files directory`);
-      return "";
+      return { source: "" };
     }
     const bytes = readLocal(local);
     if (!bytes) {
       errors.push(`${at}.local: ${local} not found`);
-      return "";
+      return { source: "" };
     }
-    return encodeDataUrl(bytes);
+    return encodeFileContents(bytes);
   }
   errors.push(`${at}: exactly one of inline (a string) or local (a path) is required`);
-  return "";
+  return { source: "" };
 }
 
 function modeOf(record: Record<string, unknown>, at: string, errors: string[]): { mode?: number } {

@@ -5,6 +5,7 @@ import type { FieldError } from "../../errors/field-error.js";
 import { invalid, required } from "../../errors/field-error.js";
 import type { FieldPath } from "../../errors/field-path.js";
 import { checkLabelSelector, checkNodeSelectorTerm } from "./label-selector.js";
+import { checkMatchLabelKeys } from "./match-label-keys.js";
 import { checkDns1123Label, checkQualifiedName } from "./name-formats.js";
 import { arrayOf, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
 
@@ -31,13 +32,14 @@ function checkNodeAffinity(value: unknown, path: FieldPath): FieldError[] {
     const termsPath = path.child(REQUIRED_TERMS).child("nodeSelectorTerms");
     const terms = arrayOf(requiredSelector["nodeSelectorTerms"]);
     if (terms.length === 0) errs.push(required(termsPath, { rule: "affinity.node.terms.required", detail: "must have at least one node selector term" }));
-    terms.forEach((t, i) => errs.push(...checkNodeSelectorTerm(t, termsPath.index(i))));
+    terms.forEach((t, i) => errs.push(...checkNodeSelectorTerm(t, termsPath.index(i), false)));
   }
   arrayOf(node[PREFERRED_TERMS]).forEach((item, i) => {
     const term = recordOf(item);
     if (!term) return;
     const at = path.child(PREFERRED_TERMS).index(i);
-    errs.push(...checkWeight(term["weight"], at.child("weight")), ...checkNodeSelectorTerm(term["preference"], at.child("preference")));
+    // Preferred terms may hold any label value: they can still match on a one-node cluster.
+    errs.push(...checkWeight(term["weight"], at.child("weight")), ...checkNodeSelectorTerm(term["preference"], at.child("preference"), true));
   });
   return errs;
 }
@@ -65,9 +67,11 @@ function checkPodAffinityTerm(value: unknown, path: FieldPath): FieldError[] {
     // The API server reports these on `namespace`, singular.
     if (name !== undefined) for (const msg of checkDns1123Label(name)) errs.push(invalid(path.child("namespace"), name, { rule: "affinity.pod.namespace", detail: msg }));
   }
-  const key = stringOf(term["topologyKey"]);
-  if (key === "" || !isSet(term["topologyKey"])) errs.push(required(path.child("topologyKey"), { rule: "affinity.pod.topologyKey.required", detail: "can not be empty" }));
-  if (key) for (const msg of checkQualifiedName(key)) errs.push(invalid(path.child("topologyKey"), key, { rule: "affinity.pod.topologyKey.format", detail: msg }));
+  errs.push(...checkMatchLabelKeys(term["matchLabelKeys"], term["mismatchLabelKeys"], term["labelSelector"], path));
+  const key = stringOf(term["topologyKey"]) ?? (isSet(term["topologyKey"]) ? undefined : "");
+  if (key === "") errs.push(required(path.child("topologyKey"), { rule: "affinity.pod.topologyKey.required", detail: "can not be empty" }));
+  // An empty key also fails the label-name check, as in Go.
+  if (key !== undefined) for (const msg of checkQualifiedName(key)) errs.push(invalid(path.child("topologyKey"), key, { rule: "affinity.pod.topologyKey.format", detail: msg }));
   return errs;
 }
 

@@ -13,8 +13,9 @@ import { arrayOf, isSet, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 import { checkResources } from "./resources.js";
 import { checkContainerSecurityContext } from "./security-context.js";
+import { checkStopSignal } from "./stop-signal.js";
 import { checkSupported } from "./supported-values.js";
-import { checkVolumeMounts } from "./volume-mounts.js";
+import { checkVolumeDevices, checkVolumeMounts } from "./volume-mounts.js";
 
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 const TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"] as const;
@@ -30,8 +31,10 @@ const PROBE_KINDS: readonly ProbeKind[] = ["livenessProbe", "readinessProbe", "s
 type ContainerKind = "container" | "initContainer" | "sidecar";
 
 export interface ContainerContext {
-  /** Names of the volumes that passed validation. */
-  volumeNames: ReadonlySet<string>;
+  /** The volumes that passed validation: name → source. */
+  volumes: ReadonlyMap<string, string>;
+  /** spec.securityContext.hostUsers, true unless set to false. */
+  hostUsers: boolean;
   hostNetwork: boolean;
   /** spec.terminationGracePeriodSeconds after defaulting: the bound for sleep hooks. */
   gracePeriodSeconds: number;
@@ -39,6 +42,8 @@ export interface ContainerContext {
   podRestartPolicy: string;
   /** Names in spec.resourceClaims, which container resources.claims refer to. */
   podClaimNames: ReadonlySet<string>;
+  /** spec.os.name, undefined when spec.os is absent. */
+  osName: string | undefined;
 }
 
 export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: ContainerContext): FieldError[] {
@@ -54,9 +59,9 @@ export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: C
 
   // Regular names first: a clash between the lists is reported on the init container.
   const regularNames = new Set<string>();
-  errs.push(...checkNames(containers, containersPath, regularNames));
+  errs.push(...checkNames(containers, containersPath, regularNames, false));
   const initNames = new Set<string>(regularNames);
-  errs.push(...checkNames(initContainers, initPath, initNames));
+  errs.push(...checkNames(initContainers, initPath, initNames, true));
 
   initContainers.forEach((item, i) => {
     const c = recordOf(item);
@@ -77,20 +82,19 @@ export function checkAllContainers(spec: JsonRecord, specPath: FieldPath, ctx: C
 }
 
 /** Container names: DNS-1123 labels, unique within `seen` (which the caller may pre-fill). */
-function checkNames(list: unknown[], path: FieldPath, seen: Set<string>): FieldError[] {
+function checkNames(list: unknown[], path: FieldPath, seen: Set<string>, initList: boolean): FieldError[] {
   const errs: FieldError[] = [];
   list.forEach((item, i) => {
     const c = recordOf(item);
     if (!c) return;
     const at = path.index(i).child("name");
-    const name = stringOf(c["name"]);
-    if (name === undefined || name === "") {
-      if (name === "" || !isSet(c["name"])) errs.push(required(at, { rule: "container.name.required" }));
-      return;
-    }
-    for (const msg of checkDns1123Label(name)) errs.push(invalid(at, name, { rule: "container.name.format", detail: msg }));
+    const name = stringOf(c["name"]) ?? (isSet(c["name"]) ? undefined : "");
+    if (name === undefined) return; // another type: the schema layer's
+    if (name === "") errs.push(required(at, { rule: "container.name.required" }));
+    for (const msg of name === "" ? [] : checkDns1123Label(name)) errs.push(invalid(at, name, { rule: "container.name.format", detail: msg }));
+    // Go counts "" as a name too: a second unnamed container is also a duplicate.
     if (seen.has(name)) errs.push(duplicate(at, name, { rule: "container.name.duplicate" }));
-    seen.add(name);
+    if (name !== "" || !initList) seen.add(name);
   });
   return errs;
 }
@@ -114,19 +118,22 @@ function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx
     else errs.push(forbidden(path.child(probe), { rule: "initContainer.probe.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));
   }
   if (isSet(c["lifecycle"])) {
-    if (probesAllowed) errs.push(...checkLifecycle(c["lifecycle"], ctx.gracePeriodSeconds, path.child("lifecycle")));
+    if (probesAllowed) {
+      errs.push(...checkLifecycle(c["lifecycle"], ctx.gracePeriodSeconds, path.child("lifecycle")));
+      errs.push(...checkStopSignal(recordOf(c["lifecycle"])?.["stopSignal"], ctx.osName, path.child("lifecycle").child("stopSignal")));
+    }
     else errs.push(forbidden(path.child("lifecycle"), { rule: "initContainer.lifecycle.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));
   }
 
   errs.push(...checkResizePolicy(c["resizePolicy"], ctx.podRestartPolicy, path.child("resizePolicy")));
-  const privileged = recordOf(c["securityContext"])?.["privileged"] === true;
   errs.push(
     ...checkContainerPorts(c["ports"], path.child("ports")),
     ...checkEnv(c["env"], path.child("env")),
     ...checkEnvFrom(c["envFrom"], path.child("envFrom")),
-    ...checkVolumeMounts(c["volumeMounts"], ctx.volumeNames, privileged, path.child("volumeMounts")),
+    ...checkVolumeMounts(c, ctx.volumes, path.child("volumeMounts")),
+    ...checkVolumeDevices(c, ctx.volumes, path.child("volumeDevices")),
     ...checkResources(c["resources"], ctx.podClaimNames, path.child("resources")),
-    ...checkContainerSecurityContext(c["securityContext"], path.child("securityContext")),
+    ...checkContainerSecurityContext(c["securityContext"], ctx.hostUsers, path.child("securityContext")),
   );
   return errs;
 }

@@ -5,6 +5,7 @@ import { invalid, required, unsupported } from "../../errors/field-error.js";
 import type { FieldPath } from "../../errors/field-path.js";
 import { checkQualifiedName } from "./name-formats.js";
 import { isBlank, recordOf, stringOf } from "./read-json.js";
+import { checkResourceDivisor } from "./resource-divisor.js";
 
 export const ENV_FIELD_PATHS = [
   "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
@@ -75,5 +76,5 @@ export function checkResourceFieldRef(value: unknown, path: FieldPath, needsCont
   } else if (resource !== undefined && !(RESOURCE_FIELDS as readonly string[]).includes(resource) && !/^(limits|requests)\.hugepages-/.test(resource)) {
     errs.push(unsupported(path.child("resource"), resource, RESOURCE_FIELDS, { rule: "downwardAPI.resource.unsupported" }));
   }
-  return errs;
+  return [...errs, ...checkResourceDivisor(resource ?? "", ref["divisor"], path)];
 }

@@ -3,7 +3,7 @@
 import type { FieldError } from "../../errors/field-error.js";
 import { forbidden, invalid, required } from "../../errors/field-error.js";
 import type { FieldPath } from "../../errors/field-path.js";
-import { checkLabelValue, checkQualifiedName } from "./name-formats.js";
+import { checkDns1123Subdomain, checkLabelValue, checkQualifiedName } from "./name-formats.js";
 import { checkLabels } from "./object-meta.js";
 import { arrayOf, recordOf, stringOf } from "./read-json.js";
 
@@ -21,32 +21,37 @@ export function checkLabelSelector(value: unknown, path: FieldPath): FieldError[
 }
 
 /** A node selector term: label expressions, plus field expressions on metadata.name only. */
-export function checkNodeSelectorTerm(value: unknown, path: FieldPath): FieldError[] {
+export function checkNodeSelectorTerm(value: unknown, path: FieldPath, allowInvalidValues: boolean): FieldError[] {
   const term = recordOf(value);
   if (!term) return [];
   const errs: FieldError[] = [];
   arrayOf(term["matchExpressions"]).forEach((item, j) => {
     const expr = recordOf(item);
-    if (expr) errs.push(...checkRequirement(expr, path.child("matchExpressions").index(j), true));
+    if (expr) errs.push(...checkRequirement(expr, path.child("matchExpressions").index(j), true, allowInvalidValues));
   });
   arrayOf(term["matchFields"]).forEach((item, j) => {
     const expr = recordOf(item);
     if (!expr) return;
     const at = path.child("matchFields").index(j);
-    const key = stringOf(expr["key"]);
-    if (key !== undefined && key !== "metadata.name") errs.push(invalid(at.child("key"), key, { rule: "nodeSelector.matchFields.key", detail: "not a valid field selector key" }));
     const operator = stringOf(expr["operator"]);
     if (operator !== undefined && operator !== "In" && operator !== "NotIn") {
       errs.push(invalid(at.child("operator"), operator, { rule: "nodeSelector.matchFields.operator", detail: NOT_AN_OPERATOR }));
     } else if (arrayOf(expr["values"]).length !== 1) {
       errs.push(required(at.child("values"), { rule: "nodeSelector.matchFields.values", detail: "must be only one value when `operator` is 'In' or 'NotIn' for node field selector" }));
     }
+    const key = stringOf(expr["key"]);
+    if (key !== undefined && key !== "metadata.name") errs.push(invalid(at.child("key"), key, { rule: "nodeSelector.matchFields.key", detail: "not a valid field selector key" }));
+    // metadata.name values are node names (ValidateNodeName).
+    else arrayOf(expr["values"]).forEach((v, i) => {
+      const name = stringOf(v);
+      if (name !== undefined) for (const msg of checkDns1123Subdomain(name)) errs.push(invalid(at.child("values").index(i), name, { rule: "nodeSelector.matchFields.value", detail: msg }));
+    });
   });
   return errs;
 }
 
 /** One `{key, operator, values}` expression; node selectors also know Gt and Lt. */
-function checkRequirement(expr: Record<string, unknown>, path: FieldPath, nodeSelector: boolean): FieldError[] {
+function checkRequirement(expr: Record<string, unknown>, path: FieldPath, nodeSelector: boolean, allowInvalidValues = false): FieldError[] {
   const errs: FieldError[] = [];
   const operator = stringOf(expr["operator"]);
   const values = arrayOf(expr["values"]);
@@ -70,7 +75,7 @@ function checkRequirement(expr: Record<string, unknown>, path: FieldPath, nodeSe
   }
   const key = stringOf(expr["key"]);
   if (key !== undefined) for (const msg of checkQualifiedName(key)) errs.push(invalid(path.child("key"), key, { rule: `${rule}.key`, detail: msg }));
-  values.forEach((v, i) => {
+  if (!allowInvalidValues) values.forEach((v, i) => {
     const text = stringOf(v);
     if (text !== undefined) for (const msg of checkLabelValue(text)) errs.push(invalid(path.child("values").index(i), text, { rule: `${rule}.value`, detail: msg }));
   });

@@ -17,6 +17,7 @@ export function checkLocalDescendingPath(value: string, path: FieldPath, rule: s
 /** Item paths inside a volume: relative, no "..", and not starting with ".." (reserved for the atomic writer). */
 export function checkLocalNonReservedPath(value: string, path: FieldPath, rule: string): FieldError[] {
   const errs = checkLocalDescendingPath(value, path, rule);
-  if (value.startsWith("..")) errs.push(invalid(path, value, { rule, detail: "must not start with '..'" }));
+  // Go skips this one when the ".." element check already caught it.
+  if (value.startsWith("..") && !value.startsWith("../")) errs.push(invalid(path, value, { rule, detail: "must not start with '..'" }));
   return errs;
 }

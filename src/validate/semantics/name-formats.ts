@@ -149,14 +149,14 @@ export function checkEnvVarName(value: string): string[] {
   return [];
 }
 
-/** An IPv4 or IPv6 address as Go's netip parses it (no zone, no leading zeros in IPv4). */
+/** An IPv4 or IPv6 address as netutils.ParseIPSloppy reads it (apimachinery IsValidIP): no zone; IPv4 parts may have leading zeros. */
 export function checkIp(value: string): string[] {
   return isIpv4(value) || isIpv6(value) ? [] : ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"];
 }
 
 function isIpv4(value: string): boolean {
   const parts = value.split(".");
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+  return parts.length === 4 && parts.every((p) => /^[0-9]+$/.test(p) && Number(p) <= 255);
 }
 
 function isIpv6(value: string): boolean {

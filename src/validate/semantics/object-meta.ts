@@ -8,7 +8,8 @@ import {
   checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkQualifiedName,
   DNS1123_SUBDOMAIN_MAX, maxLenMessage,
 } from "./name-formats.js";
-import { isSet, recordOf, stringEntriesOf, stringOf } from "./read-json.js";
+import { checkManagedFields } from "./managed-fields.js";
+import { arrayOf, isSet, numberOf, recordOf, stringEntriesOf, stringOf } from "./read-json.js";
 
 /** apimachinery TotalAnnotationSizeLimitB. */
 export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
@@ -16,9 +17,9 @@ export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
 /** Read by ReplicaSets when scaling down; the API server insists it parses as an int32. */
 const POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 
-/** Go's strconv.ParseInt(s, 10, 32). */
+/** helper.GetDeletionCostFromPodAnnotations: no "+" and no leading zeros, then strconv.ParseInt(s, 10, 32). */
 function isInt32Text(text: string): boolean {
-  if (!/^[+-]?[0-9]+$/.test(text)) return false;
+  if (!/^(-?[0-9]+)$/.test(text) || /^0./.test(text)) return false;
   const n = BigInt(text);
   return n >= -(2n ** 31n) && n < 2n ** 31n;
 }
@@ -37,6 +38,63 @@ export function checkObjectMeta(metadata: unknown, path: FieldPath, nodeName: st
   }
   errs.push(...checkLabels(meta["labels"], path.child("labels"), "metadata.labels"));
   errs.push(...checkAnnotations(meta["annotations"], path.child("annotations")));
+  errs.push(...checkGenerateName(meta["generateName"], path.child("generateName")));
+  const generation = numberOf(meta["generation"]);
+  if (generation !== undefined && generation < 0) errs.push(invalid(path.child("generation"), generation, { rule: "metadata.generation.negative", detail: "must be greater than or equal to 0" }));
+  errs.push(...checkOwnerReferences(meta["ownerReferences"], path.child("ownerReferences")));
+  errs.push(...checkFinalizers(meta["finalizers"], path.child("finalizers")));
+  errs.push(...checkManagedFields(meta["managedFields"], path.child("managedFields")));
+  return errs;
+}
+
+/** A generateName is a prefix: a trailing "-" is fine (NameIsDNSSubdomain with prefix). */
+function checkGenerateName(value: unknown, path: FieldPath): FieldError[] {
+  const prefix = stringOf(value);
+  if (!prefix) return [];
+  const masked = prefix.endsWith("-") ? `${prefix.slice(0, -1)}a` : prefix;
+  return checkDns1123Subdomain(masked).map((msg) => invalid(path, prefix, { rule: "metadata.generateName.format", detail: msg }));
+}
+
+/** apimachinery validateOwnerReference; Go reports each on the list path, without the index. */
+function checkOwnerReferences(value: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const controllers: string[] = [];
+  for (const item of arrayOf(value)) {
+    const ref = recordOf(item);
+    if (!ref) continue;
+    const apiVersion = stringOf(ref["apiVersion"]) ?? "";
+    const version = apiVersion.includes("/") ? apiVersion.slice(apiVersion.indexOf("/") + 1) : apiVersion;
+    if (version === "") errs.push(invalid(path.child("apiVersion"), apiVersion, { rule: "metadata.ownerReferences.apiVersion", detail: "version must not be empty" }));
+    for (const field of ["kind", "name", "uid"] as const) {
+      const text = stringOf(ref[field]) ?? "";
+      if (text === "") errs.push(invalid(path.child(field), text, { rule: `metadata.ownerReferences.${field}`, detail: "must not be empty" }));
+    }
+    if (ref["controller"] === true) controllers.push(`${stringOf(ref["kind"]) ?? ""}/${stringOf(ref["name"]) ?? ""}`);
+  }
+  if (controllers.length > 1) {
+    errs.push(invalid(path, value, { rule: "metadata.ownerReferences.controller", detail: `Only one reference can have Controller set to true. Found "true" in references for ${controllers.join(" and ")}` }));
+  }
+  return errs;
+}
+
+// helper.IsStandardFinalizerName: the one-segment names Kubernetes itself uses.
+const STANDARD_FINALIZERS = new Set(["kubernetes", "orphan", "foregroundDeletion"]);
+
+/** apimachinery ValidateFinalizers (on the list path) and validation.go validateKubeFinalizerName (per index). */
+function checkFinalizers(value: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = arrayOf(value);
+  names.forEach((item, i) => {
+    const name = stringOf(item);
+    if (name === undefined) return;
+    for (const msg of checkQualifiedName(name)) errs.push(invalid(path, name, { rule: "metadata.finalizers.format", detail: msg }));
+    if (!name.includes("/") && !STANDARD_FINALIZERS.has(name)) {
+      errs.push(invalid(path.index(i), name, { rule: "metadata.finalizers.standard", detail: "name is neither a standard finalizer name nor is it fully qualified" }));
+    }
+  });
+  if (names.includes("orphan") && names.includes("foregroundDeletion")) {
+    errs.push(invalid(path, names, { rule: "metadata.finalizers.conflict", detail: "finalizer orphan and foregroundDeletion cannot be both set" }));
+  }
   return errs;
 }
 
@@ -46,8 +104,10 @@ function checkPodName(value: unknown, path: FieldPath, nodeName: string): FieldE
     // A non-string name is the schema layer's to report; an empty one is ours.
     return value === undefined || value === null || name === "" ? [required(path, { rule: "metadata.name.required" })] : [];
   }
-  const errs = checkDns1123Subdomain(name).map((msg) => invalid(path, name, { rule: "metadata.name.format", detail: msg }));
   const full = `${name}-${nodeName.toLowerCase()}`;
+  // The kubelet validates the name it generates, `<name>-<node>`: a trailing "-" is fine there.
+  const generatedIsName = checkDns1123Subdomain(full).every((msg) => msg === maxLenMessage(DNS1123_SUBDOMAIN_MAX));
+  const errs = generatedIsName ? [] : checkDns1123Subdomain(name).map((msg) => invalid(path, name, { rule: "metadata.name.format", detail: msg }));
   if (errs.length === 0 && full.length > DNS1123_SUBDOMAIN_MAX) {
     errs.push(invalid(path, name, {
       rule: "metadata.name.tooLongForNode",

@@ -31,10 +31,11 @@ export function checkProbe(value: unknown, kind: ProbeKind, path: FieldPath): Fi
   const grace = probe["terminationGracePeriodSeconds"];
   if (isSet(grace)) {
     const seconds = numberOf(grace);
+    if (seconds !== undefined && seconds <= 0) {
+      errs.push(invalid(path.child("terminationGracePeriodSeconds"), seconds, { rule: "probe.terminationGracePeriodSeconds.positive", detail: "must be greater than 0" }));
+    }
     if (kind === "readinessProbe") {
       errs.push(invalid(path.child("terminationGracePeriodSeconds"), grace, { rule: "probe.terminationGracePeriodSeconds.readiness", detail: "must not be set for readinessProbes" }));
-    } else if (seconds !== undefined && seconds <= 0) {
-      errs.push(invalid(path.child("terminationGracePeriodSeconds"), seconds, { rule: "probe.terminationGracePeriodSeconds.positive", detail: "must be greater than 0" }));
     }
   }
   return errs;

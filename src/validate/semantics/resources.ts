@@ -5,7 +5,7 @@ import type { FieldError } from "../../errors/field-error.js";
 import { duplicate, forbidden, invalid, notFound, required } from "../../errors/field-error.js";
 import type { FieldPath } from "../../errors/field-path.js";
 import type { Quantity } from "../quantity.js";
-import { compareQuantities, parseQuantityValue, signOfQuantity } from "../quantity.js";
+import { compareQuantities, integerValueOf, parseQuantity, parseResourceAmount, signOfQuantity } from "../quantity.js";
 import { checkQualifiedName } from "./name-formats.js";
 import { arrayOf, recordOf, stringOf } from "./read-json.js";
 
@@ -13,7 +13,7 @@ const STANDARD_CONTAINER_RESOURCES = new Set(["cpu", "memory", "ephemeral-storag
 // helper.IsStandardResourceName: the container ones plus quota-only names.
 const STANDARD_RESOURCES = new Set([
   ...STANDARD_CONTAINER_RESOURCES, "pods", "services", "replicationcontrollers", "resourcequotas", "secrets",
-  "configmaps", "persistentvolumeclaims", "storage", "services.nodeports", "services.loadbalancers",
+  "configmaps", "persistentvolumeclaims", "storage", "services.nodeports", "services.loadbalancers", "pids",
 ]);
 
 const isHugePages = (name: string): boolean => name.startsWith("hugepages-");
@@ -24,14 +24,19 @@ const isOvercommitAllowed = (name: string): boolean => isNative(name) && !isHuge
 
 interface Amount { name: string; quantity: Quantity; text: string }
 
-export function checkResources(value: unknown, podClaimNames: ReadonlySet<string>, path: FieldPath): FieldError[] {
+export interface ResourceNameOptions {
+  /** validateContainerResourceName (true) or validateResourceName, for pod-level resources (false). */
+  containerNames: boolean;
+}
+
+export function checkResources(value: unknown, podClaimNames: ReadonlySet<string>, path: FieldPath, options: ResourceNameOptions = { containerNames: true }): FieldError[] {
   const resources = recordOf(value);
   if (!resources) return [];
   const errs = checkClaimReferences(resources["claims"], podClaimNames, path.child("claims"));
   const limitsPath = path.child("limits");
   const requestsPath = path.child("requests");
-  const limits = readAmounts(resources["limits"], limitsPath, errs);
-  const requests = readAmounts(resources["requests"], requestsPath, errs);
+  const limits = readAmounts(resources["limits"], limitsPath, errs, options);
+  const requests = readAmounts(resources["requests"], requestsPath, errs, options);
   const limitByName = new Map(limits.map((l) => [l.name, l]));
   for (const request of requests) {
     const limit = limitByName.get(request.name);
@@ -76,24 +81,35 @@ function checkClaimReferences(value: unknown, podClaimNames: ReadonlySet<string>
 }
 
 /** Checks names and amounts of one map, returning the amounts that could be read. */
-function readAmounts(value: unknown, path: FieldPath, errs: FieldError[]): Amount[] {
+function readAmounts(value: unknown, path: FieldPath, errs: FieldError[], options: ResourceNameOptions): Amount[] {
   const map = recordOf(value);
   if (!map) return [];
   const amounts: Amount[] = [];
   for (const [name, raw] of Object.entries(map)) {
     const at = path.key(name);
-    errs.push(...checkResourceName(name, at));
-    const quantity = parseQuantityValue(raw);
+    errs.push(...checkResourceName(name, at, options));
+    const quantity = parseResourceAmount(raw);
     if (!quantity) continue;
     const text = typeof raw === "string" ? raw.trim() : String(raw);
     if (signOfQuantity(quantity) < 0) {
       errs.push(invalid(at, text, { rule: "container.resources.negative", detail: "must be greater than or equal to 0" }));
-    } else if (!isNative(name) && !isWhole(quantity)) {
+    }
+    if (!isNative(name) && !isWhole(quantity)) {
       errs.push(invalid(at, text, { rule: "container.resources.notInteger", detail: "must be an integer" }));
+    }
+    if (isHugePages(name) && !isHugePageMultiple(name, quantity)) {
+      errs.push(invalid(at, text, { rule: "container.resources.hugePages.multiple", detail: `${text} is not positive integer multiple of ${name}` }));
     }
     amounts.push({ name, quantity, text });
   }
   return amounts;
+}
+
+/** helper.IsHugePageResourceValueDivisible: a whole number of pages of the size the name gives. */
+function isHugePageMultiple(name: string, q: Quantity): boolean {
+  const page = parseQuantity(name.slice("hugepages-".length));
+  if (!page || signOfQuantity(page) <= 0 || !isWhole(page)) return false;
+  return integerValueOf(q) % integerValueOf(page) === 0n;
 }
 
 function isWhole(q: Quantity): boolean {
@@ -101,7 +117,7 @@ function isWhole(q: Quantity): boolean {
   return q.unscaled % 10n ** BigInt(-q.scale) === 0n;
 }
 
-function checkResourceName(name: string, path: FieldPath): FieldError[] {
+function checkResourceName(name: string, path: FieldPath, options: ResourceNameOptions): FieldError[] {
   const qualified = checkQualifiedName(name);
   if (qualified.length > 0) return qualified.map((msg) => invalid(path, name, { rule: "container.resources.name.format", detail: msg }));
   const errs: FieldError[] = [];
@@ -109,10 +125,10 @@ function checkResourceName(name: string, path: FieldPath): FieldError[] {
     if (!STANDARD_RESOURCES.has(name) && !isHugePages(name)) {
       errs.push(invalid(path, name, { rule: "container.resources.name.standard", detail: "must be a standard resource type or fully qualified" }));
     }
-    if (!STANDARD_CONTAINER_RESOURCES.has(name) && !isHugePages(name)) {
+    if (options.containerNames && !STANDARD_CONTAINER_RESOURCES.has(name) && !isHugePages(name)) {
       errs.push(invalid(path, name, { rule: "container.resources.name.container", detail: "must be a standard resource for containers" }));
     }
-  } else if (!isNative(name) && checkQualifiedName(`requests.${name}`).length > 0) {
+  } else if (options.containerNames && !isNative(name) && checkQualifiedName(`requests.${name}`).length > 0) {
     errs.push(invalid(path, name, { rule: "container.resources.name.extended", detail: "doesn't follow extended resource name standard" }));
   }
   return errs;

@@ -4,6 +4,7 @@ import type { FieldError } from "../../errors/field-error.js";
 import { duplicate, invalid, required } from "../../errors/field-error.js";
 import type { FieldPath } from "../../errors/field-path.js";
 import { checkLabelSelector } from "./label-selector.js";
+import { checkMatchLabelKeys } from "./match-label-keys.js";
 import { arrayOf, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
 import { checkSupported } from "./supported-values.js";
 
@@ -33,6 +34,7 @@ export function checkTopologySpread(value: unknown, path: FieldPath): FieldError
       }
       if (minDomains !== undefined && minDomains <= 0) errs.push(invalid(at.child("minDomains"), minDomains, { rule: "spec.topologySpread.minDomains.positive", detail: NOT_POSITIVE }));
     }
+    errs.push(...checkMatchLabelKeys(c["matchLabelKeys"], undefined, c["labelSelector"], at));
     errs.push(...checkLabelSelector(c["labelSelector"], at.child("labelSelector")));
     for (const policy of ["nodeAffinityPolicy", "nodeTaintsPolicy"] as const) {
       errs.push(...checkSupported(c[policy], NODE_INCLUSION_POLICIES, at.child(policy), `spec.topologySpread.${policy}.unsupported`));

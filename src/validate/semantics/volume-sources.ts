@@ -1,8 +1,18 @@
-// Every volume source a v1 Volume may name. The first one present is the volume's source;
-// any other is reported as "may not specify more than 1 volume type".
+// Every volume source a v1 Volume may name, in the order validateVolumeSource checks them:
+// the first present is the volume's source, every later one is "may not specify more than 1
+// volume type". `reportedAs` is the path segment Go prints for the extra source (its own typos
+// included), `checkedAs` the one it validates the source's fields under.
 export const VOLUME_SOURCES = [
-  "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs",
-  "iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker",
-  "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume", "quobyte", "azureDisk",
-  "photonPersistentDisk", "projected", "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral", "image",
+  "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi",
+  "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte", "downwardAPI", "fc",
+  "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk", "portworxVolume", "azureDisk",
+  "storageos", "projected", "scaleIO", "csi", "ephemeral", "image",
 ] as const;
+
+export type VolumeSourceName = (typeof VOLUME_SOURCES)[number];
+
+/** validation.go prints `cephFS` and `downwarAPI` for these two in its "more than 1" error. */
+export const REPORTED_AS: Partial<Record<VolumeSourceName, string>> = { cephfs: "cephFS", downwardAPI: "downwarAPI" };
+
+/** validation.go validates gcePersistentDisk's fields under `persistentDisk`. */
+export const CHECKED_AS: Partial<Record<VolumeSourceName, string>> = { gcePersistentDisk: "persistentDisk" };

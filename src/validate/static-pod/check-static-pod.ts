@@ -27,8 +27,6 @@ const REASONS = {
   clusterTrustBundle: `static pods may not reference clustertrustbundles: ${NO_API_SERVER}`,
   podCertificate: `static pods may not reference podcertificates: ${NO_API_SERVER}`,
   resourceClaims: `static pods may not reference resourceclaims: ${NO_API_SERVER}`,
-  ephemeralContainers: "static pods do not support ephemeral containers: they are added through the API server, which a standalone kubelet does not have",
-  schedulingGates: "static pods may not have scheduling gates: the kubelet sets nodeName, and a pod with nodeName cannot have schedulingGates",
 } as const;
 
 // Volume sources that only name a Secret through a `secretRef` (VisitPodSecretNames).
@@ -61,17 +59,12 @@ export function checkStaticPodRules(pod: V1Pod): FieldError[] {
   for (const field of ["serviceAccountName", "serviceAccount"]) {
     if (stringOf(spec[field])) errs.push(forbidden(path.child(field), { rule: "staticPod.serviceAccount", detail: REASONS.serviceAccount }));
   }
-  if (arrayOf(spec["imagePullSecrets"]).length > 0) {
+  // VisitPodSecretNames skips empty names: `imagePullSecrets: [{}]` references nothing.
+  if (arrayOf(spec["imagePullSecrets"]).some((r) => stringOf(recordOf(r)?.["name"]))) {
     errs.push(forbidden(path.child("imagePullSecrets"), { rule: "staticPod.imagePullSecrets", detail: REASONS.imagePullSecret }));
   }
   if (arrayOf(spec["resourceClaims"]).length > 0) {
     errs.push(forbidden(path.child("resourceClaims"), { rule: "staticPod.resourceClaims", detail: REASONS.resourceClaims }));
-  }
-  if (arrayOf(spec["ephemeralContainers"]).length > 0) {
-    errs.push(forbidden(path.child("ephemeralContainers"), { rule: "staticPod.ephemeralContainers", detail: REASONS.ephemeralContainers }));
-  }
-  if (arrayOf(spec["schedulingGates"]).length > 0) {
-    errs.push(forbidden(path.child("schedulingGates"), { rule: "staticPod.schedulingGates", detail: REASONS.schedulingGates }));
   }
   for (const list of ["initContainers", "containers"] as const) {
     arrayOf(spec[list]).forEach((c, i) => errs.push(...checkContainerReferences(recordOf(c), path.child(list).index(i))));
@@ -105,7 +98,8 @@ function checkVolumeReferences(volume: JsonRecord | undefined, path: FieldPath):
     if (isSet(volume[source])) errs.push(forbidden(path.child(source), { rule, detail: reason }));
   }
   for (const source of SECRET_REF_VOLUMES) {
-    if (isSet(recordOf(volume[source])?.["secretRef"])) {
+    // An empty secret name is skipped by VisitPodSecretNames: no reference.
+    if (stringOf(recordOf(recordOf(volume[source])?.["secretRef"])?.["name"])) {
       errs.push(forbidden(path.child(source).child("secretRef"), { rule: "staticPod.volumeSecretRef", detail: REASONS.secret }));
     }
   }
