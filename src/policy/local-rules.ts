@@ -90,18 +90,12 @@ function inRanges(port: number, ranges: readonly PortRange[]): boolean {
   return ranges.some((r) => port >= r.from && port <= r.to);
 }
 
+/** The pod is defaulted first (check-policy.ts): under hostNetwork every containerPort already is a hostPort. */
 function checkHostPorts(pod: PodView, ranges: readonly PortRange[]): RuleViolation[] {
-  const hostNetwork = pod.spec["hostNetwork"] === true;
   return pod.containers.flatMap((at) => arrayOf(at.container["ports"]).flatMap((item, j): RuleViolation[] => {
-    const port = recordOf(item);
-    const hostPort = port?.["hostPort"];
-    // With hostNetwork, API defaulting makes every containerPort a hostPort.
-    const [field, value] = typeof hostPort === "number" && hostPort !== 0 ? ["hostPort", hostPort] as const
-      : hostNetwork && typeof port?.["containerPort"] === "number" ? ["containerPort", port["containerPort"]] as const
-      : [undefined, undefined];
-    if (field === undefined || inRanges(value, ranges)) return [];
-    const how = field === "hostPort" ? "hostPort" : "containerPort (a host port under hostNetwork)";
-    return [{ rule: "hostPorts", path: at.path.child("ports").index(j).child(field), detail: `${describeContainer(at)} uses ${how} ${value}, outside the allowed ranges` }];
+    const hostPort = recordOf(item)?.["hostPort"];
+    if (typeof hostPort !== "number" || hostPort === 0 || inRanges(hostPort, ranges)) return [];
+    return [{ rule: "hostPorts", path: at.path.child("ports").index(j).child("hostPort"), detail: `${describeContainer(at)} uses hostPort ${hostPort}, outside the allowed ranges` }];
   }));
 }
 

@@ -46,7 +46,7 @@ const cases: Case[] = [
   { desc: "hostPorts: within a range", policy: { hostPorts: [{ from: 8000, to: 8100 }] }, pod: pod({}, { ports: [{ containerPort: 80, hostPort: 8080 }] }), fields: [] },
   { desc: "hostPorts: outside every range", policy: { hostPorts: [{ from: 80, to: 80 }] }, pod: pod({}, { ports: [{ containerPort: 80, hostPort: 81 }] }), fields: [[`${C}.ports[0].hostPort`, "hostPorts"]] },
   { desc: "hostPorts: under hostNetwork a containerPort is a host port", policy: { hostPorts: [{ from: 80, to: 80 }] },
-    pod: pod({ hostNetwork: true }, { ports: [{ containerPort: 80 }, { containerPort: 9090 }] }), fields: [[`${C}.ports[1].containerPort`, "hostPorts"]] },
+    pod: pod({ hostNetwork: true }, { ports: [{ containerPort: 80 }, { containerPort: 9090 }] }), fields: [[`${C}.ports[1].hostPort`, "hostPorts"]] },
   { desc: "hostPorts: a containerPort alone is not a host port", policy: { hostPorts: [] }, pod: pod({}, { ports: [{ containerPort: 9090 }] }), fields: [] },
   // capabilities
   { desc: "capabilities: listed ones, with or without CAP_", policy: { capabilities: ["NET_ADMIN"] },

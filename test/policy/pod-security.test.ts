@@ -47,6 +47,8 @@ const cases: Case[] = [
   { desc: "hostNamespaces: hostNetwork, hostPID, hostIPC", level: "baseline", pod: pod({ hostNetwork: true, hostPID: true, hostIPC: true }),
     fields: [["spec.hostNetwork", "hostNamespaces"], ["spec.hostPID", "hostNamespaces"], ["spec.hostIPC", "hostNamespaces"]] },
   { desc: "hostNamespaces: false is fine", level: "baseline", pod: pod({ hostNetwork: false, hostPID: false }), fields: [] },
+  { desc: "hostNetwork makes a containerPort a hostPort (the pod is defaulted first, as admission sees it)", level: "baseline", pod: pod({ hostNetwork: true }, { ports: [{ containerPort: 80 }] }),
+    fields: [["spec.hostNetwork", "hostNamespaces"], [`${C}.ports[0].hostPort`, "hostPorts"]] },
   { desc: "privileged", level: "baseline", pod: pod({}, { securityContext: { privileged: true } }), fields: [[`${SC}.privileged`, "privileged"]] },
   { desc: "privileged: in an init container", level: "baseline",
     pod: pod({ initContainers: [{ name: "i", image: "x", securityContext: { privileged: true } }] }), fields: [["spec.initContainers[0].securityContext.privileged", "privileged"]] },
