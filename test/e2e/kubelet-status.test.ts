@@ -1,4 +1,5 @@
-// What runs, reported back: the built daemon reads the fake kubelet's /pods over mTLS and each
+// What runs, reported back: the built daemon reads the fake kubelet's /pods over mTLS, with the
+// certificates deploy/kubelet/make-kubelet-pki issues at first boot, and each
 // pod's state shows in `rower status` (text and -o json), /metrics and the GCE guest attribute
 // rower/status the emulator recorded.
 import { spawnSync } from "node:child_process";
@@ -7,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { podsYaml, podYaml } from "../daemon/event-recorder.js";
-import { makeKubeletPki, staticPod, startFakeKubelet, type FakeKubelet, type KubeletPki } from "../support/fake-kubelet.js";
+import { deployedKubeletPki, staticPod, startFakeKubelet, type FakeKubelet, type KubeletPki } from "../support/fake-kubelet.js";
 import { BUNDLE, spawnDaemon, spawnEmulator, stopProcess, type SpawnedDaemon, type SpawnedEmulator } from "./spawned-rower.js";
 
 const hasOpenssl = spawnSync("sh", ["-c", "command -v openssl"]).status === 0;
@@ -23,7 +24,7 @@ describe.skipIf(!hasOpenssl)("pod states from the kubelet (built daemon, built e
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), "rower-kubelet-e2e-"));
-    pki = makeKubeletPki(root);
+    pki = deployedKubeletPki(root);
     kubelet = await startFakeKubelet(pki);
     kubelet.pods = [
       staticPod({ name: "web", phase: "Running", containers: [{ name: "main" }] }, NODE),

@@ -41,6 +41,22 @@ export function makeKubeletPki(dir: string, caName = "test-kubelet-ca"): Kubelet
   return { ca: path("ca.crt"), serverCert: path("server.crt"), serverKey: path("server.key"), clientCert: path("rower.crt"), clientKey: path("rower.key") };
 }
 
+/**
+ * The PKI a VM gets at first boot: deploy/kubelet/make-kubelet-pki run into `dir`. The kubelet
+ * serves with kubelet.crt and trusts clients of kubelet-ca.crt; rower holds rower/client.*.
+ */
+export function deployedKubeletPki(dir: string): KubeletPki {
+  const pki = join(dir, "pki");
+  const run = spawnSync("sh", [join(process.cwd(), "deploy/kubelet/make-kubelet-pki")], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", KUBELET_PKI_DIR: pki, KUBELET_PKI_WORK_PARENT: dir }, encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`make-kubelet-pki: ${run.stderr}`);
+  return {
+    ca: join(pki, "kubelet-ca.crt"), serverCert: join(pki, "kubelet.crt"), serverKey: join(pki, "kubelet.key"),
+    clientCert: join(pki, "rower/client.crt"), clientKey: join(pki, "rower/client.key"),
+  };
+}
+
 export interface ContainerShape {
   name: string;
   /** `state.waiting.reason`; running when unset. */
