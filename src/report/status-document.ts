@@ -44,16 +44,17 @@ export function statusContent(snapshot: StateSnapshot, node: string): Omit<Statu
     if (observed?.reason !== undefined) entry.reason = observed.reason;
     return entry;
   }).sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0));
-  const content: Omit<StatusDocument, "time"> = { version: STATUS_DOCUMENT_VERSION, node, source: snapshot.source, pods };
-  if (snapshot.revision !== undefined) content.revision = snapshot.revision;
-  if (snapshot.appliedRevision !== undefined) {
-    content.appliedRevision = snapshot.appliedRevision;
-    const digest = /^sha256:([0-9a-f]{64})/.exec(snapshot.appliedRevision)?.[1];
-    if (digest !== undefined) content.digest = `sha256:${digest}`;
-  }
-  if (snapshot.lastSync !== undefined) content.lastSync = { result: snapshot.lastSync.result, time: snapshot.lastSync.time.toISOString() };
-  if (snapshot.lastError !== undefined) content.lastError = clip(snapshot.lastError.message);
-  return content;
+  // Keys in reading order: what was read and applied, how the last sync went, what runs.
+  const digest = snapshot.appliedRevision === undefined ? undefined : /^sha256:([0-9a-f]{64})/.exec(snapshot.appliedRevision)?.[1];
+  return {
+    version: STATUS_DOCUMENT_VERSION, node, source: snapshot.source,
+    ...(snapshot.revision === undefined ? {} : { revision: snapshot.revision }),
+    ...(snapshot.appliedRevision === undefined ? {} : { appliedRevision: snapshot.appliedRevision }),
+    ...(digest === undefined ? {} : { digest: `sha256:${digest}` }),
+    ...(snapshot.lastSync === undefined ? {} : { lastSync: { result: snapshot.lastSync.result, time: snapshot.lastSync.time.toISOString() } }),
+    ...(snapshot.lastError === undefined ? {} : { lastError: clip(snapshot.lastError.message) }),
+    pods,
+  };
 }
 
 /** The document's text, with pods dropped from the end (and counted) until it fits. */
