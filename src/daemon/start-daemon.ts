@@ -8,7 +8,6 @@ import { DirectoryObserver } from "../manifests/observe-directory.js";
 import { ManifestIoError } from "../manifests/manifest-io-error.js";
 import { renderManifest } from "../manifests/render-manifest.js";
 import { createSource } from "../sources/create-source.js";
-import { LINK_LOCAL_METADATA_ENDPOINT } from "../sources/source-options.js";
 import { validateDocuments } from "../validate/validate-documents.js";
 import { createDaemonMetrics } from "./daemon-metrics.js";
 import { buildDaemonState, type StateSnapshot } from "./daemon-state.js";
@@ -18,10 +17,10 @@ import { startHealthServer, type HealthServer } from "./health-server.js";
 import { ReadinessTracker } from "./readiness.js";
 import { ownedFilesFor, readState, writeState } from "./state-file.js";
 import { createDesiredSetResolver, type DesiredSetResolver } from "./pipeline-worker.js";
-import type { PipelineSteps } from "./desired-set.js";
 import type { OutcomeSinks } from "./record-outcome.js";
 import type { Policy } from "../policy/policy.js";
-import { SyncLoop, type Revision } from "./sync-loop.js";
+import { loadPolicy, loadTrust, startFollowers } from "./start-followers.js";
+import { SyncLoop } from "./sync-loop.js";
 import type { SyncVerdict } from "./sync-verdict.js";
 
 export interface DaemonOptions {
@@ -89,44 +88,8 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     health = started.server;
   }
   await directory.start(() => loop.requestDriftCheck());
-  let policyWatch: { ready: Promise<void>; close(): Promise<void> } | undefined;
-  if (config.policy !== undefined && prepared.value.policy !== undefined) {
-    const { startPolicyWatch } = await import("./policy-watch.js");
-    policyWatch = startPolicyWatch({
-      path: config.policy,
-      initial: prepared.value.policy,
-      log,
-      onPolicy: (policy, status) => {
-        prepared.value.setPolicy(policy);
-        void loop.recordPolicy(status);
-        // The latest revision is judged again under the new policy: applied if it now passes, refused if not.
-        reload("policy changed: full re-read and re-sync");
-      },
-      onRejected: (status) => void loop.recordPolicy(status),
-    });
-    await policyWatch.ready;
-  }
-
-  let kubeletWatch: { nudge(): void; done: Promise<void> } | undefined;
-  if (config.kubelet !== undefined) {
-    // TLS and the kubelet client are loaded only with --kubelet.
-    const { startKubeletWatch } = await import("./kubelet-watch.js");
-    kubeletWatch = startKubeletWatch({
-      endpoint: config.kubelet, nodeName: config.nodeName, signal: stopping.signal,
-      observe: (answer, url, nodeName) => loop.observeKubelet(answer, url, nodeName),
-    });
-    const watch = kubeletWatch;
-    prepared.value.onRecorded.push((what) => { if (what === "applied") watch.nudge(); });
-  }
-
-  let reporter: { done: Promise<void> } | undefined;
-  if (config.reportGuestAttributes) {
-    // Loaded only with --report-guest-attributes.
-    const { startGuestAttributeReporter } = await import("../report/guest-attribute-reporter.js");
-    const started = startGuestAttributeReporter({ endpoint: gceEndpointOf(config), nodeName: config.nodeName, log, signal: stopping.signal });
-    prepared.value.onRecorded.push((_what, snapshot) => started.update(snapshot));
-    reporter = started;
-  }
+  // --policy, --kubelet, --report-guest-attributes: each loaded only when given.
+  const followers = await startFollowers(config, { log, loop, prepared: prepared.value, reload });
 
   const nextCycle = (): AbortSignal => {
     cycle = new AbortController();
@@ -137,9 +100,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     healthUrl: health?.url,
   });
   const done = loop.run(nextCycle).finally(async () => {
-    await kubeletWatch?.done;
-    await reporter?.done;
-    await policyWatch?.close();
+    await followers.close();
     await directory.close();
     await health?.close();
     await release();
@@ -292,34 +253,4 @@ async function prepare(
   const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, setPolicy, onRecorded, release };
   if (loadedPolicy !== undefined) value.policy = loadedPolicy.policy;
   return { ok: true, value };
-}
-
-/** The GCE metadata server, as the GCE source finds it: --metadata-endpoint, GCE_METADATA_HOST, then the link-local address. */
-function gceEndpointOf(config: Config): string {
-  return config.metadataEndpoint ?? config.gceMetadataHost ?? LINK_LOCAL_METADATA_ENDPOINT;
-}
-
-/** `--trust` at start: every key must load, or the daemon refuses to start rather than trust less than it was told. */
-async function loadTrust(paths: readonly string[]): Promise<{ ok: true; verify: (revision: Revision) => Revision; keys: Array<{ id: string; path: string }> } | { ok: false; message: string }> {
-  // Loaded only with --trust.
-  const [{ readTrustedKeys }, { verifyRevision }] = await Promise.all([import("../trust/signing-keys.js"), import("../trust/verify-revision.js")]);
-  const read = await readTrustedKeys(paths);
-  if (!read.ok) return { ok: false, message: `--trust: ${read.message}` };
-  const keys = read.value;
-  return { ok: true, verify: (revision) => verifyRevision(revision, keys), keys: keys.map(({ id, path }) => ({ id, path })) };
-}
-
-type LoadedPolicy =
-  | { ok: true; policy: Policy; status: { path: string; summary: string }; compilePolicy: NonNullable<PipelineSteps["compilePolicy"]> }
-  | { ok: false; message: string };
-
-/** `--policy` at start: a daemon never runs without the policy it was given, so an invalid one refuses the start. */
-async function loadPolicy(path: string): Promise<LoadedPolicy> {
-  // Loaded only with --policy: a daemon without one carries none of this code.
-  const [{ readPolicyFile }, { summarizePolicy }, { compilePolicy }] = await Promise.all([
-    import("../policy/read-policy-file.js"), import("../policy/parse-policy.js"), import("../policy/check-policy.js"),
-  ]);
-  const read = await readPolicyFile(path);
-  if (!read.ok) return { ok: false, message: `invalid policy ${path}: ${read.problems.join("; ")}` };
-  return { ok: true, policy: read.policy, status: { path, summary: summarizePolicy(read.policy) }, compilePolicy };
 }
