@@ -25,7 +25,11 @@ async function servePipeline(): Promise<void> {
   const { decodePayload } = await import("../decode/decode-payload.js");
   const { validateDocuments } = await import("../validate/validate-documents.js");
   const { renderManifest } = await import("../manifests/render-manifest.js");
-  worker.servePipelineWorker(workerData, (set) => parentPort?.postMessage(set), { decodePayload, validateDocuments, renderManifest });
+  // The policy code is loaded only when the request carries a policy.
+  const compilePolicy = worker.carriesPolicy(workerData) ? (await import("../policy/check-policy.js")).compilePolicy : undefined;
+  worker.servePipelineWorker(workerData, (set) => parentPort?.postMessage(set), {
+    decodePayload, validateDocuments, renderManifest, ...(compilePolicy === undefined ? {} : { compilePolicy }),
+  });
 }
 
 await (isMainThread ? runCli() : servePipeline());

@@ -6,9 +6,11 @@ import { Command } from "commander";
 import { KUBERNETES_VERSION } from "../validate/schema/kubernetes-version.js";
 import { registerDiff } from "./diff.js";
 import { registerEmulate } from "./emulate.js";
+import { registerPolicy } from "./policy.js";
 import { registerRender } from "./render.js";
 import { registerRun, type RunContext } from "./run.js";
 import { registerStatus } from "./status.js";
+import { registerTrust } from "./trust.js";
 import { registerValidate } from "./validate.js";
 
 declare const ROWER_VERSION: string;
@@ -29,6 +31,8 @@ export function buildProgram(context: RunContext): Command {
   registerRun(program, context);
   registerStatus(program);
   registerEmulate(program);
+  registerPolicy(program);
+  registerTrust(program);
   for (const command of program.commands) command.configureHelp({ helpWidth: HELP_WIDTH });
   return program;
 }

@@ -9,7 +9,8 @@ import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import type { Config } from "../config/config.js";
 import { sourceOptionsOf } from "../config/source-options-of.js";
 import { loadConfig } from "../config/load-config.js";
-import { resolveDesiredSet, type PipelineSteps } from "../daemon/desired-set.js";
+import { resolveDesiredSet, validateOptionsOf, type DesiredSetOptions, type PipelineSteps, type RefusedPayload } from "../daemon/desired-set.js";
+import type { Policy } from "../policy/policy.js";
 import { ownedFilesFor, readState } from "../daemon/state-file.js";
 import { decodePayload } from "../decode/decode-payload.js";
 import type { ManifestPlan, ObservedEntry } from "../manifests/manifest-plan.js";
@@ -21,7 +22,7 @@ import { renderManifest } from "../manifests/render-manifest.js";
 import { createSource } from "../sources/create-source.js";
 import type { Payload } from "../sources/source.js";
 import { formatText, needsOriginPrefix } from "../validate/format-text.js";
-import { validateDocuments } from "../validate/validate-documents.js";
+import { validateDocuments, type ValidateOptions } from "../validate/validate-documents.js";
 import { validateInputs } from "../validate/validate-inputs.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { readInput } from "./read-input.js";
@@ -39,12 +40,29 @@ export async function runDiff(input: string | undefined, flags: Record<string, u
   if (!parsed.ok) return fail(parsed.message);
   const config = parsed.config;
 
-  const payload = input === undefined ? await readSource(config) : await readFileInput(input, config.maxBytes);
-  if (payload.kind === "error") return fail(payload.message);
+  let steps = STEPS;
+  let policy: Policy | undefined;
+  if (config.policy !== undefined) {
+    // Loaded only with --policy, as in the daemon.
+    const { loadPolicyCheck } = await import("../policy/load-policy-check.js");
+    const { compilePolicy } = await import("../policy/check-policy.js");
+    const loaded = await loadPolicyCheck(config.policy);
+    if (!loaded.ok) return fail(`invalid policy ${config.policy}: ${loaded.problems.join("; ")}`);
+    policy = loaded.policy;
+    steps = { ...STEPS, compilePolicy };
+  }
+  const options: DesiredSetOptions = { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent, ...(policy === undefined ? {} : { policy }) };
 
-  const desired = resolveDesiredSet(payload, STEPS, { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent });
+  const read = input === undefined ? await readSource(config) : await readFileInput(input, config.maxBytes);
+  if (read.kind === "error") return fail(read.message);
+  // --trust guards what comes from the source; a FILE given here is the operator's own input.
+  const payload = input === undefined && config.trust.length > 0 ? await verifyWithTrust(read, config.trust) : read;
+  if (payload.kind === "error") return fail(payload.message);
+  if (payload.kind === "refused") return fail(`${payload.source}: ${payload.reason}: nothing would be applied`);
+
+  const desired = resolveDesiredSet(payload, steps, options);
   if (desired.kind === "invalid") {
-    writeEscaped(process.stderr, formatInvalid(payload, config));
+    writeEscaped(process.stderr, formatInvalid(payload, config, validateOptionsOf(steps, options)));
     return fail(`${payload.source} is invalid: nothing would be applied`);
   }
   if (desired.kind === "keep") {
@@ -86,6 +104,12 @@ export function formatPlanDiff(plan: ManifestPlan, entries: readonly ObservedEnt
   return changes.map((c) => c.patch).join("") + summary;
 }
 
+async function verifyWithTrust(payload: Payload, paths: readonly string[]): Promise<Payload | RefusedPayload | { kind: "error"; message: string }> {
+  const [{ readTrustedKeys }, { verifyRevision }] = await Promise.all([import("../trust/signing-keys.js"), import("../trust/verify-revision.js")]);
+  const keys = await readTrustedKeys(paths);
+  return keys.ok ? verifyRevision(payload, keys.value) : { kind: "error", message: `--trust: ${keys.message}` };
+}
+
 async function readFileInput(spec: string, maxBytes: number): Promise<Payload | { kind: "error"; message: string }> {
   const read = await readInput(spec, maxBytes);
   if (!read.ok) return { kind: "error", message: read.message };
@@ -100,9 +124,9 @@ async function readSource(config: Config): Promise<Payload | { kind: "error"; me
 }
 
 /** The validate text format for the refused payload (decode errors included). */
-function formatInvalid(payload: Payload, config: Config): string {
+function formatInvalid(payload: Payload, config: Config, validateOptions: ValidateOptions): string {
   if (payload.kind !== "present") return "";
   const decoded = decodePayload(payload.bytes, { source: payload.source, maxBytes: config.maxBytes });
-  const result = validateInputs([{ source: payload.source, decoded }], { nodeName: config.nodeName });
+  const result = validateInputs([{ source: payload.source, decoded }], validateOptions);
   return formatText(result, { prefix: needsOriginPrefix(result, 1) });
 }

@@ -44,6 +44,7 @@ export function formatStatus(state: DaemonState, running: boolean): string {
     `source:        ${state.source}`,
     ...revisionLines(state),
     `manifest dir:  ${state.manifestDir}`,
+    ...policyLines(state),
   ];
   const sync = state.lastSync;
   if (sync) {
@@ -66,9 +67,35 @@ export function formatStatus(state: DaemonState, running: boolean): string {
   } else {
     lines.push("last error:    (none)");
   }
+  lines.push(...kubeletLines(state));
   lines.push(`managed pods:  ${state.managed.length}`);
-  for (const m of state.managed) lines.push(`  ${m.pod ?? "-"}  ${m.file}  sha256:${m.sha256.slice(0, 12)}`);
+  const states = new Map((state.pods ?? []).map((p) => [p.file, p]));
+  for (const m of state.managed) {
+    const observed = states.get(m.file);
+    const what = observed === undefined ? "" : `  ${observed.state}${observed.reason === undefined ? "" : ` (${observed.reason})`}`;
+    lines.push(`  ${m.pod ?? "-"}  ${m.file}  sha256:${m.sha256.slice(0, 12)}${what}`);
+  }
   return `${lines.join("\n")}\n`;
+}
+
+/** `--kubelet`: whether the kubelet answered, since when, and the count of pods in each state. */
+function kubeletLines(state: DaemonState): string[] {
+  if (state.kubelet === undefined) return [];
+  const { url, reachable, since, error } = state.kubelet;
+  const counts = new Map<string, number>();
+  for (const p of state.pods ?? []) counts.set(p.state, (counts.get(p.state) ?? 0) + 1);
+  const summary = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${n} ${s}`).join(", ");
+  return [reachable
+    ? `kubelet:       ${url} answering since ${since}${summary === "" ? "" : ` (${summary})`}`
+    : `kubelet:       ${url} not answering since ${since}: ${error ?? "unknown error"} (pod states unknown)`];
+}
+
+/** The policy in force and, when the file now holds something else, why that is not in force. */
+function policyLines(state: DaemonState): string[] {
+  if (state.policy === undefined) return [];
+  const lines = [`policy:        ${state.policy.path} (${state.policy.summary})`];
+  if (state.policy.error !== undefined) lines.push(`policy error:  ${state.policy.error} (the previous policy stays in force)`);
+  return lines;
 }
 
 /** The latest revision read and, when the directory holds another one, that one: both labelled. */

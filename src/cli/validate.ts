@@ -6,6 +6,8 @@ import { orderInputs } from "./order-inputs.js";
 
 export interface ValidateFlags extends InputOptions {
   output: "text" | "json";
+  /** A local admission policy file, checked like the daemon's `--policy`. */
+  policy?: string;
 }
 
 export function registerValidate(program: Command): void {
@@ -13,7 +15,8 @@ export function registerValidate(program: Command): void {
     .command("validate")
     .description("check pods the way the kubelet and the API server would; exit 0 valid, 1 invalid, 2 usage or I/O error")
     .argument("[files...]", "files to read, - for standard input")
-    .addOption(new Option("-o, --output <format>", "result format").choices(["text", "json"]).default("text"));
+    .addOption(new Option("-o, --output <format>", "result format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--policy <file>", "also check each pod against this local admission policy (see rower policy check)"));
   addInputOptions(command).action(async (files: string[], flags: ValidateFlags) => {
     const { runValidate } = await import("./run-validate.js");
     // Report inputs in the order given (`-f - ok.yaml`: standard input first).

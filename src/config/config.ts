@@ -46,6 +46,21 @@ export interface Config {
   projectFallback: boolean;
   imdsv1: boolean;
   ignitionPath: string;
+  /** `--policy`: a local admission policy file (absolute), read from disk only. */
+  policy?: string;
+  /** `--trust`: Ed25519 public key files (absolute); when any is given, only values signed by one of them are applied. */
+  trust: string[];
+  /** `--kubelet`: where to read /pods, over mTLS with these files (absolute). */
+  kubelet?: KubeletEndpoint;
+  /** `--report-guest-attributes`: publish the status document to the GCE metadata server. */
+  reportGuestAttributes: boolean;
+}
+
+export interface KubeletEndpoint {
+  url: string;
+  cert: string;
+  key: string;
+  ca: string;
 }
 
 /** What the process offers besides flags and env; passed in so tests control it. */
@@ -73,6 +88,19 @@ function textOption<T>(parse: (text: string) => T | undefined, expected: string)
   })));
 }
 
+/** Repeated flag values (an array), or a comma-separated environment variable; each entry parsed alone. */
+function listOption<T>(parse: (text: string) => T | undefined, expected: string) {
+  return z.optional(z.pipe(z.unknown(), z.transform((value: unknown, ctx): T[] => {
+    const entries = (Array.isArray(value) ? value.map(String) : String(value).split(",")).map((e) => e.trim());
+    const parsed = entries.map(parse);
+    if (entries.length === 0 || parsed.some((p) => p === undefined)) {
+      ctx.issues.push({ code: "custom", message: `expected ${expected}`, input: value });
+      return z.NEVER;
+    }
+    return parsed as T[];
+  })));
+}
+
 /** A switch: a boolean from its flag, or one of BOOLEAN_FORMS from its environment variable. */
 function switchOption() {
   return z.optional(z.pipe(z.unknown(), z.transform((value: unknown, ctx): boolean => {
@@ -86,6 +114,8 @@ function switchOption() {
 }
 
 const nonEmpty = (text: string): string | undefined => (text === "" ? undefined : text);
+/** Trust material comes from local disk, never from the network: a URL is not a path. */
+const localPath = (text: string): string | undefined => (text === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? undefined : text);
 
 function isHttpUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
@@ -97,6 +127,7 @@ function isHttpUrl(value: string): boolean {
 const parseSource = (value: string): string | undefined => (typeof parseSourceSpec(value) === "string" ? undefined : value);
 
 const httpUrl = (value: string): string | undefined => (isHttpUrl(value) ? value : undefined);
+const httpsUrl = (value: string): string | undefined => (URL.canParse(value) && new URL(value).protocol === "https:" ? value.replace(/\/+$/, "") : undefined);
 /** A URL, or HOST[:PORT] as GCE_METADATA_HOST spells it (then plain http, as gcp-metadata does). */
 const metadataEndpoint = (value: string): string | undefined =>
   isHttpUrl(value) ? value : /^[^\s/:]+(?::\d{1,5})?$|^\[[0-9a-fA-F:.]+\](?::\d{1,5})?$/.test(value) ? `http://${value}` : undefined;
@@ -143,6 +174,13 @@ const configSchema = z.object({
   projectFallback: switchOption(),
   imdsv1: switchOption(),
   ignitionPath: textOption(nonEmpty, "a file path"),
+  policy: textOption(localPath, "a file path on local disk"),
+  trust: listOption(localPath, "public key file paths on local disk (the flag repeated, or comma-separated in the variable)"),
+  kubelet: textOption(httpsUrl, "an https:// URL, e.g. https://127.0.0.1:10250"),
+  kubeletCert: textOption(localPath, "a file path on local disk"),
+  kubeletKey: textOption(localPath, "a file path on local disk"),
+  kubeletCa: textOption(localPath, "a file path on local disk"),
+  reportGuestAttributes: switchOption(),
 });
 
 type RawKey = keyof z.input<typeof configSchema>;
@@ -197,6 +235,15 @@ export function parseConfig(
     return { ok: false, message: messages.join("; ") };
   }
   const v = parsed.data;
+  // The kubelet's mTLS files come together with --kubelet, or not at all.
+  const kubeletFiles = { kubeletCert: v.kubeletCert, kubeletKey: v.kubeletKey, kubeletCa: v.kubeletCa } as const;
+  const missing = Object.entries(kubeletFiles).filter(([, value]) => value === undefined).map(([name]) => SHARED_OPTIONS[name as keyof typeof kubeletFiles].flag);
+  if (v.kubelet !== undefined && missing.length > 0) {
+    return { ok: false, message: `${origin["kubelet"] ?? "--kubelet"} needs ${missing.join(", ")}: the kubelet answers /pods only over mTLS` };
+  }
+  if (v.kubelet === undefined && missing.length < 3) {
+    return { ok: false, message: "--kubelet-cert, --kubelet-key and --kubelet-ca go with --kubelet URL, which is not set" };
+  }
   const config: Config = {
     source: v.source ?? "auto",
     key: v.key ?? DEFAULT_METADATA_KEY,
@@ -213,12 +260,18 @@ export function parseConfig(
     projectFallback: v.projectFallback ?? true,
     imdsv1: v.imdsv1 ?? false,
     ignitionPath: v.ignitionPath ?? DEFAULT_IGNITION_PATH,
+    trust: (v.trust ?? []).map((path) => resolve(path)),
+    reportGuestAttributes: v.reportGuestAttributes ?? false,
   };
   if (v.metadataEndpoint !== undefined) config.metadataEndpoint = v.metadataEndpoint;
   if (v.gceMetadataHost !== undefined) config.gceMetadataHost = v.gceMetadataHost;
   if (v.ec2MetadataEndpoint !== undefined) config.ec2MetadataEndpoint = v.ec2MetadataEndpoint;
   if (v.azureMetadataEndpoint !== undefined) config.azureMetadataEndpoint = v.azureMetadataEndpoint;
   if (v.listen !== undefined && v.listen !== "off") config.listen = v.listen;
+  if (v.policy !== undefined) config.policy = resolve(v.policy);
+  if (v.kubelet !== undefined && v.kubeletCert !== undefined && v.kubeletKey !== undefined && v.kubeletCa !== undefined) {
+    config.kubelet = { url: v.kubelet, cert: resolve(v.kubeletCert), key: resolve(v.kubeletKey), ca: resolve(v.kubeletCa) };
+  }
   return { ok: true, config };
 }
 

@@ -24,6 +24,13 @@ export const SHARED_OPTIONS = {
   projectFallback: { key: "projectFallback", flag: "--no-project-fallback" },
   imdsv1: { key: "imdsv1", flag: "--imdsv1" },
   ignitionPath: { key: "ignitionPath", flag: "--ignition-path" },
+  policy: { key: "policy", flag: "--policy", env: "ROWER_POLICY" },
+  trust: { key: "trust", flag: "--trust", env: "ROWER_TRUST" },
+  kubelet: { key: "kubelet", flag: "--kubelet", env: "ROWER_KUBELET" },
+  kubeletCert: { key: "kubeletCert", flag: "--kubelet-cert", env: "ROWER_KUBELET_CERT" },
+  kubeletKey: { key: "kubeletKey", flag: "--kubelet-key", env: "ROWER_KUBELET_KEY" },
+  kubeletCa: { key: "kubeletCa", flag: "--kubelet-ca", env: "ROWER_KUBELET_CA" },
+  reportGuestAttributes: { key: "reportGuestAttributes", flag: "--report-guest-attributes", env: "ROWER_REPORT_GUEST_ATTRIBUTES" },
 } as const satisfies Record<string, OptionName>;
 
 export type SharedOptionKey = keyof typeof SHARED_OPTIONS;

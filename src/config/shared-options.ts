@@ -26,6 +26,19 @@ const OPTIONS: Array<{ option: () => Option; runOnly?: true }> = [
   { option: () => new Option("--no-project-fallback", "GCE: do not fall back to project attributes") },
   { option: () => new Option("--imdsv1", "EC2: allow IMDSv1 when no session token can be had") },
   { option: () => new Option("--ignition-path <path>", `EC2 Ignition user-data: the file holding the pods (default ${DEFAULT_IGNITION_PATH})`) },
+  {
+    option: () => new Option("--trust <public-key>", "apply only values signed by this Ed25519 key (rower.pub); repeat for several (ROWER_TRUST, comma-separated, default none)")
+      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+  },
+  { option: () => new Option("--kubelet <url>", "read the kubelet's /pods over mTLS and report each pod's state, e.g. https://127.0.0.1:10250 (ROWER_KUBELET, default off)"), runOnly: true },
+  { option: () => new Option("--kubelet-cert <file>", "client certificate for --kubelet (ROWER_KUBELET_CERT)"), runOnly: true },
+  { option: () => new Option("--kubelet-key <file>", "client key for --kubelet (ROWER_KUBELET_KEY)"), runOnly: true },
+  { option: () => new Option("--kubelet-ca <file>", "CA that signed the kubelet's serving certificate (ROWER_KUBELET_CA)"), runOnly: true },
+  {
+    option: () => new Option("--report-guest-attributes", "GCE: publish a status document as the guest attribute rower/status (ROWER_REPORT_GUEST_ATTRIBUTES, default off)"),
+    runOnly: true,
+  },
+  { option: () => new Option("--policy <file>", "local admission policy every pod must pass; reloaded when it changes (ROWER_POLICY, default none)") },
 ];
 
 export function addSharedOptions(command: Command, scope: Scope): Command {

@@ -12,6 +12,7 @@ export function sourceOptionsOf(config: Config, log?: SourceLog): SourceOptions 
     projectFallback: config.projectFallback,
     imdsv1: config.imdsv1,
     ignitionPath: config.ignitionPath,
+    signatures: config.trust.length > 0,
   };
   if (log !== undefined) options.log = log;
   if (config.metadataEndpoint !== undefined) options.endpoint = config.metadataEndpoint;

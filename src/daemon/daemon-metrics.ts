@@ -10,6 +10,8 @@ export interface DaemonMetrics {
   sourceRevision: Gauge<"source" | "revision">;
   fetchSeconds: Histogram;
   driftRepairs: Counter;
+  /** `--kubelet`: managed pods by the state the kubelet reports. */
+  pods: Gauge<"state">;
 }
 
 export function createDaemonMetrics(): DaemonMetrics {
@@ -32,6 +34,10 @@ export function createDaemonMetrics(): DaemonMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
     }),
     driftRepairs: new Counter({ name: "rower_drift_repairs_total", help: "Files restored after someone changed them.", registers }),
+    pods: new Gauge({
+      name: "rower_pods", help: "Managed pods by the state the kubelet reports (running, pending, terminated, not-taken, unknown); with --kubelet only.",
+      labelNames: ["state"], registers,
+    }),
   };
 }
 

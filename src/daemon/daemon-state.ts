@@ -5,6 +5,7 @@ import { podKeyOfManifestFile } from "../naming/manifest-naming.js";
 import type { LocatedError } from "../errors/field-error.js";
 import { STATE_VERSION, type DaemonState, type StateError } from "./state-file.js";
 import type { SyncVerdict } from "./sync-verdict.js";
+import type { PodState } from "../kubelet/pod-states.js";
 
 export interface StateSnapshot {
   source: string;
@@ -17,6 +18,19 @@ export interface StateSnapshot {
   lastSync?: { time: Date; result: SyncVerdict; revision?: string; counts?: PlanCounts };
   /** `errors`: the first of `errorCount` errors (all of them when errorCount is absent). */
   lastError?: { time: Date; message: string; errors?: LocatedError[]; errorCount?: number };
+  /** `--policy`: the file, the rules in force, and why the file's content is not in force if it is not. */
+  policy?: { path: string; summary: string; error?: string };
+  /** `--kubelet`: what runs of each managed pod, and whether the kubelet answered. */
+  pods?: PodState[];
+  kubelet?: KubeletContact;
+}
+
+/** Whether the kubelet answered /pods, since when, and why not. */
+export interface KubeletContact {
+  url: string;
+  reachable: boolean;
+  since: Date;
+  error?: string;
 }
 
 export function buildDaemonState(snapshot: StateSnapshot, now: Date, pid: number): DaemonState {
@@ -33,6 +47,12 @@ export function buildDaemonState(snapshot: StateSnapshot, now: Date, pid: number
   };
   if (snapshot.revision !== undefined) state.revision = snapshot.revision;
   if (snapshot.appliedRevision !== undefined) state.appliedRevision = snapshot.appliedRevision;
+  if (snapshot.policy) state.policy = { ...snapshot.policy };
+  if (snapshot.pods) state.pods = snapshot.pods.map((p) => ({ ...p }));
+  if (snapshot.kubelet) {
+    const { since, ...rest } = snapshot.kubelet;
+    state.kubelet = { ...rest, since: since.toISOString() };
+  }
   if (snapshot.lastSync) {
     const { time, ...rest } = snapshot.lastSync;
     state.lastSync = { time: time.toISOString(), ...rest };

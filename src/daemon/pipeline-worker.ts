@@ -105,6 +105,11 @@ export function isPipelineWorker(workerData: unknown): boolean {
   return typeof workerData === "object" && workerData !== null && (workerData as { kind?: unknown }).kind === PIPELINE_WORKER;
 }
 
+/** Whether a worker's request has a policy to check (its entry then loads the policy code). */
+export function carriesPolicy(workerData: unknown): boolean {
+  return isPipelineWorker(workerData) && (workerData as PipelineRequest).options.policy !== undefined;
+}
+
 /** The worker's side: resolve the one payload it was given and post the set back. */
 export function servePipelineWorker(workerData: unknown, post: (set: DesiredSet) => void, steps: PipelineSteps): void {
   const request = workerData as PipelineRequest;

@@ -5,11 +5,12 @@ import type { LocatedError } from "../errors/field-error.js";
 import type { Conflict, OwnedFile, PlanCounts } from "../manifests/manifest-plan.js";
 import type { SourceError } from "../sources/source.js";
 import { recordAppliedRevision, type DaemonMetrics } from "./daemon-metrics.js";
-import type { StateSnapshot } from "./daemon-state.js";
+import type { KubeletContact, StateSnapshot } from "./daemon-state.js";
 import type { EventLog, LogFields } from "./event-log.js";
 import { loggableErrors } from "./loggable-errors.js";
 import type { ReadinessTracker } from "./readiness.js";
 import type { SyncVerdict } from "./sync-verdict.js";
+import { countStates, type PodState } from "../kubelet/pod-states.js";
 
 /** Why the directory was reconciled: a revision of the source, a drift repair, or a retry after a failure. */
 export type ApplyCause = "sync" | "drift" | "retry";
@@ -42,6 +43,8 @@ export interface OutcomeSinks {
   saveState: (snapshot: StateSnapshot) => Promise<void>;
   /** Read at each record: `auto` names the cloud it detected once it has. */
   sourceName: () => string;
+  /** Told after each outcome is recorded (what was recorded, and the snapshot now): the kubelet and cloud reporters follow it. */
+  onRecorded?: (what: SyncVerdict | "pods" | "policy", snapshot: StateSnapshot) => void;
 }
 
 export class OutcomeRecorder {
@@ -57,6 +60,11 @@ export class OutcomeRecorder {
   }
 
   async record(outcome: SyncOutcome): Promise<void> {
+    await this.recordOutcome(outcome);
+    this.sinks.onRecorded?.(outcome.verdict, this.snapshot);
+  }
+
+  private async recordOutcome(outcome: SyncOutcome): Promise<void> {
     const { log, metrics, readiness } = this.sinks;
     const now = new Date();
     this.snapshot.source = this.sinks.sourceName();
@@ -145,6 +153,43 @@ export class OutcomeRecorder {
         return;
       }
     }
+  }
+
+  /** The policy in force changed, or the file's new content was refused: the state says which. */
+  async recordPolicy(status: NonNullable<StateSnapshot["policy"]>): Promise<void> {
+    this.snapshot.policy = status;
+    await this.sinks.saveState(this.snapshot);
+    this.sinks.onRecorded?.("policy", this.snapshot);
+  }
+
+  /**
+   * What runs of each managed pod, as the kubelet reports it (`--kubelet`). The state file is
+   * written only when a state or the kubelet's reachability changed; each change of a pod's state
+   * is an event.
+   */
+  async recordPods(states: PodState[], contact: Omit<KubeletContact, "since">, now = new Date()): Promise<void> {
+    const { log, metrics } = this.sinks;
+    const counts = countStates(states);
+    for (const [state, count] of Object.entries(counts)) metrics.pods.set({ state }, count);
+    const before = new Map((this.snapshot.pods ?? []).map((p) => [p.pod, p]));
+    const changed = states.filter((p) => {
+      const was = before.get(p.pod);
+      return was === undefined || was.state !== p.state || was.reason !== p.reason;
+    });
+    const previous = this.snapshot.kubelet;
+    const contactChanged = previous === undefined || previous.reachable !== contact.reachable || previous.error !== contact.error;
+    if (contactChanged) {
+      this.snapshot.kubelet = { ...contact, since: now };
+      if (contact.reachable) log.info("kubelet.reached", { url: contact.url });
+      else log.warn("kubelet.unreachable", { url: contact.url, message: contact.error, action: "pod states unknown until it answers" });
+    }
+    const gone = before.size !== states.length || [...before.keys()].some((pod) => !states.some((s) => s.pod === pod));
+    if (changed.length === 0 && !contactChanged && !gone) return;
+    this.snapshot.pods = states;
+    await this.sinks.saveState(this.snapshot);
+    for (const p of changed) log.info("pod.state", { pod: p.pod, file: p.file, state: p.state, reason: p.reason, was: before.get(p.pod)?.state });
+    log.info("pods.observed", { ...counts, pods: states.length });
+    this.sinks.onRecorded?.("pods", this.snapshot);
   }
 
   /** The source answered: readiness forgets earlier failures. */

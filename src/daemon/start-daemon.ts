@@ -16,7 +16,10 @@ import type { EventLog } from "./event-log.js";
 import { startHealthServer, type HealthServer } from "./health-server.js";
 import { ReadinessTracker } from "./readiness.js";
 import { ownedFilesFor, readState, writeState } from "./state-file.js";
-import { createDesiredSetResolver } from "./pipeline-worker.js";
+import { createDesiredSetResolver, type DesiredSetResolver } from "./pipeline-worker.js";
+import type { OutcomeSinks } from "./record-outcome.js";
+import type { Policy } from "../policy/policy.js";
+import { loadPolicy, loadTrust, startFollowers } from "./start-followers.js";
 import { SyncLoop } from "./sync-loop.js";
 import type { SyncVerdict } from "./sync-verdict.js";
 
@@ -51,6 +54,12 @@ interface Prepared {
   metrics: ReturnType<typeof createDaemonMetrics>;
   readiness: ReadinessTracker;
   stopping: AbortController;
+  /** `--policy` as read at start. */
+  policy?: Policy;
+  /** Puts a new policy in force for every revision resolved from now on. */
+  setPolicy(policy: Policy): void;
+  /** Whoever follows recorded outcomes (the kubelet watch, the guest-attribute reporter) registers here. */
+  onRecorded: Array<NonNullable<OutcomeSinks["onRecorded"]>>;
   release(): Promise<void>;
 }
 
@@ -63,6 +72,12 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   if (!prepared.ok) return prepared;
   const { loop, metrics, readiness, stopping, release } = prepared.value;
 
+  let cycle = new AbortController();
+  const reload = (reason: string): void => {
+    log.info("daemon.reload", { reason });
+    cycle.abort();
+  };
+
   let health: HealthServer | undefined;
   if (config.listen) {
     const started = await startHealthServer({ address: config.listen, readiness: () => readiness.current(), registry: metrics.registry });
@@ -73,8 +88,9 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     health = started.server;
   }
   await directory.start(() => loop.requestDriftCheck());
+  // --policy, --kubelet, --report-guest-attributes: each loaded only when given.
+  const followers = await startFollowers(config, { log, loop, prepared: prepared.value, reload });
 
-  let cycle = new AbortController();
   const nextCycle = (): AbortSignal => {
     cycle = new AbortController();
     return AbortSignal.any([stopping.signal, cycle.signal]);
@@ -84,16 +100,14 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     healthUrl: health?.url,
   });
   const done = loop.run(nextCycle).finally(async () => {
+    await followers.close();
     await directory.close();
     await health?.close();
     await release();
     log.info("daemon.stopped", {});
   });
   const daemon: RunningDaemon = {
-    reload: () => {
-      log.info("daemon.reload", { reason: "SIGHUP: full re-read and re-sync" });
-      cycle.abort();
-    },
+    reload: () => reload("SIGHUP: full re-read and re-sync"),
     stop: async () => {
       if (!stopping.signal.aborted) log.info("daemon.stopping", {});
       stopping.abort();
@@ -161,6 +175,12 @@ async function prepare(
   config: Config, options: DaemonOptions, hooks: PrepareHooks = {},
 ): Promise<{ ok: true; value: Prepared } | { ok: false; message: string }> {
   const { log } = options;
+  const loadedPolicy = config.policy === undefined ? undefined : await loadPolicy(config.policy);
+  if (loadedPolicy !== undefined && !loadedPolicy.ok) return loadedPolicy;
+  if (loadedPolicy !== undefined) log.info("policy.loaded", { path: config.policy, policy: loadedPolicy.status.summary, cause: "start" });
+  const verify = config.trust.length === 0 ? undefined : await loadTrust(config.trust);
+  if (verify !== undefined && !verify.ok) return verify;
+  if (verify !== undefined) log.info("trust.keys", { keys: verify.keys, rule: "only values signed by one of these keys are applied; an absent key changes nothing" });
   let lock: DirLock;
   try {
     lock = await acquireDirLock(config.manifestDir);
@@ -195,14 +215,21 @@ async function prepare(
       log.warn("state.writeFailed", { code: err.code, message: err.message });
     }
   };
+  const steps = { decodePayload, validateDocuments, renderManifest, ...(loadedPolicy === undefined ? {} : { compilePolicy: loadedPolicy.compilePolicy }) };
+  const resolverFor = (policy: Policy | undefined): DesiredSetResolver => createDesiredSetResolver(
+    steps,
+    { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent, ...(policy === undefined ? {} : { policy }) },
+    options.workerEntry,
+    log,
+  );
+  let resolveNow = resolverFor(loadedPolicy?.policy);
+  const onRecorded: Prepared["onRecorded"] = [];
   const loop = new SyncLoop({
+    onRecorded: (what, snapshot) => { for (const listener of onRecorded) listener(what, snapshot); },
     source,
-    resolve: createDesiredSetResolver(
-      { decodePayload, validateDocuments, renderManifest },
-      { maxBytes: config.maxBytes, nodeName: config.nodeName, keepOnAbsent: config.keepOnAbsent },
-      options.workerEntry,
-      log,
-    ),
+    resolve: (revision) => resolveNow(revision),
+    ...(verify === undefined ? {} : { verify: verify.verify }),
+    ...(loadedPolicy === undefined ? {} : { policy: loadedPolicy.status }),
     manifestDir: config.manifestDir,
     absentConfirmMs: config.absentConfirmMs,
     lock: {
@@ -222,5 +249,8 @@ async function prepare(
     signal: stopping.signal,
   });
   const release = (): Promise<void> => lock.release();
-  return { ok: true, value: { lock, sourceName: source.name, loop, metrics, readiness, stopping, release } };
+  const setPolicy = (policy: Policy): void => { resolveNow = resolverFor(policy); };
+  const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, setPolicy, onRecorded, release };
+  if (loadedPolicy !== undefined) value.policy = loadedPolicy.policy;
+  return { ok: true, value };
 }

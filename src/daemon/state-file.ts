@@ -19,7 +19,7 @@ export const STATE_VERSION = 1;
 // Owner-only: lastError keeps the payload's bad values (an env value may be a secret) for
 // `rower status`, which runs as root like the daemon.
 export const STATE_FILE_MODE = 0o600;
-/** Error details are dropped until the file fits; the ownership record is never dropped. */
+/** Error details, then per-pod states, are dropped until the file fits; the ownership record is never dropped. */
 export const MAX_STATE_BYTES = 1024 * 1024;
 /** The largest record (10,000 pods with 253-character names) fits many times over. */
 export const MAX_STATE_READ_BYTES = 16 * 1024 * 1024;
@@ -52,6 +52,11 @@ export interface DaemonState {
   lastSync?: { time: string; result: SyncVerdict; revision?: string; counts?: PlanCounts };
   /** `errors` holds at most the first errors of `errorCount` (all of them when it is absent). */
   lastError?: { time: string; message: string; errors?: StateError[]; errorCount?: number };
+  /** `--policy`: the file, the rules in force, and why the file's content is not in force if it is not. */
+  policy?: { path: string; summary: string; error?: string };
+  /** `--kubelet`: the state of each managed pod as the kubelet reports it. */
+  pods?: Array<{ pod: string; file: string; state: string; reason?: string }>;
+  kubelet?: { url: string; reachable: boolean; since: string; error?: string };
   managed: ManagedFile[];
   updatedAt: string;
 }
@@ -82,6 +87,9 @@ const stateSchema = z.object({
     errors: z.optional(z.array(z.looseObject({ field: z.string(), type: z.string(), rule: z.string() }))),
     errorCount: z.optional(z.number()),
   })),
+  policy: z.optional(z.object({ path: z.string(), summary: z.string(), error: z.optional(z.string()) })),
+  pods: z.optional(z.array(z.object({ pod: z.string(), file: z.string(), state: z.string(), reason: z.optional(z.string()) }))),
+  kubelet: z.optional(z.object({ url: z.string(), reachable: z.boolean(), since: z.string(), error: z.optional(z.string()) })),
   managed: z.array(z.object({ file: z.string(), sha256: z.string(), pod: z.optional(z.string()) })),
   updatedAt: z.string(),
 });
@@ -97,6 +105,15 @@ export async function writeState(stateDir: string, state: DaemonState): Promise<
 
 /** The file's text: readable JSON, with error details dropped (and counted) until it fits MAX_STATE_BYTES. */
 export function serializeState(state: DaemonState): string {
+  const fitted = fitErrors(state);
+  if (Buffer.byteLength(fitted) <= MAX_STATE_BYTES || state.pods === undefined) return fitted;
+  // Still too large with no error details: the per-pod states go next (status then shows none).
+  const withoutPods: DaemonState = { ...state };
+  delete withoutPods.pods;
+  return fitErrors(withoutPods);
+}
+
+function fitErrors(state: DaemonState): string {
   const text = `${JSON.stringify(state, null, 2)}\n`;
   const errors = state.lastError?.errors;
   if (Buffer.byteLength(text) <= MAX_STATE_BYTES || state.lastError === undefined || errors === undefined) return text;

@@ -21,7 +21,9 @@ import type { EventLog, LogFields } from "./event-log.js";
 import type { DesiredSetResolver } from "./pipeline-worker.js";
 import type { ReadinessTracker } from "./readiness.js";
 import { LOCK_LOST, reconcileDirectory } from "./reconcile-directory.js";
-import { OutcomeRecorder, type ApplyCause, type SyncOutcome } from "./record-outcome.js";
+import { observePods } from "./observe-pods.js";
+import type { KubeletPodsResult } from "../kubelet/kubelet-pods.js";
+import { OutcomeRecorder, type ApplyCause, type OutcomeSinks, type SyncOutcome } from "./record-outcome.js";
 import type { SyncVerdict } from "./sync-verdict.js";
 
 /** Changes arriving this soon after an applied change wait, and only the latest is applied. */
@@ -35,6 +37,8 @@ export interface SyncLoopOptions {
   source: Source;
   /** decode → validate → render of one revision (on a worker thread for large payloads). */
   resolve: DesiredSetResolver;
+  /** `--trust`: checks a revision's signature before it is resolved; a revision that fails comes back refused. */
+  verify?: (revision: Revision) => Revision;
   manifestDir: string;
   /** The manifest directory's lock, checked (and re-established) before every apply. */
   lock?: Pick<DirLock, "ensureHeld">;
@@ -52,10 +56,14 @@ export interface SyncLoopOptions {
   /** Aborted on SIGTERM/SIGINT: no new work starts, the write in flight finishes. */
   signal: AbortSignal;
   random?: () => number;
+  /** Told after each outcome is recorded (see OutcomeSinks.onRecorded). */
+  onRecorded?: OutcomeSinks["onRecorded"];
+  /** `--policy` as it stands at start, for the state file. */
+  policy?: NonNullable<StateSnapshot["policy"]>;
 }
 
-/** What the loop handles: a payload, or a value the source refused before decoding. */
-type Revision = Payload | RefusedPayload;
+/** What the loop handles: a payload, or a value refused before decoding. */
+export type Revision = Payload | RefusedPayload;
 
 interface Desired {
   manifests: DesiredManifest[];
@@ -86,10 +94,14 @@ export class SyncLoop {
     this.record = options.record;
     this.signal = AbortSignal.any([options.signal, this.stop.signal]);
     this.recorder = new OutcomeRecorder(
-      { log: options.log, metrics: options.metrics, readiness: options.readiness, saveState: options.saveState, sourceName: () => options.source.name },
+      {
+        log: options.log, metrics: options.metrics, readiness: options.readiness, saveState: options.saveState, sourceName: () => options.source.name,
+        ...(options.onRecorded === undefined ? {} : { onRecorded: options.onRecorded }),
+      },
       options.manifestDir,
       options.record,
     );
+    if (options.policy !== undefined) this.recorder.snapshot.policy = options.policy;
   }
 
   /** `rower run --once`: one full read and one sync (with the wipe guard's second read if needed). */
@@ -146,6 +158,19 @@ export class SyncLoop {
     }));
   }
 
+  /** `--kubelet`: one answer of /pods (or why there is none), joined with the files rower holds and recorded. */
+  observeKubelet(answer: KubeletPodsResult, url: string, nodeName: string): Promise<void> {
+    return this.serialize(async () => {
+      const states = await observePods(this.recorder.snapshot.record, this.options.manifestDir, answer, nodeName, Date.now());
+      await this.recorder.recordPods(states, answer.ok ? { url, reachable: true } : { url, reachable: false, error: answer.message });
+    });
+  }
+
+  /** Records what `--policy` holds now (after a reload or a refused edit), in line with the syncs. */
+  recordPolicy(status: NonNullable<StateSnapshot["policy"]>): Promise<void> {
+    return this.serialize(() => this.recorder.recordPolicy(status));
+  }
+
   async close(): Promise<void> {
     this.retry?.abort();
     await this.queue;
@@ -188,10 +213,12 @@ export class SyncLoop {
     }
     if (!force) revision = await this.coalesce(revision, cycle);
     if (!force && revision.revision === this.handledRevision) return "unchanged";
+    revision = this.verified(revision);
     let set = await this.options.resolve(revision);
     if (this.wouldWipe(set)) {
-      const confirmed = await this.confirmWipe(revision, cycle);
-      if (confirmed === "aborted") return "unchanged";
+      const read = await this.confirmWipe(revision, cycle);
+      if (read === "aborted") return "unchanged";
+      const confirmed = this.verified(read);
       const second = await this.options.resolve(confirmed);
       if (!isEmptySet(second)) return this.handle(confirmed, true, cycle);
       this.options.log.warn("wipe.confirmed", {
@@ -201,6 +228,10 @@ export class SyncLoop {
       set = second;
     }
     return this.serialize(() => this.syncResolved(revision, set, force));
+  }
+
+  private verified(revision: Revision): Revision {
+    return this.options.verify === undefined ? revision : this.options.verify(revision);
   }
 
   /** Must run inside `serialize`. */
@@ -380,7 +411,7 @@ function isSourceFailure(item: Payload | SourceError): item is SourceError {
  */
 function asRevision(item: Payload | SourceError): Revision {
   if (item.kind !== "error") return item;
-  return { kind: "refused", source: item.source, revision: "too-large", reason: item.message };
+  return { kind: "refused", source: item.source, revision: "too-large", reason: item.message, refusal: "too-large", rule: "source.tooLarge" };
 }
 
 function isEmptySet(set: DesiredSet): boolean {
@@ -388,8 +419,9 @@ function isEmptySet(set: DesiredSet): boolean {
 }
 
 function fieldsOf(revision: Revision): LogFields {
-  const refused = revision.kind === "refused" ? { kind: "too-large" } : {};
-  return { source: revision.source, revision: revision.revision, ...refused, ...summarizePayload(revision) };
+  const refused = revision.kind === "refused" ? { kind: revision.refusal } : {};
+  const signed = revision.kind === "present" && revision.signedBy !== undefined ? { signedBy: revision.signedBy } : {};
+  return { source: revision.source, revision: revision.revision, ...refused, ...signed, ...summarizePayload(revision) };
 }
 
 function describeRead(revision: Revision): LogFields {

@@ -6,11 +6,13 @@
 //   DELETE /_emulator/faults
 //   POST /_emulator/expire-tokens   PUT /_emulator/imdsv1 (body true|false)
 //   GET /_emulator/requests (the metadata requests seen, with their headers)
+//   GET /_emulator/guest-attributes (what the VM wrote: namespace → key → value)
 import type { IncomingMessage } from "node:http";
 import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
 import { EC2_TAG_POINTER_FORM, EC2_TAG_VALUE_MAX_CHARS } from "../sources/ec2-tag-pointer.js";
 import type { EmulatorState } from "./emulator-state.js";
+import { asJson as guestAttributesAsJson } from "./gce-guest-attributes.js";
 import { textReply, type Reply } from "./send-reply.js";
 
 export const ADMIN_PREFIX = "/_emulator/";
@@ -113,6 +115,8 @@ export async function answerAdmin(state: EmulatorState, req: IncomingMessage, ur
     if (!imdsv1.ok) return imdsv1.reply;
     state.imdsv1 = imdsv1.value === "true";
     return textReply(204, "");
+  } else if (route === "guest-attributes" && method === "GET") {
+    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(guestAttributesAsJson(state)) };
   } else if (route === "requests" && method === "GET") {
     return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(state.requests) };
   } else {

@@ -1,12 +1,14 @@
 // The GCE metadata server, as far as rower and Google's clients use it: the
 // `Metadata-Flavor: Google` request check (403 without it) and response header (on
 // every answer, 404 included), ETags, `wait_for_change`/`last_etag`/`timeout_sec`,
-// `alt=text|json`, `recursive=true` directories, instance and project attributes.
+// `alt=text|json`, `recursive=true` directories, instance and project attributes, and guest
+// attributes (gce-guest-attributes.ts).
 // Paths and headers are stated here, not imported from src/sources: the emulator is the
 // sources' oracle, so a wrong fact in a source fails a test instead of agreeing with itself.
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { EmulatorState } from "./emulator-state.js";
+import { answerGuestAttributes, GUEST_ATTRIBUTES_PATH } from "./gce-guest-attributes.js";
 import { textReply, type Reply } from "./send-reply.js";
 
 export const GCE_BASE_PATH = "/computeMetadata/v1";
@@ -100,12 +102,18 @@ export async function answerGce(state: EmulatorState, req: IncomingMessage, url:
   if (req.headers["x-forwarded-for"] !== undefined) {
     return withFlavor(textReply(403, "Forbidden: X-Forwarded-For is not allowed\n"));
   }
-  // HEAD is answered like GET (Node sends no body for it).
-  if (req.method !== "GET" && req.method !== "HEAD") return withFlavor(textReply(405, "Method not allowed\n"));
   if (!url.pathname.startsWith(`${GCE_BASE_PATH}/`) && url.pathname !== GCE_BASE_PATH) {
     return withFlavor(textReply(404, "Not Found\n"));
   }
   const path = url.pathname.slice(GCE_BASE_PATH.length);
+  // The one place a VM writes (PUT, DELETE); its changes wake no attribute long poll that did not change.
+  if (path === GUEST_ATTRIBUTES_PATH || path.startsWith(`${GUEST_ATTRIBUTES_PATH}/`)) {
+    const reply = await answerGuestAttributes(state, req, path, url.searchParams);
+    if (req.method === "PUT" || req.method === "DELETE") state.notifier.notifyChange();
+    return withFlavor(reply);
+  }
+  // HEAD is answered like GET (Node sends no body for it).
+  if (req.method !== "GET" && req.method !== "HEAD") return withFlavor(textReply(405, "Method not allowed\n"));
   const current = (): Reply | undefined => renderResource(state, path, url.searchParams);
   let reply = current();
   if (url.searchParams.get("wait_for_change") === "true" && !ignoreWaitForChange) {

@@ -5,13 +5,14 @@
 import { DEFAULT_IGNITION_PATH, DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY, DEFAULT_POLL_INTERVAL_MS } from "../contract/defaults.js";
 import { fetchBytes, normalizeEndpoint } from "./http-fetch.js";
 import { ImdsTokenCache, IMDS_MAX_TOKEN_TTL_SEC, IMDS_TOKEN_HEADER, IMDS_TOKEN_PATH } from "./imds-token.js";
-import { absentPayload, presentPayload } from "./revision.js";
+import { absentPayload, presentPayload, withSignature } from "./revision.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   LINK_LOCAL_METADATA_ENDPOINT,
+  SIGNATURE_KEY_SUFFIX,
   silentLog,
   type SourceLog,
   type SourceOptions,
@@ -42,7 +43,7 @@ export function ec2EndpointFor(endpoint: string, path: string): string {
   return `${normalizeEndpoint(endpoint)}${path}`;
 }
 
-/** A poll's requests when healthy: the token PUT, the tag, then user-data or the tag's URL. */
+/** A poll's requests when healthy: the token PUT, the tag, then user-data or the tag's URL (and with --trust the signature tag). */
 const REQUESTS_PER_POLL = 3;
 
 export class Ec2Source implements Source {
@@ -76,7 +77,7 @@ export class Ec2Source implements Source {
     ({ staleAfterMs: this.staleAfterMs, watch: this.watch } = pollingSource((signal) => this.read(signal), {
       name: this.name,
       intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      pollTimeoutMs: REQUESTS_PER_POLL * (this.connectTimeoutMs + this.requestTimeoutMs),
+      pollTimeoutMs: (REQUESTS_PER_POLL + (options.signatures === true ? 1 : 0)) * (this.connectTimeoutMs + this.requestTimeoutMs),
       log: this.log,
       openWatchRead: () => this.openTagTrackingRead(),
     }));
@@ -161,9 +162,25 @@ export class Ec2Source implements Source {
       return { payload: sourceError(this.name, "protocol", "EC2 metadata access is disabled (AWS_EC2_METADATA_DISABLED)") };
     }
     const tag = await this.readTag(previousTag, signal);
-    if (tag === "absent") return { payload: await this.readUserData(signal) };
+    if (tag === "absent") return { payload: await this.signed(await this.readUserData(signal), signal) };
     if ("kind" in tag) return { payload: tag };
-    return { payload: tag.payload, tag };
+    return { payload: await this.signed(tag.payload, signal), tag };
+  }
+
+  /**
+   * With --trust: the signature tag, read right after the value in the same poll. IMDS has no
+   * answer holding both, so a poll between two edits may pair a new value with an old
+   * signature: that pair does not verify and is refused whole; the next poll reads them agreeing.
+   */
+  private async signed(payload: Payload | SourceError, signal: AbortSignal): Promise<Payload | SourceError> {
+    if (this.options.signatures !== true || payload.kind !== "present") return payload;
+    const key = `${this.key}${SIGNATURE_KEY_SUFFIX}`;
+    const from = `ec2:tag/${key}`;
+    const answer = await this.getImds(`${EC2_TAGS_PATH}/${encodeURIComponent(key)}`, from, EC2_MAX_TAG_BYTES, signal);
+    if ("kind" in answer) return answer;
+    if (answer.status === 404) return withSignature(payload, { from });
+    if (answer.status !== 200) return sourceError(from, "http-status", `IMDS answered ${answer.status}`, answer.status);
+    return withSignature(payload, { from, bytes: answer.bytes });
   }
 
   async read(signal: AbortSignal): Promise<Payload | SourceError> {

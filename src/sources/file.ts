@@ -16,10 +16,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { watchOpOf } from "../fs-watch/watch-op.js";
 import { sleep } from "./jittered-sleep.js";
-import { absentPayload, describePayload, presentPayload } from "./revision.js";
+import { absentPayload, describePayload, presentPayload, withSignature } from "./revision.js";
 import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
-import { STALE_SLACK_MS, silentLog, type SourceOptions } from "./source-options.js";
+import { MAX_SIGNATURE_BYTES, SIGNATURE_FILE_SUFFIX, STALE_SLACK_MS, silentLog, type SourceOptions } from "./source-options.js";
 
 // The file watch's timing, in one block.
 /** Quiet period after an event before looking: a save is a burst (write, rename, chmod). */
@@ -37,6 +37,8 @@ const EMPTY_HOLD_MS = 1000;
 const RECHECK_MS = 20_000;
 
 const DOCUMENT_SEPARATOR = Buffer.from("---\n");
+/** What a look at a path that does not exist sees. */
+const MISSING = "missing";
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** Editors' and patch tools' leftovers (vim, emacs, merges): never pods, often duplicates. */
 const LEFTOVER_NAMES = [/~$/, /^#.*#$/, /\.(swp|swo|bak|orig|rej|tmp)$/i];
@@ -71,6 +73,8 @@ export class FileSource implements Source {
   /** The periodic re-check yields at least a contact; a read may take the settle timeout. */
   readonly staleAfterMs: number;
   private readonly path: string;
+  /** `--trust`: the detached signature beside the path (`PATH.sig`), read in the same settled read. */
+  private readonly signaturePath: string | undefined;
   private readonly maxBytes: number;
   private lastSkipped = "";
   /** Whether any look has found the path: until then, missing is an error, not absent. */
@@ -81,6 +85,7 @@ export class FileSource implements Source {
     private readonly options: SourceOptions,
   ) {
     this.path = resolve(path);
+    this.signaturePath = options.signatures === true ? `${this.path}${SIGNATURE_FILE_SUFFIX}` : undefined;
     this.name = `file:${path}`;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.staleAfterMs = RECHECK_MS + (options.debounceMs ?? DEFAULT_DEBOUNCE_MS) + SETTLE_TIMEOUT_MS + STALE_SLACK_MS;
@@ -109,8 +114,18 @@ export class FileSource implements Source {
     return visible.filter((name) => !isEditorLeftover(name));
   }
 
-  /** What a look sees: identity, size and mtime of the path and of every file a read would take. */
+  /** What a look sees: identity, size and mtime of the path and of every file a read would take (the signature too). */
   private async look(): Promise<string> {
+    const value = await this.lookAtValue();
+    if (this.signaturePath === undefined) return value;
+    const signature = await stat(this.signaturePath).then(fingerprint, (err: unknown) => {
+      if (errnoCode(err) === undefined) throw err;
+      return "none";
+    });
+    return `${value}|sig=${signature}`;
+  }
+
+  private async lookAtValue(): Promise<string> {
     try {
       const info = await stat(this.path);
       this.seen = true;
@@ -126,7 +141,7 @@ export class FileSource implements Source {
       return parts.join("|");
     } catch (err) {
       const code = errnoCode(err);
-      if (code === "ENOENT" || code === "ENOTDIR") return "missing";
+      if (code === "ENOENT" || code === "ENOTDIR") return MISSING;
       // The read reports it, as a source error.
       if (code !== undefined) return `error:${code}`;
       throw err;
@@ -149,6 +164,21 @@ export class FileSource implements Source {
   }
 
   private async readCurrent(): Promise<Payload | SourceError> {
+    const payload = await this.readValue();
+    if (this.signaturePath === undefined || payload.kind !== "present") return payload;
+    const from = `file:${this.signaturePath}`;
+    try {
+      const info = await stat(this.signaturePath);
+      if (!info.isFile() || info.size > MAX_SIGNATURE_BYTES) return sourceError(from, "protocol", `not a signature file (a regular file of at most ${MAX_SIGNATURE_BYTES} bytes)`);
+      return withSignature(payload, { from, bytes: new Uint8Array(await readFile(this.signaturePath)) });
+    } catch (err) {
+      if (errnoCode(err) === "ENOENT") return withSignature(payload, { from });
+      if (errnoCode(err) !== undefined) return sourceError(from, "unreachable", (err as Error).message);
+      throw err;
+    }
+  }
+
+  private async readValue(): Promise<Payload | SourceError> {
     try {
       const info = await stat(this.path);
       if (info.isDirectory()) return await this.readDirectory();
@@ -168,7 +198,7 @@ export class FileSource implements Source {
     const log = this.options.log ?? silentLog;
     const deadline = performance.now() + SETTLE_TIMEOUT_MS;
     let before = await this.look();
-    if (before === "missing" && !this.seen) return this.missing();
+    if (before.startsWith(MISSING) && !this.seen) return this.missing();
     for (let looks = 1; ; looks += 1) {
       log.debug?.("source.settling", { source: this.name, looks });
       // Rejects with the abort reason when the signal aborts.
@@ -201,9 +231,12 @@ export class FileSource implements Source {
         return false;
       },
     );
-    // A directory source watches itself; a file source watches its parent for renames.
-    const watched = isDirectory ? this.path : dirname(this.path);
-    const relevant = (path: string): boolean => isDirectory || basename(path) === basename(this.path);
+    // A directory source watches itself; a file source watches its parent for renames. A
+    // signature lives beside the path: a directory source watches it as well.
+    const signature = this.signaturePath;
+    const watched = isDirectory ? [this.path, ...(signature === undefined ? [] : [signature])] : [dirname(this.path)];
+    const relevant = (path: string): boolean =>
+      isDirectory ? true : basename(path) === basename(this.path) || (signature !== undefined && basename(path) === basename(signature));
     let dirty = false;
     let wake: (() => void) | undefined;
     const watcher = watch(watched, { ignoreInitial: true, depth: 0 });

@@ -17,6 +17,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   LINK_LOCAL_METADATA_ENDPOINT,
+  SIGNATURE_KEY_SUFFIX,
   STALE_SLACK_MS,
   silentLog,
   type SourceLog,
@@ -39,13 +40,13 @@ const LONG_POLL_GRACE_MS = 10_000;
 type Scope = "instance" | "project";
 
 /** The last answer of one scope; an error remembers whether the consumer has seen it. */
-type ScopeState = { kind: "value"; value: Uint8Array | undefined } | { kind: "error"; error: SourceError; yielded: boolean };
+type ScopeState = { kind: "value"; value: Uint8Array | undefined; signature?: Uint8Array | undefined } | { kind: "error"; error: SourceError; yielded: boolean };
 
 type ScopeError = Extract<ScopeState, { kind: "error" }>;
 
 /** `startedAt`: when the request went out (performance.now()), for the floor. */
 type ScopeOutcome =
-  | { scope: Scope; kind: "value"; etag: string; value: Uint8Array | undefined; startedAt: number }
+  | { scope: Scope; kind: "value"; etag: string; value: Uint8Array | undefined; signature?: Uint8Array | undefined; startedAt: number }
   | { scope: Scope; kind: "error"; error: SourceError; startedAt: number }
   | { scope: Scope; kind: "aborted" };
 
@@ -69,6 +70,8 @@ export class GceSource implements Source {
   private readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private readonly waitTimeoutSec: number;
+  /** `--trust`: the signature attribute is read from the same directory answer as the value. */
+  private readonly signatures: boolean;
 
   constructor(options: SourceOptions) {
     this.endpoint = options.endpoint ?? options.gceMetadataHost ?? LINK_LOCAL_METADATA_ENDPOINT;
@@ -78,6 +81,7 @@ export class GceSource implements Source {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.waitTimeoutSec = options.gceWaitTimeoutSec ?? DEFAULT_WAIT_TIMEOUT_SEC;
+    this.signatures = options.signatures ?? false;
     this.name = this.scopeName("instance");
     // A healthy long poll answers by timeout_sec, with or without a change; the floor may delay its start.
     this.staleAfterMs = this.waitTimeoutSec * 1000 + POLL_FLOOR_MAX_MS + STALE_SLACK_MS;
@@ -85,6 +89,13 @@ export class GceSource implements Source {
 
   private scopeName(scope: Scope): string {
     return `gce:${scope}/attributes/${this.key}`;
+  }
+
+  /** The value of a scope as a payload, with the signature beside it when --trust asks for one. */
+  private payloadOf(scope: Scope, value: Uint8Array, signature: Uint8Array | undefined): Payload {
+    if (!this.signatures) return presentPayload(this.scopeName(scope), value);
+    const from = `gce:${scope}/attributes/${this.key}${SIGNATURE_KEY_SUFFIX}`;
+    return presentPayload(this.scopeName(scope), value, signature === undefined ? { from } : { from, bytes: signature });
   }
 
   /** Checks the flavor header and sorts the status into value, absent (404) or error. */
@@ -119,10 +130,19 @@ export class GceSource implements Source {
 
   async read(signal: AbortSignal): Promise<Payload | SourceError> {
     for (const scope of this.scopes) {
-      const payload = await this.readScope(scope, signal);
+      const payload = this.signatures ? await this.readScopeDirectory(scope, signal) : await this.readScope(scope, signal);
       if (payload.kind !== "absent") return payload;
     }
     return absentPayload(this.name);
+  }
+
+  /** With --trust: value and signature from one directory answer, so they are one revision. */
+  private async readScopeDirectory(scope: Scope, signal: AbortSignal): Promise<Payload | SourceError> {
+    const outcome = await this.pollScope(scope, undefined, 0, signal);
+    // The read was cut short by the signal: reject with its reason, as fetchBytes does.
+    if (outcome.kind === "aborted") throw signal.reason;
+    if (outcome.kind === "error") return outcome.error;
+    return outcome.value === undefined ? absentPayload(this.scopeName(scope)) : this.payloadOf(scope, outcome.value, outcome.signature);
   }
 
   /** One directory request, sent no sooner than `notBefore`: plain the first time, a long poll once an ETag is known. */
@@ -154,11 +174,11 @@ export class GceSource implements Source {
     // A scope without attributes has no directory: the key is absent there.
     if (answer.status === 404) return { scope, kind: "value", etag: answer.etag, value: undefined, startedAt };
     const picked = this.pickKey(scope, answer.bytes);
-    return "kind" in picked ? { scope, kind: "error", error: picked, startedAt } : { scope, kind: "value", etag: answer.etag, value: picked.value, startedAt };
+    return "kind" in picked ? { scope, kind: "error", error: picked, startedAt } : { scope, kind: "value", etag: answer.etag, value: picked.value, signature: picked.signature, startedAt };
   }
 
-  /** The key's value in a directory answer (undefined: not there), or why the answer is unusable. */
-  private pickKey(scope: Scope, body: Uint8Array): { value: Uint8Array | undefined } | SourceError {
+  /** The key's value (and with --trust its signature) in a directory answer (undefined: not there), or why the answer is unusable. */
+  private pickKey(scope: Scope, body: Uint8Array): { value: Uint8Array | undefined; signature?: Uint8Array | undefined } | SourceError {
     const name = this.scopeName(scope);
     let directory: unknown;
     try {
@@ -171,12 +191,17 @@ export class GceSource implements Source {
     if (typeof directory !== "object" || directory === null || Array.isArray(directory)) {
       return sourceError(name, "protocol", "attribute directory is not a JSON object");
     }
-    const value = (directory as Record<string, unknown>)[this.key];
-    if (value === undefined) return { value: undefined };
+    const attributes = directory as Record<string, unknown>;
+    const value = attributes[this.key];
+    const signatureKey = `${this.key}${SIGNATURE_KEY_SUFFIX}`;
+    const signature = this.signatures ? attributes[signatureKey] : undefined;
+    if (signature !== undefined && typeof signature !== "string") return sourceError(name, "protocol", `attribute ${signatureKey} is not a string`);
+    const signatureBytes = signature === undefined ? undefined : new Uint8Array(Buffer.from(signature, "utf8"));
+    if (value === undefined) return { value: undefined, signature: signatureBytes };
     if (typeof value !== "string") return sourceError(name, "protocol", `attribute ${this.key} is not a string`);
     const bytes = new Uint8Array(Buffer.from(value, "utf8"));
     if (bytes.byteLength > GCE_MAX_VALUE_BYTES) return sourceError(name, "too-large", `value larger than ${GCE_MAX_VALUE_BYTES} bytes`);
-    return { value: bytes };
+    return { value: bytes, signature: signatureBytes };
   }
 
   /**
@@ -187,11 +212,11 @@ export class GceSource implements Source {
   private decide(states: Map<Scope, ScopeState>): Payload | ScopeError | undefined {
     const instance = states.get("instance");
     if (instance === undefined || instance.kind === "error") return instance;
-    if (instance.value !== undefined) return presentPayload(this.scopeName("instance"), instance.value);
+    if (instance.value !== undefined) return this.payloadOf("instance", instance.value, instance.signature);
     if (!this.scopes.includes("project")) return absentPayload(this.name);
     const project = states.get("project");
     if (project === undefined || project.kind === "error") return project;
-    return project.value === undefined ? absentPayload(this.name) : presentPayload(this.scopeName("project"), project.value);
+    return project.value === undefined ? absentPayload(this.name) : this.payloadOf("project", project.value, project.signature);
   }
 
   async *watch(outer: AbortSignal): AsyncGenerator<Payload | SourceError | SourceContact> {
@@ -218,14 +243,14 @@ export class GceSource implements Source {
         pending.delete(outcome.scope);
         if (outcome.kind === "aborted") return;
         const previous = states.get(outcome.scope);
-        const fresh = outcome.kind === "value" && (previous?.kind !== "value" || !sameValue(previous.value, outcome.value));
+        const fresh = outcome.kind === "value" && (previous?.kind !== "value" || !sameValue(previous.value, outcome.value) || !sameValue(previous.signature, outcome.signature));
         notBefore.set(outcome.scope, fresh ? 0 : outcome.startedAt + pollFloorMs());
         if (outcome.kind === "error") {
           etags.delete(outcome.scope);
           states.set(outcome.scope, { kind: "error", error: outcome.error, yielded: false });
         } else {
           etags.set(outcome.scope, outcome.etag);
-          states.set(outcome.scope, { kind: "value", value: outcome.value });
+          states.set(outcome.scope, { kind: "value", value: outcome.value, signature: outcome.signature });
           const project = states.get("project");
           // The instance key went away: a project error seen while it was overridden is stale, ask again.
           if (outcome.scope === "instance" && outcome.value === undefined && project?.kind === "error" && !project.yielded) {

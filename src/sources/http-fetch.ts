@@ -22,6 +22,10 @@ export interface FetchRequest {
   responseTimeoutMs: number;
   /** Accept a 2xx body delimited only by the close: only when the caller checks the bytes (a sha256 pin). */
   allowUnframed?: boolean;
+  /** The body of a PUT (empty when absent). */
+  body?: Uint8Array;
+  /** https with these PEM files: the server's certificate must chain to `ca`, and `cert`/`key` authenticate us. */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
 }
 
 export type FetchResult =
@@ -59,9 +63,10 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
       followRedirect: false,
       throwHttpErrors: false,
       decompress: false,
+      ...(request.tls === undefined ? {} : { https: { certificateAuthority: request.tls.ca, certificate: request.tls.cert, key: request.tls.key } }),
     });
-    // A got stream with a body-carrying method waits for the body: send an empty one.
-    if (request.method === "PUT") stream.end();
+    // A got stream with a body-carrying method waits for the body.
+    if (request.method === "PUT") stream.end(request.body === undefined ? undefined : Buffer.from(request.body));
     const finish = (result: FetchResult): void => {
       if (settled) return;
       settled = true;

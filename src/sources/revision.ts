@@ -1,7 +1,7 @@
 // Revisions are content digests: the same bytes always give the same revision, whatever
 // the transport's ETag did (a GCE directory ETag also changes when another key changes).
 import { createHash } from "node:crypto";
-import type { Payload } from "./source.js";
+import type { Payload, SignatureLookup } from "./source.js";
 
 export const ABSENT_REVISION = "absent";
 
@@ -9,8 +9,17 @@ export function digestBytes(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-export function presentPayload(source: string, bytes: Uint8Array): Payload {
-  return { kind: "present", source, revision: `sha256:${digestBytes(bytes)}`, bytes };
+export function presentPayload(source: string, bytes: Uint8Array, signature?: SignatureLookup): Payload {
+  const revision = `sha256:${digestBytes(bytes)}`;
+  if (signature === undefined) return { kind: "present", source, revision, bytes };
+  // The signature's digest joins the revision: a new signature over the same bytes is handled again.
+  const signed = signature.bytes === undefined ? revision : `${revision}+sig:${digestBytes(signature.bytes).slice(0, 16)}`;
+  return { kind: "present", source, revision: signed, bytes, signature };
+}
+
+/** The same value with the signature the source read beside it. */
+export function withSignature(payload: Payload, signature: SignatureLookup): Payload {
+  return payload.kind === "present" ? presentPayload(payload.source, payload.bytes, signature) : payload;
 }
 
 export function absentPayload(source: string): Payload {

@@ -46,11 +46,22 @@ export interface SourceOptions {
   debounceMs?: number;
   /** auto: budget of the network probe when DMI says nothing. Default 1000 ms. */
   probeTimeoutMs?: number;
+  /**
+   * `--trust`: read the detached signature with the value, as one revision: GCE attribute
+   * `<key>-signature` in the same directory answer, EC2 tag `<key>-signature`, `PATH.sig`, `URL.sig`.
+   */
+  signatures?: boolean;
   log?: SourceLog;
   /** Clock for token expiry (tests); default Date.now. */
   now?: () => number;
 }
 
+/** The detached signature of key K lives at K + this (GCE attribute, EC2 tag). */
+export const SIGNATURE_KEY_SUFFIX = "-signature";
+/** The detached signature of a file or URL is the same path + this. */
+export const SIGNATURE_FILE_SUFFIX = ".sig";
+/** A signature is 88 characters of base64; a larger answer in its place is not one. */
+export const MAX_SIGNATURE_BYTES = 4096;
 export const DEFAULT_DMI_ROOT = "/sys/class/dmi/id";
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;

@@ -3,9 +3,23 @@
 /** "auto": a source still detecting its platform (see create-source.ts). */
 export type SourceKind = "gce" | "ec2" | "azure" | "file" | "url" | "auto";
 
-/** The current value: its bytes, or absent (the key is not set), plus a revision. */
+/**
+ * The detached signature a source read with the value (`--trust`), in the same answer where
+ * the transport allows: `from` names where it was looked for, `bytes` is its text, absent when
+ * nothing was there.
+ */
+export interface SignatureLookup {
+  from: string;
+  bytes?: Uint8Array;
+}
+
+/**
+ * The current value: its bytes, or absent (the key is not set), plus a revision. With a
+ * signature lookup, the revision covers the signature too: a new signature is a new revision.
+ * `signedBy`: the id of the trusted key that verified it (set by trust/verify-revision.ts).
+ */
 export type Payload =
-  | { kind: "present"; source: string; revision: string; bytes: Uint8Array }
+  | { kind: "present"; source: string; revision: string; bytes: Uint8Array; signature?: SignatureLookup; signedBy?: string }
   | { kind: "absent"; source: string; revision: string };
 
 export type SourceErrorKind = "unreachable" | "timeout" | "http-status" | "too-large" | "protocol";

@@ -4,7 +4,7 @@
 // remove every pod.
 import { DEFAULT_MAX_BYTES, DEFAULT_POLL_INTERVAL_MS } from "../contract/defaults.js";
 import { fetchBytes, headerValue } from "./http-fetch.js";
-import { digestBytes, presentPayload } from "./revision.js";
+import { digestBytes, presentPayload, withSignature } from "./revision.js";
 import { parsePinnedUrl, type PinnedUrl } from "./pinned-url.js";
 import { pollingSource } from "./polling-source.js";
 import type { Payload, Source, SourceError } from "./source.js";
@@ -12,6 +12,8 @@ import { sourceError } from "./source-error.js";
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_SIGNATURE_BYTES,
+  SIGNATURE_FILE_SUFFIX,
   silentLog,
   type SourceOptions,
 } from "./source-options.js";
@@ -72,7 +74,8 @@ export class UrlSource implements Source {
     ({ staleAfterMs: this.staleAfterMs, watch: this.watch } = pollingSource((signal) => this.read(signal), {
       name: this.name,
       intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      pollTimeoutMs: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) + (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      // One request per poll, two with --trust (the value, then URL.sig).
+      pollTimeoutMs: (options.signatures === true ? 2 : 1) * ((options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) + (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)),
       log: options.log ?? silentLog,
       openWatchRead: () => this.openConditionalRead(),
     }));
@@ -95,7 +98,31 @@ export class UrlSource implements Source {
   async read(signal: AbortSignal): Promise<Payload | SourceError> {
     const outcome = await this.fetchCurrent(undefined, signal);
     if (outcome.kind === "unchanged") throw new Error("unconditional GET answered 304");
-    return outcome.kind === "changed" ? outcome.payload : outcome;
+    return outcome.kind === "changed" ? this.signed(outcome.payload, signal) : outcome;
+  }
+
+  /**
+   * With --trust: `URL.sig`, fetched after the value in every poll (a 304 for the value says
+   * nothing about the signature). Two requests are not one answer: a poll between two uploads may
+   * pair a new value with an old signature, which does not verify and is refused whole.
+   */
+  private async signed(payload: Payload, signal: AbortSignal): Promise<Payload | SourceError> {
+    if (this.options.signatures !== true || typeof this.target === "string") return payload;
+    const url = new URL(this.target.url);
+    url.pathname += SIGNATURE_FILE_SUFFIX;
+    const from = `url:${url.toString()}`;
+    const result = await fetchBytes({
+      url: url.toString(),
+      headers: {},
+      signal,
+      maxBytes: MAX_SIGNATURE_BYTES,
+      connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      responseTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    });
+    if (!result.ok) return sourceError(from, result.errorKind, result.message, result.status);
+    if (result.status === 404) return withSignature(payload, { from });
+    if (result.status !== 200) return sourceError(from, "http-status", `server answered ${result.status}`, result.status);
+    return withSignature(payload, { from, bytes: result.bytes });
   }
 
   /** A read for one watch: If-None-Match with the last ETag, and a 304 answered with the last payload. */
@@ -109,10 +136,10 @@ export class UrlSource implements Source {
       }
       if (outcome.kind === "unchanged") {
         if (last === undefined) throw new Error("unconditional GET answered 304");
-        return last.payload;
+        return this.signed(last.payload, signal);
       }
       last = outcome.etag === undefined ? undefined : { etag: outcome.etag, payload: outcome.payload };
-      return outcome.payload;
+      return this.signed(outcome.payload, signal);
     };
   }
 }

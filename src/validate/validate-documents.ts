@@ -16,6 +16,8 @@ import type { DocumentResult, ValidationResult } from "./validation-result.js";
 export interface ValidateOptions {
   /** The kubelet names a static pod's mirror `<name>-<node name>`, which must fit 253 characters. */
   nodeName: string;
+  /** A local admission policy (`--policy`), run on every pod after the other layers. */
+  admit?: (pod: unknown) => FieldError[];
 }
 
 function readString(value: unknown, ...path: string[]): string | undefined {
@@ -60,7 +62,7 @@ function validateDocument(doc: Document, options: ValidateOptions): DocumentResu
   // Another kind (a Service, a nested List) gets only the schema's apiVersion/kind error:
   // pod rules on it would bury that under errors that mean nothing for it.
   const podLayers = isPodTypeMeta(value)
-    ? [...checkPodSemantics(pod, { nodeName: options.nodeName }), ...checkStaticPodRules(pod), ...checkRowerRules(pod)]
+    ? [...checkPodSemantics(pod, { nodeName: options.nodeName }), ...checkStaticPodRules(pod), ...checkRowerRules(pod), ...(options.admit?.(value) ?? [])]
     : [];
   const found = dropRepeats([...checkSchema(value), ...podLayers]).sort(compareErrors);
   const origin: Origin = name === undefined ? doc.origin : { ...doc.origin, pod: name };

@@ -49,6 +49,18 @@ describe("parseConfig defaults and precedence", () => {
     { desc: "listen explicit host", argv: [], env: { ROWER_LISTEN: "0.0.0.0:9090" }, expected: { listen: { host: "0.0.0.0", port: 9090 } } },
     { desc: "node name flag", argv: ["--node-name", "worker-1.example"], env: {}, expected: { nodeName: "worker-1.example" } },
     { desc: "max bytes", argv: ["--max-bytes", "1024"], env: {}, expected: { maxBytes: 1024 } },
+    { desc: "a policy file, resolved once", argv: ["--policy", "policy.yaml"], env: {}, expected: { policy: `${process.cwd()}/policy.yaml` } },
+    { desc: "trusted keys, repeated, resolved once", argv: ["--trust", "a.pub", "--trust", "/k/b.pub"], env: {}, expected: { trust: [`${process.cwd()}/a.pub`, "/k/b.pub"] } },
+    { desc: "trusted keys from env, comma-separated", argv: [], env: { ROWER_TRUST: "/k/a.pub, /k/b.pub" }, expected: { trust: ["/k/a.pub", "/k/b.pub"] } },
+    { desc: "no trusted keys by default", argv: [], env: {}, expected: { trust: [] } },
+    { desc: "the kubelet with its mTLS files", argv: ["--kubelet", "https://127.0.0.1:10250/", "--kubelet-cert", "c.crt", "--kubelet-key", "/k/c.key", "--kubelet-ca", "/k/ca.crt"], env: {},
+      expected: { kubelet: { url: "https://127.0.0.1:10250", cert: `${process.cwd()}/c.crt`, key: "/k/c.key", ca: "/k/ca.crt" } } },
+    { desc: "the kubelet from env", argv: [], env: { ROWER_KUBELET: "https://127.0.0.1:10250", ROWER_KUBELET_CERT: "/c", ROWER_KUBELET_KEY: "/k", ROWER_KUBELET_CA: "/a" },
+      expected: { kubelet: { url: "https://127.0.0.1:10250", cert: "/c", key: "/k", ca: "/a" } } },
+    { desc: "guest attributes off by default", argv: [], env: {}, expected: { reportGuestAttributes: false } },
+    { desc: "guest attributes on", argv: ["--report-guest-attributes"], env: {}, expected: { reportGuestAttributes: true } },
+    { desc: "guest attributes from env", argv: [], env: { ROWER_REPORT_GUEST_ATTRIBUTES: "true" }, expected: { reportGuestAttributes: true } },
+    { desc: "a policy file from env", argv: [], env: { ROWER_POLICY: "/etc/rower/policy.yaml" }, expected: { policy: "/etc/rower/policy.yaml" } },
     { desc: "empty env is unset", argv: [], env: { ROWER_SOURCE: "" }, expected: { source: "auto" } },
   ];
   for (const c of cases) {
@@ -84,6 +96,11 @@ describe("parseConfig rejections name the option and the accepted values", () =>
     { desc: "bad node name", argv: ["--node-name", "node_1"], env: {}, names: "--node-name", accepts: "DNS-1123" },
     { desc: "bad key", argv: ["--key", "kube pods"], env: {}, names: "--key", accepts: "A-Z" },
     { desc: "bad metadata endpoint", argv: ["--metadata-endpoint", "ftp://metadata/"], env: {}, names: "--metadata-endpoint", accepts: "HOST[:PORT]" },
+    { desc: "a trusted key from the network", argv: ["--trust", "/k/a.pub", "--trust", "https://example.com/k.pub"], env: {}, names: "--trust", accepts: "local disk" },
+    { desc: "a plain-http kubelet", argv: ["--kubelet", "http://127.0.0.1:10255", "--kubelet-cert", "/c", "--kubelet-key", "/k", "--kubelet-ca", "/a"], env: {}, names: "--kubelet", accepts: "https://" },
+    { desc: "the kubelet without its client key", argv: ["--kubelet", "https://127.0.0.1:10250", "--kubelet-cert", "/c", "--kubelet-ca", "/a"], env: {}, names: "--kubelet", accepts: "--kubelet-key" },
+    { desc: "mTLS files without --kubelet", argv: ["--kubelet-ca", "/a"], env: {}, names: "--kubelet-ca", accepts: "--kubelet URL" },
+    { desc: "a policy from the network", argv: ["--policy", "https://example.com/policy.yaml"], env: {}, names: "--policy", accepts: "local disk" },
     { desc: "bad EC2 endpoint env", argv: [], env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: "169.254.169.254" }, names: "AWS_EC2_METADATA_SERVICE_ENDPOINT", accepts: "http://" },
   ];
   for (const c of cases) {

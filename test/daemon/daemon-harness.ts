@@ -20,6 +20,8 @@ export interface Harness {
   /** Serves new pods through the emulator's admin API (wakes the long poll at once). */
   serve(text: string): Promise<void>;
   removeKey(): Promise<void>;
+  /** Sets another instance attribute through the admin API. */
+  serveAttribute(key: string, value: string): Promise<void>;
   start(): Promise<RunningDaemon>;
   files(): Promise<string[]>;
   read(file: string): Promise<string>;
@@ -46,6 +48,10 @@ export async function createHarness(initial: string, flags: Record<string, unkno
     root, manifestDir, stateDir, servedFile, emulator, recorder, config: parsed.config,
     async serve(text) {
       const response = await fetch(admin, { method: "PUT", body: text });
+      if (response.status !== 204) throw new Error(`emulator admin answered ${response.status}`);
+    },
+    async serveAttribute(key, value) {
+      const response = await fetch(`${emulator.url}/_emulator/instance/attributes/${encodeURIComponent(key)}`, { method: "PUT", body: value });
       if (response.status !== 204) throw new Error(`emulator admin answered ${response.status}`);
     },
     async removeKey() {

@@ -27,7 +27,7 @@ describe(CLOUD_CONFIG, () => {
     { path: "/etc/kubernetes/kubelet.env", source: "deploy/kubelet/kubelet.env", permissions: "0644" },
     { path: "/etc/kubernetes/kubelet-config.yaml", source: "deploy/kubelet/kubelet-config.yaml", permissions: "0644" },
     { path: "/opt/rower/bin/fetch-kubelet", source: "deploy/kubelet/fetch-kubelet", permissions: "0755" },
-    { path: "/opt/rower/bin/make-no-clients-ca", source: "deploy/kubelet/make-no-clients-ca", permissions: "0755" },
+    { path: "/opt/rower/bin/make-kubelet-pki", source: "deploy/kubelet/make-kubelet-pki", permissions: "0755" },
     { path: "/etc/kubernetes/credential-providers.env", source: "deploy/kubelet/credential-providers.env", permissions: "0644" },
     { path: "/etc/kubernetes/credential-providers.yaml", source: "deploy/kubelet/credential-providers.yaml", permissions: "0644" },
     { path: "/opt/rower/bin/fetch-credential-providers", source: "deploy/kubelet/fetch-credential-providers", permissions: "0755" },

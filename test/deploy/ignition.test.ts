@@ -31,7 +31,7 @@ const INSTALLED_FROM_DEPLOY = [
   { path: "/etc/kubernetes/kubelet.env", source: "deploy/kubelet/kubelet.env" },
   { path: "/etc/kubernetes/kubelet-config.yaml", source: "deploy/kubelet/kubelet-config.yaml" },
   { path: "/opt/rower/bin/fetch-kubelet", source: "deploy/kubelet/fetch-kubelet" },
-  { path: "/opt/rower/bin/make-no-clients-ca", source: "deploy/kubelet/make-no-clients-ca" },
+  { path: "/opt/rower/bin/make-kubelet-pki", source: "deploy/kubelet/make-kubelet-pki" },
   { path: "/etc/kubernetes/credential-providers.env", source: "deploy/kubelet/credential-providers.env" },
   { path: "/etc/kubernetes/credential-providers.yaml", source: "deploy/kubelet/credential-providers.yaml" },
   { path: "/opt/rower/bin/fetch-credential-providers", source: "deploy/kubelet/fetch-credential-providers" },
@@ -76,7 +76,7 @@ describe.each(BUTANE_CONFIGS)("$butane", ({ butane, ignition }) => {
   });
 
   it("makes the kubelet's scripts executable and creates the manifest directory", () => {
-    for (const script of ["/opt/rower/bin/fetch-kubelet", "/opt/rower/bin/fetch-credential-providers", "/opt/rower/bin/make-no-clients-ca"]) {
+    for (const script of ["/opt/rower/bin/fetch-kubelet", "/opt/rower/bin/fetch-credential-providers", "/opt/rower/bin/make-kubelet-pki"]) {
       expect(config.storage?.files?.find((f) => f.path === script)?.mode).toBe(0o755);
     }
     expect(config.storage?.directories?.map((d) => d.path)).toContain("/etc/kubernetes/manifests");

@@ -3,7 +3,7 @@ import { parseYaml, readRepoFile } from "./launch-material.js";
 import { parseUnitFile } from "./unit-file.js";
 
 const config = parseYaml(readRepoFile("deploy/kubelet/kubelet-config.yaml")) as Record<string, unknown>;
-const CA_SCRIPT = "/opt/rower/bin/make-no-clients-ca";
+const CA_SCRIPT = "/opt/rower/bin/make-kubelet-pki";
 
 function valueAt(source: unknown, path: string): unknown {
   return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], source);
@@ -39,7 +39,9 @@ describe("deploy/kubelet/kubelet-config.yaml", () => {
     { field: "readOnlyPort", value: 0 },
     { field: "authentication.anonymous.enabled", value: false },
     { field: "authentication.webhook.enabled", value: false },
-    { field: "authentication.x509.clientCAFile", value: "/etc/kubernetes/pki/no-clients-ca.crt" },
+    { field: "authentication.x509.clientCAFile", value: "/etc/kubernetes/pki/kubelet-ca.crt" },
+    { field: "tlsCertFile", value: "/etc/kubernetes/pki/kubelet.crt" },
+    { field: "tlsPrivateKeyFile", value: "/etc/kubernetes/pki/kubelet.key" },
     { field: "authorization.mode", value: "AlwaysAllow" },
     { field: "cgroupDriver", value: "systemd" },
     { field: "containerRuntimeEndpoint", value: "unix:///run/containerd/containerd.sock" },
@@ -80,13 +82,27 @@ describe("deploy/kubelet/kubelet-config.yaml", () => {
     expect(standaloneAuthentication({ authentication })).toEqual(expected);
   });
 
-  it("has its client CA created by the kubelet unit before the kubelet runs", () => {
+  it("has its PKI created by the kubelet unit and by rower-init before either runs", () => {
     const service = parseUnitFile(readRepoFile("deploy/systemd/kubelet.service")).get("Service");
     expect(service?.get("ExecStartPre")).toContain(CA_SCRIPT);
-    // The script writes the file this config names unless told otherwise.
-    expect(readRepoFile("deploy/kubelet/make-no-clients-ca")).toContain(
-      `NO_CLIENTS_CA_FILE:=${String(valueAt(config, "authentication.x509.clientCAFile"))}}`,
-    );
+    for (const flavor of ["node", "docker", "podman"]) {
+      const init = parseUnitFile(readRepoFile(`deploy/systemd/${flavor}/rower-init.service`)).get("Service");
+      expect(init?.get("ExecStartPre")?.some((line) => line.replace(/^\+/, "") === CA_SCRIPT), flavor).toBe(true);
+    }
+    // The script writes the files this config names into the directory it defaults to.
+    const script = readRepoFile("deploy/kubelet/make-kubelet-pki");
+    expect(script).toContain("KUBELET_PKI_DIR:=/etc/kubernetes/pki}");
+    for (const field of ["authentication.x509.clientCAFile", "tlsCertFile", "tlsPrivateKeyFile"]) {
+      expect(String(valueAt(config, field)), field).toMatch(/^\/etc\/kubernetes\/pki\/(kubelet-ca\.crt|kubelet\.crt|kubelet\.key)$/);
+      expect(script, field).toContain(String(valueAt(config, field)).split("/").pop());
+    }
+  });
+
+  it("has rower read the kubelet with the files the script writes", () => {
+    for (const flavor of ["node", "docker", "podman"]) {
+      const unit = readRepoFile(`deploy/systemd/${flavor}/rower.service`);
+      expect(unit, flavor).toContain("--kubelet https://127.0.0.1:10250 --kubelet-cert /etc/kubernetes/pki/rower/client.crt --kubelet-key /etc/kubernetes/pki/rower/client.key --kubelet-ca /etc/kubernetes/pki/kubelet-ca.crt");
+    }
   });
 
   it("is the file the kubelet unit passes with --config", () => {

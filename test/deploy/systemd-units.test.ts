@@ -214,7 +214,7 @@ describe("the Flatcar sysext drop-in (deploy/systemd/kubelet-sysext.conf)", () =
     }
     if (ourDropIn !== undefined) writeFileSync(join(root, "etc/systemd/system/kubelet.service.d/20-rower-sysext.conf"), ourDropIn);
     // The sysext's kubelet, and what the drop-in and rower's units run; not /opt/bin/kubelet.
-    for (const exe of ["/usr/bin/kubelet", "/usr/bin/mkdir", "/usr/bin/docker", "/opt/rower/bin/fetch-credential-providers", "/opt/rower/bin/make-no-clients-ca"]) {
+    for (const exe of ["/usr/bin/kubelet", "/usr/bin/mkdir", "/usr/bin/docker", "/opt/rower/bin/fetch-credential-providers", "/opt/rower/bin/make-kubelet-pki"]) {
       mkdirSync(join(root, dirname(exe)), { recursive: true });
       writeFileSync(join(root, exe), "#!/bin/sh\nexit 0\n");
       chmodSync(join(root, exe), 0o755);

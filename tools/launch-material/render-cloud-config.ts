@@ -18,7 +18,7 @@ const FILES = [
   { path: "/etc/kubernetes/kubelet.env", permissions: "0644", source: "deploy/kubelet/kubelet.env" },
   { path: "/etc/kubernetes/kubelet-config.yaml", permissions: "0644", source: "deploy/kubelet/kubelet-config.yaml" },
   { path: "/opt/rower/bin/fetch-kubelet", permissions: "0755", source: "deploy/kubelet/fetch-kubelet" },
-  { path: "/opt/rower/bin/make-no-clients-ca", permissions: "0755", source: "deploy/kubelet/make-no-clients-ca" },
+  { path: "/opt/rower/bin/make-kubelet-pki", permissions: "0755", source: "deploy/kubelet/make-kubelet-pki" },
   { path: "/etc/kubernetes/credential-providers.env", permissions: "0644", source: "deploy/kubelet/credential-providers.env" },
   { path: "/etc/kubernetes/credential-providers.yaml", permissions: "0644", source: "deploy/kubelet/credential-providers.yaml" },
   { path: "/opt/rower/bin/fetch-credential-providers", permissions: "0755", source: "deploy/kubelet/fetch-credential-providers" },
