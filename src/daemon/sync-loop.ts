@@ -317,8 +317,9 @@ export class SyncLoop {
   /** True when applying `set` would remove every pod rower holds: that needs a confirming read. */
   private wouldWipe(set: DesiredSet): boolean {
     if (this.options.absentConfirmMs <= 0 || !isEmptySet(set)) return false;
-    // Without a record (no state file yet) rower cannot know it holds nothing: confirm.
-    return this.record === undefined || this.record.length > 0;
+    // Only a set this process itself applied as empty proves there is nothing to lose: a record
+    // read at start may be empty while marker files (a lost or early-written state) are there.
+    return !(this.desired !== undefined && this.desired.manifests.length === 0);
   }
 
   /** Waits, then reads again until the source answers; that answer decides. */

@@ -1,7 +1,7 @@
 // The wipe guard, against the built CLI and the built emulator: a change that would remove
 // every rower pod is applied only when a second read at least --absent-confirm later agrees.
 // One 404 (the hostile review's case: every manifest gone within 130 ms) changes nothing.
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,6 +72,18 @@ describe("the wipe guard (built CLI against rower emulate gce)", () => {
     // The rule itself: the second read came at least --absent-confirm after the first.
     expect(Number(confirmed?.time) - Number(pending?.time)).toBeGreaterThanOrEqual(1000);
     expect(await files()).toEqual([]);
+  });
+
+  it("run --once: an empty record in the state file does not skip the guard while marker files are there", async () => {
+    expect(once().status).toBe(0);
+    const statePath = join(root, "state", "state.json");
+    const state = JSON.parse(await readFile(statePath, "utf8")) as { managed: unknown[] };
+    await writeFile(statePath, JSON.stringify({ ...state, managed: [] }));
+    await admin("POST", "faults", JSON.stringify({ status: 404, count: 1, path: INSTANCE_PREFIX }));
+    const run = once();
+    expect(run.status).toBe(0);
+    expect(run.events.map((e) => e.event)).toContain("wipe.pending");
+    expect(await files()).toEqual(["clock.yaml", "hello.yaml"]);
   });
 
   it("--absent-confirm 0 disables the guard: the absent key is applied at once", async () => {
