@@ -1,6 +1,6 @@
 // payload → the set of files the directory should hold, or why it should not change.
 // Pure: decode, validate and render are values in, values out.
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../digest/sha256-hex.js";
 import type { V1Pod } from "@kubernetes/client-node";
 import { decodeError } from "../decode/decode-error.js";
 import type { Decoded, Document } from "../decode/document.js";
@@ -61,7 +61,9 @@ export interface PayloadSummary {
 
 export function summarizePayload(payload: Payload | RefusedPayload): PayloadSummary | undefined {
   if (payload.kind !== "present") return undefined;
-  return { bytes: payload.bytes.byteLength, sha256: createHash("sha256").update(payload.bytes).digest("hex") };
+  // Sources name a value by its digest (`sha256:<hex>`, then `+sig:…` when signed): reuse it.
+  const named = /^sha256:([0-9a-f]{64})/.exec(payload.revision)?.[1];
+  return { bytes: payload.bytes.byteLength, sha256: named ?? sha256Hex(payload.bytes) };
 }
 
 export function resolveDesiredSet(payload: Payload | RefusedPayload, steps: PipelineSteps, options: DesiredSetOptions): DesiredSet {

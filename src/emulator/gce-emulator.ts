@@ -5,7 +5,7 @@
 // attributes (gce-guest-attributes.ts).
 // Paths and headers are stated here, not imported from src/sources: the emulator is the
 // sources' oracle, so a wrong fact in a source fails a test instead of agreeing with itself.
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../digest/sha256-hex.js";
 import type { IncomingMessage } from "node:http";
 import type { EmulatorState } from "./emulator-state.js";
 import { answerGuestAttributes, GUEST_ATTRIBUTES_PATH } from "./gce-guest-attributes.js";
@@ -83,7 +83,7 @@ function renderResource(state: EmulatorState, path: string, query: URLSearchPara
 }
 
 function etagOf(reply: Reply): string {
-  return createHash("sha256").update(reply.body).digest("hex").slice(0, 16);
+  return sha256Hex(reply.body).slice(0, 16);
 }
 
 function withFlavor(reply: Reply): Reply {

@@ -14,13 +14,14 @@
 // new ones, each fsynced before its rename), foreign files are untouched, the temps not yet
 // renamed are removed; the set may mix the two revisions until the next sync, which the
 // caller retries, converges it (the new files carry the marker, so they are found as rower's).
+import { sha256Hex } from "../digest/sha256-hex.js";
 import { chmod, mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Conflict, ConflictReason, ManifestLog, ManifestPlan, OwnedFile, PlanCounts, PlannedWrite } from "./manifest-plan.js";
 import { cleanStaleTempFiles, commitStaged, discardStaged, stageFile, syncDirectory, type StagedFile } from "./atomic-write.js";
 import { errnoCode, withIoContext } from "./manifest-io-error.js";
 import { inspectTarget } from "./observe-directory.js";
-import { sha256Hex } from "./plan-manifests.js";
+
 
 const DIR_MODE = 0o755;
 // Files staged (and targets re-checked) at once. fsyncs in flight together share the

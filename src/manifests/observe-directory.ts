@@ -9,6 +9,7 @@
 // look: their bytes are what drift is measured against. A file over 1 MiB is foreign by name,
 // never read; an unreadable one (EACCES/EPERM: a daemon without CAP_DAC_OVERRIDE) is foreign
 // too, reported once per identity, and the sync goes on.
+import { sha256Hex } from "../digest/sha256-hex.js";
 import { constants, type BigIntStats } from "node:fs";
 import { lstat, open, readdir, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ import type { EntryKind, ManifestLog, ObservedDirectory, ObservedEntry, OwnedFil
 import { errnoCode, ManifestIoError, withIoContext } from "./manifest-io-error.js";
 import { readManifestIdentity, type ManifestIdentity } from "./read-manifest-identity.js";
 import { podKeyOfManifestFile } from "../naming/manifest-naming.js";
-import { sha256Hex } from "./plan-manifests.js";
+
 
 // rower writes pods of KiBs (a payload is capped at 512 KiB); anything bigger is nobody's pod
 // rower could own, and reading it would cost more than it could tell.

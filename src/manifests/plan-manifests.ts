@@ -14,7 +14,7 @@
 // - anything else is foreign and never touched; a foreign entry (or a symlink, or a
 //   directory) where a desired file goes, or a foreign file declaring the same pod, is a
 //   conflict, reported rather than overwritten.
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../digest/sha256-hex.js";
 import type {
   Conflict,
   DesiredManifest,
@@ -79,12 +79,6 @@ export function planManifests(desired: DesiredManifest[], observed: ObservedDire
   plan.conflicts.sort((a, b) => compareNames(a.file, b.file));
   return plan;
 }
-
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 
 function conflictAt(entry: ObservedEntry, isOwned: (e: ObservedEntry) => boolean): Conflict | undefined {
   switch (entry.kind) {

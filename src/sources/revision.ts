@@ -1,19 +1,15 @@
 // Revisions are content digests: the same bytes always give the same revision, whatever
 // the transport's ETag did (a GCE directory ETag also changes when another key changes).
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../digest/sha256-hex.js";
 import type { Payload, SignatureLookup } from "./source.js";
 
 export const ABSENT_REVISION = "absent";
 
-export function digestBytes(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 export function presentPayload(source: string, bytes: Uint8Array, signature?: SignatureLookup): Payload {
-  const revision = `sha256:${digestBytes(bytes)}`;
+  const revision = `sha256:${sha256Hex(bytes)}`;
   if (signature === undefined) return { kind: "present", source, revision, bytes };
   // The signature's digest joins the revision: a new signature over the same bytes is handled again.
-  const signed = signature.bytes === undefined ? revision : `${revision}+sig:${digestBytes(signature.bytes).slice(0, 16)}`;
+  const signed = signature.bytes === undefined ? revision : `${revision}+sig:${sha256Hex(signature.bytes).slice(0, 16)}`;
   return { kind: "present", source, revision: signed, bytes, signature };
 }
 

@@ -2,9 +2,10 @@
 // refuses any body whose digest differs (the pin is never sent: fragments stay local).
 // Redirects are not followed, and 404 is an error, not "absent": a broken link must not
 // remove every pod.
+import { sha256Hex } from "../digest/sha256-hex.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_POLL_INTERVAL_MS } from "../contract/defaults.js";
 import { fetchBytes, headerValue } from "./http-fetch.js";
-import { digestBytes, presentPayload, withSignature } from "./revision.js";
+import { presentPayload, withSignature } from "./revision.js";
 import { parsePinnedUrl, type PinnedUrl } from "./pinned-url.js";
 import { pollingSource } from "./polling-source.js";
 import type { Payload, Source, SourceError } from "./source.js";
@@ -48,7 +49,7 @@ export async function fetchPinnedUrl(request: UrlFetchRequest): Promise<UrlFetch
   if (result.status === 304 && request.etag !== undefined) return { kind: "unchanged" };
   if (result.status !== 200) return sourceError(request.name, "http-status", `server answered ${result.status}`, result.status);
   if (request.target.sha256 !== undefined) {
-    const digest = digestBytes(result.bytes);
+    const digest = sha256Hex(result.bytes);
     if (digest !== request.target.sha256) {
       return sourceError(request.name, "protocol", `sha256 pin mismatch: expected ${request.target.sha256}, got ${digest}`);
     }

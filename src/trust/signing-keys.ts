@@ -1,7 +1,8 @@
 // Ed25519 keys for signed specs, with node:crypto only. A private key is PKCS#8 PEM written
 // owner-only (0600), a public key SPKI PEM; a key is named in logs by its id, the first 16 hex
 // digits of the sha256 of its SPKI DER encoding (the same key always has the same id).
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { sha256Hex } from "../digest/sha256-hex.js";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -19,7 +20,7 @@ export interface TrustedKey {
 export type KeyResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
+  return sha256Hex(publicKey.export({ type: "spki", format: "der" })).slice(0, 16);
 }
 
 /** Writes a new pair into `dir`; never overwrites a key that is there (O_EXCL), and leaves no half pair. */

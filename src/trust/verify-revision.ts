@@ -6,8 +6,9 @@
 // An absent key is refused too. Absence carries no signature, and whoever can delete a metadata
 // key could otherwise remove every pod without the private key. Under --trust, removing every pod
 // takes a signed empty value, which then still passes the wipe guard.
+import { sha256Hex } from "../digest/sha256-hex.js";
 import type { RefusedPayload } from "../daemon/desired-set.js";
-import { digestBytes } from "../sources/revision.js";
+
 import type { Payload } from "../sources/source.js";
 import { parseSignature, verifySignature } from "./detached-signature.js";
 import type { TrustedKey } from "./signing-keys.js";
@@ -28,7 +29,7 @@ export function verifyRevision(revision: Payload | RefusedPayload, keys: readonl
   const signer = keys.find((k) => verifySignature(revision.bytes, signature, k.key));
   if (signer === undefined) {
     return refuse("bad-signature", "trust.signatureInvalid",
-      `the signature at ${lookup.from} does not verify over this value (sha256:${digestBytes(revision.bytes)}) with any of the ${keys.length} trusted key(s)`);
+      `the signature at ${lookup.from} does not verify over this value (sha256:${sha256Hex(revision.bytes)}) with any of the ${keys.length} trusted key(s)`);
   }
   return { ...revision, signedBy: signer.id };
 }

@@ -1,12 +1,13 @@
 // The write path through the built CLI (`node dist/rower.mjs run --once --source file:…`) on
 // real filesystems: what the daemon leaves in the directory when the disk refuses.
+import { sha256Hex } from "../../src/digest/sha256-hex.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUNDLE } from "../e2e/spawned-rower.js";
-import { sha256Hex } from "../../src/manifests/plan-manifests.js";
+
 import { mountTinyTmpfs, unmount } from "./scratch-filesystem.js";
 
 const NAMES = ["a", "b", "c", "d", "e", "f"];

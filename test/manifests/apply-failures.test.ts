@@ -1,12 +1,13 @@
 // The failure-policy row "disk full, read-only, permission denied": no partial file becomes
 // visible, old files stay as they were, no temp file is left, and the error has a stable code.
+import { sha256Hex } from "../../src/digest/sha256-hex.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyPlan } from "../../src/manifests/apply-plan.js";
 import { observeDirectory } from "../../src/manifests/observe-directory.js";
-import { planManifests, sha256Hex } from "../../src/manifests/plan-manifests.js";
+import { planManifests } from "../../src/manifests/plan-manifests.js";
 import type { DesiredManifest } from "../../src/manifests/manifest-plan.js";
 import { mountTinyTmpfs, remountReadOnly, setImmutable, unmount } from "./scratch-filesystem.js";
 

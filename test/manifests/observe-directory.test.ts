@@ -1,3 +1,4 @@
+import { sha256Hex } from "../../src/digest/sha256-hex.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -5,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DirectoryObserver, observeDirectory } from "../../src/manifests/observe-directory.js";
 import { readManifestIdentity } from "../../src/manifests/read-manifest-identity.js";
-import { sha256Hex } from "../../src/manifests/plan-manifests.js";
+
 
 let dir: string;
 beforeEach(async () => {

@@ -1,5 +1,6 @@
+import { sha256Hex } from "../../src/digest/sha256-hex.js";
 import { describe, expect, it } from "vitest";
-import { planManifests, sha256Hex } from "../../src/manifests/plan-manifests.js";
+import { planManifests } from "../../src/manifests/plan-manifests.js";
 import { podKeyOfManifestFile, type PodKey } from "../../src/naming/manifest-naming.js";
 import type { DesiredManifest, ObservedEntry, OwnedFile } from "../../src/manifests/manifest-plan.js";
 import { isPlanEmpty } from "../../src/manifests/manifest-plan.js";

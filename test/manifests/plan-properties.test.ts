@@ -1,5 +1,6 @@
 // Ownership invariants over random directories and desired sets, then over random sequences
 // of sets applied to a real temp directory that also holds foreign files.
+import { sha256Hex } from "../../src/digest/sha256-hex.js";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -8,7 +9,7 @@ import { join } from "node:path";
 import { applyPlan } from "../../src/manifests/apply-plan.js";
 import type { DesiredManifest, ObservedEntry } from "../../src/manifests/manifest-plan.js";
 import { observeDirectory } from "../../src/manifests/observe-directory.js";
-import { planManifests, sha256Hex } from "../../src/manifests/plan-manifests.js";
+import { planManifests } from "../../src/manifests/plan-manifests.js";
 
 const NAMES = ["a", "b", "c", "d", "e"];
 const content = (name: string, version: number): string =>
