@@ -4,10 +4,11 @@
 // is opened with O_NOFOLLOW|O_EXCL, and rename replaces a symlink rather than writing
 // through it, so a write never follows a symlink. The two halves are separate (stageFile,
 // commitStaged) so apply can stage a whole set before any of it becomes visible.
-import { constants, type Stats } from "node:fs";
-import { lstat, open, readdir, rename, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, readdir, rename } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { lstatIfPresent, unlinkIfPresent } from "./if-present.js";
 import { errnoCode, withIoContext } from "./manifest-io-error.js";
 
 export const TEMP_PREFIX = ".rower-";
@@ -60,7 +61,7 @@ export async function stageFile(dir: string, file: string, content: string | Uin
       await withIoContext("close", temp, () => handle.close());
     }
   } catch (err) {
-    await removeTempFile(temp);
+    await unlinkIfPresent(temp, "remove temp file");
     throw err;
   }
   return { file, temp, target: join(dir, file) };
@@ -73,7 +74,7 @@ export async function commitStaged(staged: StagedFile): Promise<void> {
 
 /** Gives up a staged file: the temp goes, the target stays as it is. */
 export async function discardStaged(staged: StagedFile): Promise<void> {
-  await removeTempFile(staged.temp);
+  await unlinkIfPresent(staged.temp, "remove temp file");
 }
 
 /** fsync of the directory makes renames and unlinks in it durable. */
@@ -101,29 +102,12 @@ export async function cleanStaleTempFiles(dir: string): Promise<string[]> {
   for (const name of names.sort()) {
     if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) continue;
     const path = join(dir, name);
-    const stats = await lstatOrUndefined(path);
+    const stats = await lstatIfPresent(path);
     if (!stats || stats.isDirectory()) continue;
-    await removeTempFile(path);
+    await unlinkIfPresent(path, "remove temp file");
     removed.push(name);
   }
   return removed;
 }
 
-/** lstat that answers undefined for a path that does not exist. */
-async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
-  try {
-    return await lstat(path);
-  } catch (err) {
-    if (errnoCode(err) === "ENOENT") return undefined;
-    return withIoContext("lstat", path, () => Promise.reject(err));
-  }
-}
 
-async function removeTempFile(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (err) {
-    if (errnoCode(err) === "ENOENT") return; // already gone: the goal is reached
-    return withIoContext("remove temp file", path, () => Promise.reject(err));
-  }
-}

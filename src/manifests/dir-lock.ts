@@ -23,9 +23,10 @@
 // the path now leads, or learns that another rower holds it there (DirLockLostError).
 import { randomBytes } from "node:crypto";
 import { createConnection, createServer, type Server } from "node:net";
-import { chmod, link, lstat, mkdir, readdir, realpath, rename, stat, unlink } from "node:fs/promises";
+import { chmod, link, lstat, mkdir, readdir, realpath, rename, stat } from "node:fs/promises";
 import type { BigIntStats } from "node:fs";
 import { join } from "node:path";
+import { lstatIfPresent, unlinkIfPresent } from "./if-present.js";
 import { errnoCode, ManifestIoError, withIoContext } from "./manifest-io-error.js";
 
 export const LOCK_FILE = ".rower.lock";
@@ -163,10 +164,10 @@ async function install(
     const linked = await attempt("link lock socket", displayPath, () => link(tempPath, lockPath));
     if (linked === "ENOENT") return false;
     if (linked === "done") {
-      await removeIfPresent(tempPath);
+      await unlinkIfPresent(tempPath);
       return true;
     }
-    const existing = await lstatOrUndefined(lockPath);
+    const existing = await lstatIfPresent(lockPath);
     if (!existing) continue; // removed meanwhile: link again
     refuseIfNotALock(existing, displayPath);
     const holder = await askHolder(lockPath, answerTimeoutMs);
@@ -174,7 +175,7 @@ async function install(
     const arbiter = await holdArbiter(directory, displayPath, pid, answerTimeoutMs);
     if (arbiter === "finished") continue; // another rower's takeover ended just now: see who holds it
     try {
-      const still = await lstatOrUndefined(lockPath);
+      const still = await lstatIfPresent(lockPath);
       if (!still || still.dev !== existing.dev || still.ino !== existing.ino) continue; // changed meanwhile: look again
       const renamed = await attempt("replace stale lock", displayPath, () => rename(tempPath, lockPath));
       if (renamed === "ENOENT") return false;
@@ -294,21 +295,21 @@ async function removeStaleTempSockets(target: string, answerTimeoutMs: number): 
   for (const name of names) {
     if (!name.startsWith(TEMP_SOCKET_PREFIX)) continue;
     const path = join(target, name);
-    const stats = await lstatOrUndefined(path);
+    const stats = await lstatIfPresent(path);
     if (!stats?.isSocket()) continue;
-    if ((await askHolder(path, answerTimeoutMs)).kind === "stale") await removeIfPresent(path);
+    if ((await askHolder(path, answerTimeoutMs)).kind === "stale") await unlinkIfPresent(path);
   }
 }
 
 /** Does the lock path still hold our socket? */
 async function holdsPath(held: Held): Promise<boolean> {
-  const stats = await lstatOrUndefined(held.lockPath);
+  const stats = await lstatIfPresent(held.lockPath);
   return stats !== undefined && stats.dev === held.dev && stats.ino === held.ino;
 }
 
 /** Gives up a hold: its socket file goes if it is still ours, then the listener closes. */
 async function retire(held: Held): Promise<void> {
-  if (await holdsPath(held)) await removeIfPresent(held.lockPath);
+  if (await holdsPath(held)) await unlinkIfPresent(held.lockPath);
   await closeServer(held.server);
 }
 
@@ -331,23 +332,7 @@ function sameDirectory(a: Directory, b: Directory): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.birthtimeNs === b.birthtimeNs && a.target === b.target;
 }
 
-async function lstatOrUndefined(path: string): Promise<BigIntStats | undefined> {
-  try {
-    return await lstat(path, { bigint: true });
-  } catch (err) {
-    if (errnoCode(err) === "ENOENT") return undefined;
-    return withIoContext("lstat", path, () => Promise.reject(err));
-  }
-}
 
-async function removeIfPresent(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (err) {
-    if (errnoCode(err) === "ENOENT") return; // gone already: the goal is reached
-    return withIoContext("remove", path, () => Promise.reject(err));
-  }
-}
 
 /** Closing the server also unlinks the path it was bound at (libuv does): here, only a temp name. */
 function closeServer(server: Server): Promise<void> {

@@ -10,10 +10,11 @@
 // never read; an unreadable one (EACCES/EPERM: a daemon without CAP_DAC_OVERRIDE) is foreign
 // too, reported once per identity, and the sync goes on.
 import { sha256Hex } from "../digest/sha256-hex.js";
-import { constants, type BigIntStats } from "node:fs";
-import { lstat, open, readdir, type FileHandle } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, readdir, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { EntryKind, ManifestLog, ObservedDirectory, ObservedEntry, OwnedFile } from "./manifest-plan.js";
+import { lstatIfPresent } from "./if-present.js";
 import { errnoCode, ManifestIoError, withIoContext } from "./manifest-io-error.js";
 import { readManifestIdentity, type ManifestIdentity } from "./read-manifest-identity.js";
 import { podKeyOfManifestFile } from "../naming/manifest-naming.js";
@@ -70,7 +71,7 @@ export class DirectoryObserver {
 
   private async observeEntry(dir: string, name: string, writtenSha256: string | undefined, next: Map<string, Remembered>): Promise<ObservedEntry | undefined> {
     const path = join(dir, name);
-    const stats = await lstatBig(path);
+    const stats = await lstatIfPresent(path);
     if (!stats) return undefined;
     if (!stats.isFile()) return { name, kind: kindOf(stats), marker: false };
     const stamp = `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.mode}:${stats.uid}:${stats.gid}`;
@@ -116,7 +117,7 @@ export function observeDirectory(dir: string, record?: OwnedFile[]): Promise<Obs
 
 /** What is at a path now, for apply's re-check before it commits: its kind and, for a file, its digest. */
 export async function inspectTarget(path: string): Promise<{ kind: EntryKind; sha256?: string } | undefined> {
-  const stats = await lstatBig(path);
+  const stats = await lstatIfPresent(path);
   if (!stats) return undefined;
   if (!stats.isFile()) return { kind: kindOf(stats) };
   // Too big to be what rower planned over: a change, without reading it.
@@ -152,15 +153,6 @@ function kindOf(stats: { isFile(): boolean; isSymbolicLink(): boolean; isDirecto
   return "other";
 }
 
-/** lstat with nanosecond times; undefined for a path that does not exist. */
-async function lstatBig(path: string): Promise<BigIntStats | undefined> {
-  try {
-    return await lstat(path, { bigint: true });
-  } catch (err) {
-    if (errnoCode(err) === "ENOENT") return undefined;
-    return withIoContext("lstat", path, () => Promise.reject(err));
-  }
-}
 
 type ReadResult =
   | { kind: "bytes"; bytes: Uint8Array }

@@ -8,8 +8,9 @@ import { presentPayload } from "./revision.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
+  requestBudgetMs,
+  requestTimeoutsOf,
+  type RequestTimeouts,
   LINK_LOCAL_METADATA_ENDPOINT,
   silentLog,
   type SourceOptions,
@@ -35,17 +36,15 @@ export class AzureSource implements Source {
   readonly staleAfterMs: number;
   readonly watch: Source["watch"];
   private readonly endpoint: string;
-  private readonly connectTimeoutMs: number;
-  private readonly requestTimeoutMs: number;
+  private readonly timeouts: RequestTimeouts;
 
   constructor(options: SourceOptions) {
     this.endpoint = options.endpoint ?? options.azureMetadataEndpoint ?? LINK_LOCAL_METADATA_ENDPOINT;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.timeouts = requestTimeoutsOf(options);
     ({ staleAfterMs: this.staleAfterMs, watch: this.watch } = pollingSource((signal) => this.read(signal), {
       name: this.name,
       intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      pollTimeoutMs: this.connectTimeoutMs + this.requestTimeoutMs,
+      pollTimeoutMs: requestBudgetMs(this.timeouts),
       log: options.log ?? silentLog,
     }));
   }
@@ -56,8 +55,7 @@ export class AzureSource implements Source {
       headers: { ...AZURE_REQUEST_HEADERS },
       signal,
       maxBytes: AZURE_MAX_USER_DATA_BYTES,
-      connectTimeoutMs: this.connectTimeoutMs,
-      responseTimeoutMs: this.requestTimeoutMs,
+      ...this.timeouts,
     });
     if (!result.ok) return sourceError(this.name, result.errorKind, result.message, result.status);
     if (result.status !== 200) return sourceError(this.name, "http-status", `IMDS answered ${result.status}`, result.status);

@@ -9,8 +9,9 @@ import { absentPayload, presentPayload, withSignature } from "./revision.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
+  requestBudgetMs,
+  requestTimeoutsOf,
+  type RequestTimeouts,
   LINK_LOCAL_METADATA_ENDPOINT,
   SIGNATURE_KEY_SUFFIX,
   silentLog,
@@ -55,29 +56,26 @@ export class Ec2Source implements Source {
   private readonly key: string;
   private readonly tokens: ImdsTokenCache;
   private readonly log: SourceLog;
-  private readonly connectTimeoutMs: number;
-  private readonly requestTimeoutMs: number;
+  private readonly timeouts: RequestTimeouts;
 
   constructor(private readonly options: SourceOptions) {
     this.endpoint = options.endpoint ?? options.ec2MetadataEndpoint ?? LINK_LOCAL_METADATA_ENDPOINT;
     this.key = options.key ?? DEFAULT_METADATA_KEY;
     this.name = "ec2:user-data";
     this.log = options.log ?? silentLog;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.timeouts = requestTimeoutsOf(options);
     this.tokens = new ImdsTokenCache({
       url: ec2EndpointFor(this.endpoint, IMDS_TOKEN_PATH),
       ttlSec: options.ec2TokenTtlSec ?? IMDS_MAX_TOKEN_TTL_SEC,
       allowV1: options.imdsv1 ?? false,
-      connectTimeoutMs: this.connectTimeoutMs,
-      requestTimeoutMs: this.requestTimeoutMs,
+      timeouts: this.timeouts,
       now: options.now ?? Date.now,
       sourceName: this.name,
     });
     ({ staleAfterMs: this.staleAfterMs, watch: this.watch } = pollingSource((signal) => this.read(signal), {
       name: this.name,
       intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      pollTimeoutMs: (REQUESTS_PER_POLL + (options.signatures === true ? 1 : 0)) * (this.connectTimeoutMs + this.requestTimeoutMs),
+      pollTimeoutMs: (REQUESTS_PER_POLL + (options.signatures === true ? 1 : 0)) * requestBudgetMs(this.timeouts),
       log: this.log,
       openWatchRead: () => this.openTagTrackingRead(),
     }));
@@ -98,8 +96,7 @@ export class Ec2Source implements Source {
         headers,
         signal,
         maxBytes,
-        connectTimeoutMs: this.connectTimeoutMs,
-        responseTimeoutMs: this.requestTimeoutMs,
+        ...this.timeouts,
       });
       if (!result.ok) return sourceError(name, result.errorKind, result.message, result.status);
       if (result.status === 401 && attempt === 0) {
@@ -130,8 +127,7 @@ export class Ec2Source implements Source {
       ...(sameTag && previous.etag !== undefined ? { etag: previous.etag } : {}),
       signal,
       maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES,
-      connectTimeoutMs: this.connectTimeoutMs,
-      requestTimeoutMs: this.requestTimeoutMs,
+      timeouts: this.timeouts,
     });
     if (outcome.kind === "error") return outcome;
     if (outcome.kind === "unchanged" && sameTag) return previous;

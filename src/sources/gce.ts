@@ -14,8 +14,8 @@ import { absentPayload, describePayload, presentPayload } from "./revision.js";
 import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
+  requestTimeoutsOf,
+  type RequestTimeouts,
   LINK_LOCAL_METADATA_ENDPOINT,
   SIGNATURE_KEY_SUFFIX,
   STALE_SLACK_MS,
@@ -67,8 +67,7 @@ export class GceSource implements Source {
   private readonly key: string;
   private readonly scopes: Scope[];
   private readonly log: SourceLog;
-  private readonly connectTimeoutMs: number;
-  private readonly requestTimeoutMs: number;
+  private readonly timeouts: RequestTimeouts;
   private readonly waitTimeoutSec: number;
   /** `--trust`: the signature attribute is read from the same directory answer as the value. */
   private readonly signatures: boolean;
@@ -78,8 +77,7 @@ export class GceSource implements Source {
     this.key = options.key ?? DEFAULT_METADATA_KEY;
     this.scopes = options.projectFallback === false ? ["instance"] : ["instance", "project"];
     this.log = options.log ?? silentLog;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.timeouts = requestTimeoutsOf(options);
     this.waitTimeoutSec = options.gceWaitTimeoutSec ?? DEFAULT_WAIT_TIMEOUT_SEC;
     this.signatures = options.signatures ?? false;
     this.name = this.scopeName("instance");
@@ -120,8 +118,7 @@ export class GceSource implements Source {
       headers: { ...GCE_REQUEST_HEADERS },
       signal,
       maxBytes: GCE_MAX_VALUE_BYTES,
-      connectTimeoutMs: this.connectTimeoutMs,
-      responseTimeoutMs: this.requestTimeoutMs,
+      ...this.timeouts,
     });
     const answer = this.interpret(scope, result);
     if ("kind" in answer) return answer;
@@ -162,8 +159,8 @@ export class GceSource implements Source {
         headers: { ...GCE_REQUEST_HEADERS },
         signal,
         maxBytes: GCE_MAX_DIRECTORY_BYTES,
-        connectTimeoutMs: this.connectTimeoutMs,
-        responseTimeoutMs: etag === undefined ? this.requestTimeoutMs : this.waitTimeoutSec * 1000 + LONG_POLL_GRACE_MS,
+        connectTimeoutMs: this.timeouts.connectTimeoutMs,
+        responseTimeoutMs: etag === undefined ? this.timeouts.responseTimeoutMs : this.waitTimeoutSec * 1000 + LONG_POLL_GRACE_MS,
       });
     } catch (err) {
       if (signal.aborted) return { scope, kind: "aborted" };

@@ -4,6 +4,7 @@
 import { fetchBytes } from "./http-fetch.js";
 import type { SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
+import type { RequestTimeouts } from "./source-options.js";
 
 export const IMDS_TOKEN_PATH = "/latest/api/token";
 export const IMDS_TOKEN_HEADER = "X-aws-ec2-metadata-token";
@@ -22,8 +23,7 @@ export interface ImdsTokenOptions {
   url: string;
   ttlSec: number;
   allowV1: boolean;
-  connectTimeoutMs: number;
-  requestTimeoutMs: number;
+  timeouts: RequestTimeouts;
   now: () => number;
   sourceName: string;
 }
@@ -72,8 +72,7 @@ export class ImdsTokenCache {
       headers: { [IMDS_TTL_HEADER]: String(this.options.ttlSec) },
       signal,
       maxBytes: MAX_TOKEN_BYTES,
-      connectTimeoutMs: this.options.connectTimeoutMs,
-      responseTimeoutMs: this.options.requestTimeoutMs,
+      ...this.options.timeouts,
     });
     const name = this.options.sourceName;
     if (result.ok && result.status === 200) {

@@ -70,5 +70,23 @@ export const LINK_LOCAL_METADATA_ENDPOINT = "http://169.254.169.254";
 /** Added to every staleAfterMs beyond the source's own timeouts: scheduling, transfer, a busy event loop. */
 export const STALE_SLACK_MS = 5000;
 
+/** The timeouts of every request that is not a long poll, defaults applied, as fetchBytes takes them. */
+export interface RequestTimeouts {
+  connectTimeoutMs: number;
+  responseTimeoutMs: number;
+}
+
+export function requestTimeoutsOf(options: SourceOptions): RequestTimeouts {
+  return {
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    responseTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+}
+
+/** The longest one such request may take: a poll of N requests may take N times this. */
+export function requestBudgetMs(timeouts: RequestTimeouts): number {
+  return timeouts.connectTimeoutMs + timeouts.responseTimeoutMs;
+}
+
 /** A sink that drops everything, for callers that pass no log. */
 export const silentLog: SourceLog = { info() {}, warn() {} };

@@ -11,8 +11,9 @@ import { pollingSource } from "./polling-source.js";
 import type { Payload, Source, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import {
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
+  requestBudgetMs,
+  requestTimeoutsOf,
+  type RequestTimeouts,
   MAX_SIGNATURE_BYTES,
   SIGNATURE_FILE_SUFFIX,
   silentLog,
@@ -27,8 +28,7 @@ export interface UrlFetchRequest {
   etag?: string;
   signal: AbortSignal;
   maxBytes: number;
-  connectTimeoutMs: number;
-  requestTimeoutMs: number;
+  timeouts: RequestTimeouts;
 }
 
 /** One conditional GET of a (possibly pinned) URL. */
@@ -40,8 +40,7 @@ export async function fetchPinnedUrl(request: UrlFetchRequest): Promise<UrlFetch
     headers,
     signal: request.signal,
     maxBytes: request.maxBytes,
-    connectTimeoutMs: request.connectTimeoutMs,
-    responseTimeoutMs: request.requestTimeoutMs,
+    ...request.timeouts,
     // A verified pin proves the bytes whole, however the body was framed.
     allowUnframed: request.target.sha256 !== undefined,
   });
@@ -76,7 +75,7 @@ export class UrlSource implements Source {
       name: this.name,
       intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       // One request per poll, two with --trust (the value, then URL.sig).
-      pollTimeoutMs: (options.signatures === true ? 2 : 1) * ((options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) + (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)),
+      pollTimeoutMs: (options.signatures === true ? 2 : 1) * requestBudgetMs(requestTimeoutsOf(options)),
       log: options.log ?? silentLog,
       openWatchRead: () => this.openConditionalRead(),
     }));
@@ -89,8 +88,7 @@ export class UrlSource implements Source {
       name: this.name,
       signal,
       maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES,
-      connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      timeouts: requestTimeoutsOf(this.options),
     };
     if (etag !== undefined) request.etag = etag;
     return fetchPinnedUrl(request);
@@ -117,8 +115,7 @@ export class UrlSource implements Source {
       headers: {},
       signal,
       maxBytes: MAX_SIGNATURE_BYTES,
-      connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      responseTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      ...requestTimeoutsOf(this.options),
     });
     if (!result.ok) return sourceError(from, result.errorKind, result.message, result.status);
     if (result.status === 404) return withSignature(payload, { from });

@@ -1,13 +1,13 @@
 // deploy/kubelet/fetch-credential-providers against a loopback stand-in for artifacts.k8s.io
 // serving both plugins at the official path layout: installs only bytes matching the pins.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runScript, startFileServer } from "./download-harness.js";
 import { REPO } from "./launch-material.js";
 
 const SCRIPT = join(REPO, "deploy/kubelet/fetch-credential-providers");
@@ -19,36 +19,14 @@ const sha256 = (bytes: Buffer | string): string => createHash("sha256").update(b
 
 const hasTools = ["curl", "sha256sum"].every((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0);
 
-async function startArtifactServer(files: Record<string, Buffer>): Promise<{ url: string; requests: string[]; server: Server }> {
-  const requests: string[] = [];
-  const server = createServer((req, res) => {
-    requests.push(req.url ?? "");
-    const body = files[req.url ?? ""];
-    if (body) res.end(body);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
-}
-
 function runFetch(baseUrl: string, dir: string, pins: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("sh", [SCRIPT], {
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        KUBELET_ARCH: "amd64",
-        AUTH_PROVIDER_GCP_VERSION: GCP.version,
-        ECR_CREDENTIAL_PROVIDER_VERSION: ECR.version,
-        CREDENTIAL_PROVIDERS_BASE_URL: baseUrl,
-        CREDENTIAL_PROVIDERS_DIR: dir,
-        ...pins,
-      },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr }));
+  return runScript(SCRIPT, {
+    KUBELET_ARCH: "amd64",
+    AUTH_PROVIDER_GCP_VERSION: GCP.version,
+    ECR_CREDENTIAL_PROVIDER_VERSION: ECR.version,
+    CREDENTIAL_PROVIDERS_BASE_URL: baseUrl,
+    CREDENTIAL_PROVIDERS_DIR: dir,
+    ...pins,
   });
 }
 
@@ -67,7 +45,7 @@ describe.skipIf(!hasTools)("deploy/kubelet/fetch-credential-providers", () => {
   });
 
   it("installs both plugins under the names the kubelet looks up, then reuses them", async () => {
-    const artifacts = await startArtifactServer({ [GCP_PATH]: GCP.bytes, [ECR_PATH]: ECR.bytes });
+    const artifacts = await startFileServer({ [GCP_PATH]: GCP.bytes, [ECR_PATH]: ECR.bytes });
     server = artifacts.server;
     expect(await runFetch(artifacts.url, dir, GOOD_PINS)).toMatchObject({ code: 0 });
     expect(readFileSync(join(dir, "auth-provider-gcp"))).toEqual(GCP.bytes);
@@ -84,7 +62,7 @@ describe.skipIf(!hasTools)("deploy/kubelet/fetch-credential-providers", () => {
     { desc: "no pin for the architecture", pins: { AUTH_PROVIDER_GCP_SHA256_AMD64: sha256(GCP.bytes) }, message: "no sha256 pinned for ecr-credential-provider" },
     { desc: "a pin that is not a digest", pins: { ...GOOD_PINS, AUTH_PROVIDER_GCP_SHA256_AMD64: "abc" }, message: "not a sha256 digest" },
   ])("refuses $desc and leaves no download behind", async ({ pins, message }) => {
-    const artifacts = await startArtifactServer({ [GCP_PATH]: GCP.bytes, [ECR_PATH]: ECR.bytes });
+    const artifacts = await startFileServer({ [GCP_PATH]: GCP.bytes, [ECR_PATH]: ECR.bytes });
     server = artifacts.server;
     const result = await runFetch(artifacts.url, dir, pins);
     expect(result.code).toBe(1);
@@ -93,7 +71,7 @@ describe.skipIf(!hasTools)("deploy/kubelet/fetch-credential-providers", () => {
   });
 
   it("fails when a plugin is not there", async () => {
-    const artifacts = await startArtifactServer({ [GCP_PATH]: GCP.bytes });
+    const artifacts = await startFileServer({ [GCP_PATH]: GCP.bytes });
     server = artifacts.server;
     const result = await runFetch(artifacts.url, dir, GOOD_PINS);
     expect(result.code).not.toBe(0);

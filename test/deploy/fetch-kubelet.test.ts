@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runScript, startFileServer, type FileServer } from "./download-harness.js";
 import { REPO } from "./launch-material.js";
 
 const SCRIPT = join(REPO, "deploy/kubelet/fetch-kubelet");
@@ -21,37 +21,13 @@ interface Release {
 }
 
 // A loopback stand-in for dl.k8s.io serving one release at the official path layout.
-async function startReleaseServer(release: Release): Promise<{ url: string; requests: string[]; server: Server }> {
-  const requests: string[] = [];
-  const server = createServer((req, res) => {
-    requests.push(req.url ?? "");
-    const base = `/${VERSION}/bin/linux/amd64/kubelet`;
-    if (req.url === base) res.end(release.binary);
-    else if (req.url === `${base}.sha256`) res.end(release.sha256);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, server };
+function startReleaseServer(release: Release): Promise<FileServer> {
+  const base = `/${VERSION}/bin/linux/amd64/kubelet`;
+  return startFileServer({ [base]: release.binary, [`${base}.sha256`]: release.sha256 });
 }
 
 function runFetch(baseUrl: string, installDir: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("sh", [SCRIPT], {
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        KUBELET_VERSION: VERSION,
-        KUBELET_ARCH: "amd64",
-        KUBELET_BASE_URL: baseUrl,
-        KUBELET_INSTALL_DIR: installDir,
-      },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr }));
-  });
+  return runScript(SCRIPT, { KUBELET_VERSION: VERSION, KUBELET_ARCH: "amd64", KUBELET_BASE_URL: baseUrl, KUBELET_INSTALL_DIR: installDir });
 }
 
 describe.skipIf(!hasTools)("deploy/kubelet/fetch-kubelet", () => {

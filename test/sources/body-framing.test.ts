@@ -9,9 +9,10 @@ import { Ec2Source } from "../../src/sources/ec2.js";
 import { GceSource } from "../../src/sources/gce.js";
 import type { Payload, Source, SourceError } from "../../src/sources/source.js";
 import { UrlSource } from "../../src/sources/url.js";
-import { startEmulatorFixture, type EmulatorFixture } from "../emulator/emulator-fixture.js";
+import type { EmulatorFixture } from "../emulator/emulator-fixture.js";
+import { useEmulatorScope } from "./emulator-scope.js";
 import { startRawHttpServer, type RawHttpServer } from "./raw-http-server.js";
-import { text, watchSource, type WatchCursor } from "./watch-cursor.js";
+import { text } from "./watch-cursor.js";
 
 const signal = new AbortController().signal;
 const SPEC = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n";
@@ -51,23 +52,16 @@ const READ_PATHS: ReadPath[] = [
 ];
 
 describe("body framing: metadata sources", () => {
-  let fixture: EmulatorFixture | undefined;
-  let cursor: WatchCursor | undefined;
-  afterEach(async () => {
-    await cursor?.stop();
-    await fixture?.close();
-    cursor = undefined;
-    fixture = undefined;
-  });
+  const scope = useEmulatorScope();
 
   for (const path of READ_PATHS) {
     for (const fault of BODY_FAULTS) {
       it(`${path.desc}: ${fault.desc} is a protocol error`, async () => {
-        fixture = await startEmulatorFixture(path.kind, SPEC);
+        const fixture = await scope.start(path.kind, SPEC);
         const source = path.source(fixture);
         let result: Payload | SourceError;
         if (path.watch) {
-          cursor = watchSource(source);
+          const cursor = scope.watch(source);
           expect(text(await cursor.next())).toBe(SPEC);
           await fixture.admin("POST", "faults", JSON.stringify({ ...fault.faults, path: path.path }));
           const next = cursor.next();

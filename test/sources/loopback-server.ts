@@ -1,6 +1,12 @@
 // A real HTTP server on 127.0.0.1, port 0, answering with a test's handler.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server } from "node:net";
+
+/** Listens on 127.0.0.1, port 0, and gives the server's base URL. */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", () => ready()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
 export interface LoopbackServer {
   url: string;
@@ -14,10 +20,8 @@ export async function startLoopbackServer(handler: (req: IncomingMessage, res: S
     requests.push(req);
     handler(req, res);
   });
-  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", () => ready()));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenOnLoopback(server),
     requests,
     close: () =>
       new Promise<void>((done) => {

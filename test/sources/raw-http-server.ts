@@ -1,7 +1,7 @@
 // A loopback server that writes each answer's bytes by hand, for framings node:http never
 // produces (a 200 delimited only by closing the connection).
 import { createServer, type Server, type Socket } from "node:net";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback-server.js";
 
 export interface RawHttpServer {
   url: string;
@@ -28,10 +28,8 @@ export async function startRawHttpServer(answer: (head: string) => string | Buff
       socket.end(answer(head));
     });
   });
-  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", () => ready()));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenOnLoopback(server),
     requests,
     close: () =>
       new Promise<void>((done) => {
