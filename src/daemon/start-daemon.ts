@@ -191,6 +191,7 @@ async function prepare(
     if (err instanceof ManifestIoError) return { ok: false, message: `cannot lock the manifest directory: ${err.message}` };
     throw err;
   }
+  if (lock.created !== undefined) log.info("manifests.dirCreated", { path: lock.created, manifestDir: config.manifestDir });
 
   const stored = await readState(config.stateDir).catch((err: unknown) => {
     if (err instanceof ManifestIoError) return { kind: "invalid" as const, path: err.path, message: err.message };

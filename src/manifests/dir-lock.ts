@@ -49,6 +49,8 @@ export type HoldCheck =
 
 export interface DirLock {
   readonly path: string;
+  /** The first directory taking the lock at start had to create (the manifest directory or a parent). */
+  readonly created: string | undefined;
   /**
    * Makes sure the lock is still ours before a write. When the directory was removed (and its
    * socket with it) or the path now leads to another directory, takes the lock there. Throws
@@ -84,6 +86,7 @@ export async function acquireDirLock(dir: string, options: { pid?: number; answe
   let held: Held | undefined = await take();
   return {
     path,
+    created: held.created,
     ensureHeld: async () => {
       const now = await directoryOrUndefined(dir);
       if (held && now && sameDirectory(now, held.directory) && (await holdsPath(held))) return { state: "held", target: held.directory.target };
@@ -128,6 +131,7 @@ interface Held {
   lockPath: string;
   dev: bigint;
   ino: bigint;
+  created: string | undefined;
 }
 
 async function takeLock(dir: string, displayPath: string, pid: number, answerTimeoutMs: number): Promise<Held> {
@@ -141,7 +145,7 @@ async function takeLock(dir: string, displayPath: string, pid: number, answerTim
       const installed = await install(temp.path, lockPath, directory, displayPath, pid, answerTimeoutMs);
       if (installed) {
         await removeStaleTempSockets(directory.target, answerTimeoutMs);
-        return { server: temp.server, directory, lockPath, dev: temp.dev, ino: temp.ino };
+        return { server: temp.server, directory, lockPath, dev: temp.dev, ino: temp.ino, created };
       }
     } catch (err) {
       await closeServer(temp.server);

@@ -51,10 +51,12 @@ describe("the wipe guard (built CLI against rower emulate gce)", () => {
     expect(first.status).toBe(0);
     // A state directory rower had to create is said, not silent.
     expect(first.events.find((e) => e.event === "state.dirCreated")).toMatchObject({ stateDir: join(root, "state") });
+    expect(first.events.find((e) => e.event === "manifests.dirCreated")).toMatchObject({ manifestDir: join(root, "manifests") });
     expect(await files()).toEqual(["clock.yaml", "hello.yaml"]);
     await admin("POST", "faults", JSON.stringify({ status: 404, count: 1, path: INSTANCE_PREFIX }));
     const run = once();
     expect(run.status).toBe(0);
+    expect(run.events.map((e) => e.event)).not.toContain("manifests.dirCreated");
     expect(run.events.map((e) => e.event)).toContain("wipe.pending");
     expect(run.events.map((e) => e.event)).not.toContain("wipe.confirmed");
     expect(await files()).toEqual(["clock.yaml", "hello.yaml"]);
