@@ -6,10 +6,7 @@ import type { Document } from "./document.js";
 import { checkListWrapper } from "./check-list-wrapper.js";
 import { decodeError } from "./decode-error.js";
 import type { ParsedDocument } from "./parse-yaml.js";
-
-export function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isMapping } from "../guards/is-mapping.js";
 
 /** apiVersion is not part of the test: a List with the wrong one is reported as a List. */
 function isListDocument(value: Record<string, unknown>): boolean {

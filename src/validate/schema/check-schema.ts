@@ -6,6 +6,7 @@ import { invalid, required, unsupported, type FieldError } from "../../errors/fi
 import { parseQuantityValue } from "../quantity.js";
 import { suggestField } from "../../errors/suggest-field.js";
 import { POD_TYPE, type FieldKind, type ObjectType, type ScalarKind } from "./compile-schema.js";
+import { isMapping, type Mapping } from "../../guards/is-mapping.js";
 
 /** apimachinery's ErrFormatWrong text, which the API server prints for a bad quantity. */
 export const QUANTITY_FORMAT_DETAIL =
@@ -16,10 +17,7 @@ const INT32_MAX = 2 ** 31 - 1;
 // Go's time.Parse(time.RFC3339, …), which metav1.Time uses; fractional seconds are allowed.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-type PlainObject = Record<string, unknown>;
-
-const isPlainObject = (value: unknown): value is PlainObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+type PlainObject = Mapping;
 
 const isScalar = (value: unknown): boolean => value === null || typeof value !== "object";
 
@@ -124,7 +122,7 @@ function checkValue(value: unknown, kind: FieldKind, path: FieldPath, errors: Fi
       else checkScalar(value, kind.scalar, kind, path, errors);
       return;
     case "object":
-      if (isPlainObject(value)) checkObject(value, kind.type, path, errors);
+      if (isMapping(value)) checkObject(value, kind.type, path, errors);
       else errors.push(typeError(path, value, kind));
       return;
     case "array":
@@ -135,7 +133,7 @@ function checkValue(value: unknown, kind: FieldKind, path: FieldPath, errors: Fi
       for (let i = 0; i < value.length; i++) checkValue(value[i], kind.item, path.index(i), errors);
       return;
     case "map":
-      if (!isPlainObject(value)) {
+      if (!isMapping(value)) {
         errors.push(typeError(path, value, kind));
         return;
       }
@@ -167,7 +165,7 @@ function checkTypeMeta(pod: PlainObject, root: FieldPath, errors: FieldError[]):
 export function checkSchema(value: unknown): FieldError[] {
   const root = FieldPath.root();
   const errors: FieldError[] = [];
-  if (!isPlainObject(value)) {
+  if (!isMapping(value)) {
     errors.push(invalid(root, isScalar(value) ? value : undefined, { rule: "schema.type", detail: "must be of type object" }));
     return errors;
   }
