@@ -49,6 +49,13 @@ function dropRepeats(errors: FieldError[]): FieldError[] {
   });
 }
 
+/** The origin plus the pod's name, keys in the same order as a spread would give them. */
+function withPod(origin: Origin, pod: string): Origin {
+  const { source, document, item, line } = origin;
+  if (item === undefined) return line === undefined ? { source, document, pod } : { source, document, line, pod };
+  return line === undefined ? { source, document, item, pod } : { source, document, item, line, pod };
+}
+
 function locate(error: FieldError, origin: Origin, doc: Document): LocatedError {
   const line = doc.lineOf?.(error.field);
   return line === undefined ? { ...error, origin } : { ...error, origin, line };
@@ -66,7 +73,7 @@ function validateDocument(doc: Document, options: ValidateOptions): DocumentResu
     ? [...checkPodSemantics(pod, { nodeName: options.nodeName }), ...checkStaticPodRules(pod), ...checkRowerRules(pod), ...(options.admit?.(value) ?? [])]
     : [];
   const found = dropRepeats([...checkSchema(value), ...podLayers]).sort(compareErrors);
-  const origin: Origin = name === undefined ? doc.origin : { ...doc.origin, pod: name };
+  const origin = name === undefined ? doc.origin : withPod(doc.origin, name);
   return {
     origin,
     ...(kind === undefined ? {} : { kind }),
