@@ -3,6 +3,7 @@
 import { FieldPath } from "../errors/field-path.js";
 import { invalid, required, unsupported, type FieldError } from "../errors/field-error.js";
 import { suggestField } from "../errors/suggest-field.js";
+import { isMapping } from "../guards/is-mapping.js";
 
 /** The List's own fields (metav1.List / v1.PodList). */
 const LIST_FIELDS = ["apiVersion", "kind", "metadata", "items"] as const;
@@ -13,10 +14,6 @@ const LIST_META_FIELDS: Readonly<Record<string, "string" | "integer">> = {
   remainingItemCount: "integer",
   selfLink: "string",
 };
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function unknownField(path: FieldPath, key: string, known: readonly string[]): FieldError {
   const suggestion = suggestField(key, known);

@@ -6,10 +6,7 @@ import type { Document } from "./document.js";
 import { checkListWrapper } from "./check-list-wrapper.js";
 import { decodeError } from "./decode-error.js";
 import type { ParsedDocument } from "./parse-yaml.js";
-
-export function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isMapping } from "../guards/is-mapping.js";
 
 /** apiVersion is not part of the test: a List with the wrong one is reported as a List. */
 function isListDocument(value: Record<string, unknown>): boolean {
@@ -33,7 +30,7 @@ export function expandLists(parsed: readonly ParsedDocument[], source: string): 
   const errors: LocatedError[] = [];
   for (const doc of parsed) {
     if (doc.value === undefined) continue; // empty documents between `---` are skipped
-    const origin: Origin = { source, document: doc.index, ...(doc.line === undefined ? {} : { line: doc.line }) };
+    const origin = originOf(source, doc.index, undefined, doc.line);
     if (!isMapping(doc.value)) {
       errors.push(decodeError(origin, "decode.notMapping", `a document must be a mapping (an object), not ${describeValue(doc.value)}`));
       continue;
@@ -52,7 +49,7 @@ export function expandLists(parsed: readonly ParsedDocument[], source: string): 
     items.forEach((item: unknown, i) => {
       const prefix = `items[${i}]`;
       const line = doc.itemLines[i];
-      const itemOrigin: Origin = { source, document: doc.index, item: i, ...(line === undefined ? {} : { line }) };
+      const itemOrigin = originOf(source, doc.index, i, line);
       if (!isMapping(item)) {
         errors.push(decodeError(itemOrigin, "decode.notMapping", `a list item must be a mapping (an object), not ${describeValue(item)}`, { field: prefix }));
         return;
@@ -65,6 +62,12 @@ export function expandLists(parsed: readonly ParsedDocument[], source: string): 
     });
   }
   return { documents, errors };
+}
+
+/** Built as literals, one shape per case: spreads of optional parts make slow objects that every later copy pays for. */
+function originOf(source: string, document: number, item: number | undefined, line: number | undefined): Origin {
+  if (item === undefined) return line === undefined ? { source, document } : { source, document, line };
+  return line === undefined ? { source, document, item } : { source, document, item, line };
 }
 
 function lineField(line: number | undefined): { line?: number } {

@@ -6,6 +6,7 @@ import { decodeError } from "./decode-error.js";
 import { GO_YAML_SCHEMA } from "./go-yaml-schema.js";
 import { LineIndex } from "./line-index.js";
 import { relaxTabsInFlow } from "./flow-tabs.js";
+import { readJsonDocument } from "./read-json-document.js";
 import { splitJsonStream, type JsonPart } from "./split-json-stream.js";
 import { indexDocument, lookUpLine, measureDocument, type DocumentIndex } from "./scan-document.js";
 
@@ -83,6 +84,9 @@ function yamlErrorOf(err: YAMLException, source: string, text: string, document:
 }
 
 export function parseYaml(text: string, source: string): ParsedYaml {
+  // One JSON object (valid JSON is one value, so not a stream): read natively when that is safe.
+  const json = readJsonDocument(text);
+  if (json) return { documents: [json], errors: [] };
   const stream = splitJsonStream(text);
   if (stream) return parseJsonStream(text, stream, source);
   return parseYamlDocuments(text, source);
@@ -95,7 +99,8 @@ function parseJsonStream(text: string, parts: readonly JsonPart[], source: strin
   const errors: LocatedError[] = [];
   parts.forEach((part, index) => {
     const offset = lines.lineAt(part.start) - 1;
-    const parsed = parseYamlDocuments(part.text, source);
+    const json = readJsonDocument(part.text);
+    const parsed = json ? { documents: [json], errors: [] } : parseYamlDocuments(part.text, source);
     for (const doc of parsed.documents) {
       documents.push({
         ...doc,

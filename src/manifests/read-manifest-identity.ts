@@ -7,6 +7,7 @@
 // 10 MiB, pods are KiB) and only read on a sync, so a YAML parse per file is cheap enough.
 import { load, YAML11_SCHEMA } from "js-yaml";
 import { MANAGED_ANNOTATION, MANAGED_VALUE, type PodKey } from "../naming/manifest-naming.js";
+import { isMapping } from "../guards/is-mapping.js";
 
 export interface ManifestIdentity {
   marker: boolean;
@@ -15,11 +16,11 @@ export interface ManifestIdentity {
 
 export function readManifestIdentity(text: string): ManifestIdentity {
   const value = parseOnePod(text);
-  if (!isRecord(value)) return { marker: false };
+  if (!isMapping(value)) return { marker: false };
   const metadata = value["metadata"];
-  if (!isRecord(metadata)) return { marker: false };
+  if (!isMapping(metadata)) return { marker: false };
   const annotations = metadata["annotations"];
-  const marker = isRecord(annotations) && annotations[MANAGED_ANNOTATION] === MANAGED_VALUE;
+  const marker = isMapping(annotations) && annotations[MANAGED_ANNOTATION] === MANAGED_VALUE;
   const name = metadata["name"];
   const namespace = metadata["namespace"];
   if (typeof name !== "string" || name === "") return { marker };
@@ -39,8 +40,4 @@ function parseOnePod(text: string): unknown {
     if (err instanceof Error) return undefined;
     throw err;
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -8,6 +8,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { MANAGED_ANNOTATION, MANAGED_VALUE, manifestFileName } from "../naming/manifest-naming.js";
 import { writeYaml } from "./yaml-writer.js";
+import { isMapping } from "../guards/is-mapping.js";
 
 const HEADER = `# Managed by rower (annotation ${MANAGED_ANNOTATION}): edits to this file are overwritten.\n`;
 const TOP_LEVEL_ORDER = ["apiVersion", "kind", "metadata", "spec"];
@@ -15,10 +16,6 @@ const TOP_LEVEL_ORDER = ["apiVersion", "kind", "metadata", "spec"];
 export interface RenderedManifest {
   file: string;
   content: string;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function sortDeep(value: unknown): unknown {

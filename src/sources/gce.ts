@@ -23,6 +23,7 @@ import {
   type SourceLog,
   type SourceOptions,
 } from "./source-options.js";
+import { isMapping } from "../guards/is-mapping.js";
 
 export const GCE_BASE_PATH = "/computeMetadata/v1";
 export const GCE_FLAVOR_HEADER = "Metadata-Flavor";
@@ -185,10 +186,8 @@ export class GceSource implements Source {
       // JSON.parse's message quotes the answer; the description names only offset and size.
       return sourceError(name, "protocol", describeJsonError(body, "attribute directory"));
     }
-    if (typeof directory !== "object" || directory === null || Array.isArray(directory)) {
-      return sourceError(name, "protocol", "attribute directory is not a JSON object");
-    }
-    const attributes = directory as Record<string, unknown>;
+    if (!isMapping(directory)) return sourceError(name, "protocol", "attribute directory is not a JSON object");
+    const attributes = directory;
     const value = attributes[this.key];
     const signatureKey = `${this.key}${SIGNATURE_KEY_SUFFIX}`;
     const signature = this.signatures ? attributes[signatureKey] : undefined;

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import { gunzipCapped } from "../gzip/gunzip-capped.js";
+import { isMapping } from "../guards/is-mapping.js";
 
 export type IgnitionFileResult = { kind: "file"; bytes: Uint8Array } | { kind: "absent"; reason: string } | { kind: "invalid"; message: string };
 
@@ -31,10 +32,6 @@ export function parseIgnition(text: string): IgnitionConfig | undefined {
   return typeof version === "string" ? (value as IgnitionConfig) : undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** RFC 2397 `data:[<mediatype>][;base64],<data>`. */
 export function decodeDataUrl(url: string): Uint8Array | string {
   const comma = url.indexOf(",");
@@ -52,7 +49,7 @@ export function decodeDataUrl(url: string): Uint8Array | string {
 
 function verifyHash(bytes: Uint8Array, verification: unknown, where: string): string | undefined {
   if (verification === undefined || verification === null) return undefined;
-  if (!isObject(verification)) return `${where}.verification is not an object`;
+  if (!isMapping(verification)) return `${where}.verification is not an object`;
   const hash = verification.hash;
   if (hash === undefined || hash === null) return undefined;
   const match = typeof hash === "string" ? HASH_FORMAT.exec(hash) : null;
@@ -65,7 +62,7 @@ function verifyHash(bytes: Uint8Array, verification: unknown, where: string): st
 
 /** One resource's bytes (`contents` or an `append` entry): data URL, gunzip, hash check. */
 function readResource(resource: unknown, where: string, maxBytes: number): Uint8Array | string {
-  if (!isObject(resource)) return `${where} is not an object`;
+  if (!isMapping(resource)) return `${where} is not an object`;
   const source = resource.source;
   // Ignition writes nothing for a missing or null source.
   if (source === undefined || source === null) return new Uint8Array();
@@ -93,7 +90,7 @@ function readResource(resource: unknown, where: string, maxBytes: number): Uint8
 export function extractIgnitionFile(config: IgnitionConfig, path: string, maxBytes: number): IgnitionFileResult {
   const wanted = posix.normalize(path);
   const files = Array.isArray(config.storage?.files) ? (config.storage.files as unknown[]) : [];
-  const matches = files.filter((entry) => isObject(entry) && typeof entry.path === "string" && posix.normalize(entry.path) === wanted);
+  const matches = files.filter((entry) => isMapping(entry) && typeof entry.path === "string" && posix.normalize(entry.path) === wanted);
   if (matches.length === 0) return { kind: "absent", reason: `no storage.files entry at ${wanted}` };
   // Ignition rejects a config naming one path twice.
   if (matches.length > 1) return { kind: "invalid", message: `${matches.length} storage.files entries at ${wanted}` };
@@ -107,7 +104,7 @@ export function extractIgnitionFile(config: IgnitionConfig, path: string, maxByt
   const append = file.append ?? [];
   if (!Array.isArray(append)) return { kind: "invalid", message: "append is not a list" };
   for (const [index, entry] of append.entries()) {
-    if (isObject(entry) && (entry.source === undefined || entry.source === null)) {
+    if (isMapping(entry) && (entry.source === undefined || entry.source === null)) {
       return { kind: "invalid", message: `append[${index}] has no source` };
     }
     const bytes = readResource(entry, `append[${index}]`, maxBytes);

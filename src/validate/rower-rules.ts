@@ -5,10 +5,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { MANAGED_ANNOTATION, MANAGED_VALUE } from "../naming/manifest-naming.js";
 import { forbidden, type FieldError } from "../errors/field-error.js";
 import { FieldPath } from "../errors/field-path.js";
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isMapping } from "../guards/is-mapping.js";
 
 /** Never throws on malformed input: the schema layer reports wrong types. */
 export function checkRowerRules(pod: V1Pod): FieldError[] {

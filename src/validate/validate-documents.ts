@@ -12,6 +12,7 @@ import { checkRowerRules } from "./rower-rules.js";
 import { checkPodSemantics } from "./semantics/check-pod.js";
 import { checkStaticPodRules } from "./static-pod/check-static-pod.js";
 import type { DocumentResult, ValidationResult } from "./validation-result.js";
+import { isMapping } from "../guards/is-mapping.js";
 
 export interface ValidateOptions {
   /** The kubelet names a static pod's mirror `<name>-<node name>`, which must fit 253 characters. */
@@ -23,8 +24,8 @@ export interface ValidateOptions {
 function readString(value: unknown, ...path: string[]): string | undefined {
   let at = value;
   for (const key of path) {
-    if (typeof at !== "object" || at === null || Array.isArray(at)) return undefined;
-    at = (at as Record<string, unknown>)[key];
+    if (!isMapping(at)) return undefined;
+    at = at[key];
   }
   return typeof at === "string" ? at : undefined;
 }
@@ -32,8 +33,8 @@ function readString(value: unknown, ...path: string[]): string | undefined {
 /** False when apiVersion or kind names something other than a v1 Pod (a missing one is only Required). */
 function isPodTypeMeta(value: unknown): boolean {
   const isUnset = (v: unknown) => v === undefined || v === null || v === "";
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return true;
-  const { apiVersion, kind } = value as Record<string, unknown>;
+  if (!isMapping(value)) return true;
+  const { apiVersion, kind } = value;
   return (isUnset(apiVersion) || apiVersion === "v1") && (isUnset(kind) || kind === "Pod");
 }
 
@@ -46,6 +47,13 @@ function dropRepeats(errors: FieldError[]): FieldError[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The origin plus the pod's name, keys in the same order as a spread would give them. */
+function withPod(origin: Origin, pod: string): Origin {
+  const { source, document, item, line } = origin;
+  if (item === undefined) return line === undefined ? { source, document, pod } : { source, document, line, pod };
+  return line === undefined ? { source, document, item, pod } : { source, document, item, line, pod };
 }
 
 function locate(error: FieldError, origin: Origin, doc: Document): LocatedError {
@@ -65,7 +73,7 @@ function validateDocument(doc: Document, options: ValidateOptions): DocumentResu
     ? [...checkPodSemantics(pod, { nodeName: options.nodeName }), ...checkStaticPodRules(pod), ...checkRowerRules(pod), ...(options.admit?.(value) ?? [])]
     : [];
   const found = dropRepeats([...checkSchema(value), ...podLayers]).sort(compareErrors);
-  const origin: Origin = name === undefined ? doc.origin : { ...doc.origin, pod: name };
+  const origin = name === undefined ? doc.origin : withPod(doc.origin, name);
   return {
     origin,
     ...(kind === undefined ? {} : { kind }),

@@ -6,6 +6,7 @@ import { invalid, required, unsupported, type FieldError } from "../../errors/fi
 import { parseQuantityValue } from "../quantity.js";
 import { suggestField } from "../../errors/suggest-field.js";
 import { POD_TYPE, type FieldKind, type ObjectType, type ScalarKind } from "./compile-schema.js";
+import { isMapping, type Mapping } from "../../guards/is-mapping.js";
 
 /** apimachinery's ErrFormatWrong text, which the API server prints for a bad quantity. */
 export const QUANTITY_FORMAT_DETAIL =
@@ -16,10 +17,7 @@ const INT32_MAX = 2 ** 31 - 1;
 // Go's time.Parse(time.RFC3339, …), which metav1.Time uses; fractional seconds are allowed.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-type PlainObject = Record<string, unknown>;
-
-const isPlainObject = (value: unknown): value is PlainObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+type PlainObject = Mapping;
 
 const isScalar = (value: unknown): boolean => value === null || typeof value !== "object";
 
@@ -92,6 +90,23 @@ function checkScalar(value: unknown, scalar: ScalarKind, kind: FieldKind, path: 
   }
 }
 
+/**
+ * True when checkScalar would find nothing: most fields of a pod are valid scalars, and this
+ * answers without building their field paths, which only an error needs.
+ */
+function isValidScalar(value: unknown, scalar: ScalarKind): boolean {
+  switch (scalar) {
+    case "free-form": return true;
+    case "string": return typeof value === "string";
+    case "date-time": return typeof value === "string" && RFC3339.test(value);
+    case "boolean": return typeof value === "boolean";
+    case "number": return typeof value === "number";
+    case "int32": case "int64": return integerProblem(value, scalar) === undefined;
+    case "int-or-string": return typeof value === "string" || integerProblem(value, "int32") === undefined;
+    case "quantity": return value !== null && isScalar(value) && parseQuantityValue(value) !== undefined;
+  }
+}
+
 function checkObject(value: PlainObject, type: ObjectType, path: FieldPath, errors: FieldError[], skip?: ReadonlySet<string>): void {
   for (const key of Object.keys(value)) {
     if (skip?.has(key)) continue;
@@ -99,17 +114,17 @@ function checkObject(value: PlainObject, type: ObjectType, path: FieldPath, erro
     // A null means unset, as Go's decoder and kubectl read it: kubectl checks nothing under
     // a null, not even whether the key is known. Required fields are checked below.
     if (fieldValue === null) continue;
-    const fieldPath = path.child(key);
     const kind = type.fields.get(key);
     if (kind === undefined) {
       const suggestion = suggestField(key, type.fieldNames);
       errors.push({
-        field: fieldPath.toString(), type: "unknown field", rule: "schema.unknownField",
+        field: path.child(key).toString(), type: "unknown field", rule: "schema.unknownField",
         ...(suggestion === undefined ? {} : { detail: `did you mean ${JSON.stringify(suggestion)}?` }),
       });
       continue;
     }
-    checkValue(fieldValue, kind, fieldPath, errors);
+    if (kind.shape === "scalar" && isValidScalar(fieldValue, kind.scalar)) continue;
+    checkValue(fieldValue, kind, path.child(key), errors);
   }
   for (const name of type.required) {
     if (value[name] === undefined || value[name] === null) errors.push(required(path.child(name), { rule: "schema.required" }));
@@ -124,7 +139,7 @@ function checkValue(value: unknown, kind: FieldKind, path: FieldPath, errors: Fi
       else checkScalar(value, kind.scalar, kind, path, errors);
       return;
     case "object":
-      if (isPlainObject(value)) checkObject(value, kind.type, path, errors);
+      if (isMapping(value)) checkObject(value, kind.type, path, errors);
       else errors.push(typeError(path, value, kind));
       return;
     case "array":
@@ -132,14 +147,22 @@ function checkValue(value: unknown, kind: FieldKind, path: FieldPath, errors: Fi
         errors.push(typeError(path, value, kind));
         return;
       }
-      for (let i = 0; i < value.length; i++) checkValue(value[i], kind.item, path.index(i), errors);
+      for (let i = 0; i < value.length; i++) {
+        const item = kind.item;
+        if (item.shape === "scalar" && isValidScalar(value[i], item.scalar)) continue;
+        checkValue(value[i], item, path.index(i), errors);
+      }
       return;
     case "map":
-      if (!isPlainObject(value)) {
+      if (!isMapping(value)) {
         errors.push(typeError(path, value, kind));
         return;
       }
-      for (const key of Object.keys(value)) checkValue(value[key], kind.value, path.key(key), errors);
+      for (const key of Object.keys(value)) {
+        const entry = kind.value;
+        if (entry.shape === "scalar" && isValidScalar(value[key], entry.scalar)) continue;
+        checkValue(value[key], entry, path.key(key), errors);
+      }
       return;
   }
 }
@@ -167,7 +190,7 @@ function checkTypeMeta(pod: PlainObject, root: FieldPath, errors: FieldError[]):
 export function checkSchema(value: unknown): FieldError[] {
   const root = FieldPath.root();
   const errors: FieldError[] = [];
-  if (!isPlainObject(value)) {
+  if (!isMapping(value)) {
     errors.push(invalid(root, isScalar(value) ? value : undefined, { rule: "schema.type", detail: "must be of type object" }));
     return errors;
   }

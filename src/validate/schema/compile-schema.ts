@@ -1,5 +1,7 @@
-// Turns the generated table's compact codes into linked lookups, once at module load, so
-// checking a pod is map lookups only (the target is thousands of pods per second).
+// Turns the generated table's compact codes into linked lookups, so checking a pod is map
+// lookups only (the target is thousands of pods per second). Each type is linked the first
+// time a pod reaches it: a one-pod `rower validate` links the dozen types its pod uses, not
+// all of them at start-up.
 import { SCHEMA_ROOT, SCHEMA_TYPES } from "./generated.js";
 
 export type ScalarKind =
@@ -24,39 +26,62 @@ const SCALAR_BY_CODE: Readonly<Record<string, ScalarKind>> = {
   q: "quantity", t: "date-time", f: "free-form",
 };
 
-interface MutableType { name: string; fields: Map<string, FieldKind>; required: string[]; fieldNames: string[] }
+/** A generated type, linked on first use; every type is linked at most once. */
+class LinkedType implements ObjectType {
+  #fields: Map<string, FieldKind> | undefined;
+  #required: string[] = [];
+  #fieldNames: string[] | undefined;
 
-function decodeKind(code: string, types: ReadonlyMap<string, MutableType>): FieldKind {
-  const head = code[0];
-  if (head === "[") return { shape: "array", item: decodeKind(code.slice(1), types) };
-  if (head === "{") return { shape: "map", value: decodeKind(code.slice(1), types) };
-  if (head === "@") {
-    const type = types.get(code.slice(1));
-    if (!type) throw new Error(`schema table refers to unknown type ${code.slice(1)}`);
-    return { shape: "object", type };
+  constructor(readonly name: string, private readonly table: { readonly [field: string]: string }) {}
+
+  get fields(): ReadonlyMap<string, FieldKind> {
+    return this.#fields ?? this.#link();
   }
+
+  get required(): readonly string[] {
+    if (this.#fields === undefined) this.#link();
+    return this.#required;
+  }
+
+  /** Only an unknown field's suggestion reads these. */
+  get fieldNames(): readonly string[] {
+    return (this.#fieldNames ??= [...this.fields.keys()].sort());
+  }
+
+  #link(): Map<string, FieldKind> {
+    const fields = new Map<string, FieldKind>();
+    for (const [field, rawCode] of Object.entries(this.table)) {
+      const isRequired = rawCode.startsWith("!");
+      fields.set(field, decodeKind(isRequired ? rawCode.slice(1) : rawCode));
+      if (isRequired) this.#required.push(field);
+    }
+    this.#fields = fields;
+    return fields;
+  }
+}
+
+const TYPES = new Map<string, LinkedType>();
+
+function typeNamed(name: string): LinkedType {
+  let type = TYPES.get(name);
+  if (type === undefined) {
+    const table = SCHEMA_TYPES[name];
+    if (!table) throw new Error(`schema table refers to unknown type ${name}`);
+    type = new LinkedType(name, table);
+    TYPES.set(name, type);
+  }
+  return type;
+}
+
+function decodeKind(code: string): FieldKind {
+  const head = code[0];
+  if (head === "[") return { shape: "array", item: decodeKind(code.slice(1)) };
+  if (head === "{") return { shape: "map", value: decodeKind(code.slice(1)) };
+  if (head === "@") return { shape: "object", type: typeNamed(code.slice(1)) };
   const scalar = SCALAR_BY_CODE[code];
   if (!scalar) throw new Error(`schema table has unknown field code ${JSON.stringify(code)}`);
   return { shape: "scalar", scalar };
 }
 
-/** Links every generated type; throws only if the generated table itself is broken. */
-function compileSchema(): ObjectType {
-  const types = new Map<string, MutableType>();
-  for (const name of Object.keys(SCHEMA_TYPES)) types.set(name, { name, fields: new Map(), required: [], fieldNames: [] });
-  for (const [name, table] of Object.entries(SCHEMA_TYPES)) {
-    const type = types.get(name) as MutableType;
-    for (const [field, rawCode] of Object.entries(table)) {
-      const isRequired = rawCode.startsWith("!");
-      type.fields.set(field, decodeKind(isRequired ? rawCode.slice(1) : rawCode, types));
-      if (isRequired) type.required.push(field);
-    }
-    type.fieldNames = [...type.fields.keys()].sort();
-  }
-  const root = types.get(SCHEMA_ROOT);
-  if (!root) throw new Error(`schema table lacks its root type ${SCHEMA_ROOT}`);
-  return root;
-}
-
-/** The Pod type, with every type reachable from it linked in. */
-export const POD_TYPE: ObjectType = compileSchema();
+/** The Pod type; every type reachable from it is linked when a pod first reaches it. */
+export const POD_TYPE: ObjectType = typeNamed(SCHEMA_ROOT);

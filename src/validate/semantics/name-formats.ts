@@ -70,12 +70,13 @@ export function checkDns1123SubdomainWithUnderscore(value: string): string[] {
 
 const CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
 const CONFIG_KEY_MAX = 253;
+const configKey = new RegExp(`^${CONFIG_KEY_FMT}$`);
 
 /** A ConfigMap or Secret key (validation.IsConfigMapKey): a file name inside a volume. */
 export function checkConfigMapKey(value: string): string[] {
   const msgs: string[] = [];
   if (value.length > CONFIG_KEY_MAX) msgs.push(maxLenMessage(CONFIG_KEY_MAX));
-  if (!new RegExp(`^${CONFIG_KEY_FMT}$`).test(value)) {
+  if (!configKey.test(value)) {
     msgs.push(regexMessage("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, "key.name", "KEY_NAME", "key-name"));
   }
   if (value === ".") msgs.push("must not be '.'");

@@ -1,11 +1,12 @@
 // Semantic checks run on whatever the decoder produced, even when the schema layer has
 // already found wrong types: these readers return undefined instead of throwing, so a
 // check simply skips what it cannot read (the schema layer reports the type error).
+import { isMapping, type Mapping } from "../../guards/is-mapping.js";
 
-export type JsonRecord = Record<string, unknown>;
+export type JsonRecord = Mapping;
 
 export function recordOf(value: unknown): JsonRecord | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonRecord) : undefined;
+  return isMapping(value) ? value : undefined;
 }
 
 export function arrayOf(value: unknown): unknown[] {
