@@ -1,6 +1,7 @@
 // `rower validate` speed and memory, printed as a small table:
 // - start-up: `rower validate examples/nginx.yaml` wall time over `node -e 0` (interleaved runs,
-//   medians; target ratio < 2.0);
+//   medians; target ratio <= 1.3 on Node 24, the shipped image's, and <= 1.5 on Node 20, which has no
+//   module compile cache);
 // - throughput on a 1,000-pod List built from varied pods: decode and validate end to end,
 //   what `rower validate` does (target ≥ 5,000 pods/s), and each stage alone;
 // - peak RSS of `rower validate` on that List, read from process.resourceUsage() in the child.
@@ -112,9 +113,10 @@ try {
 
 const verdict = (met: boolean): string => (met ? "met" : "MISSED");
 const ratio = startup.rower / startup.node;
+const startupTarget = Number(process.versions.node.split(".")[0]) >= 24 ? 1.3 : 1.5;
 const podsPerSecond = (rate: number): string => `${Math.round(rate).toLocaleString("en")} pods/s`;
 const rows: [string, string, string][] = [
-  ["validate start-up (nginx.yaml), median", `${startup.rower.toFixed(1)} ms vs node -e 0 ${startup.node.toFixed(1)} ms`, `ratio ${ratio.toFixed(2)} (target ≤ 2.0: ${verdict(ratio <= 2)}, ${runs} runs each)`],
+  ["validate start-up (nginx.yaml), median", `${startup.rower.toFixed(1)} ms vs node -e 0 ${startup.node.toFixed(1)} ms`, `ratio ${ratio.toFixed(2)} (target ≤ ${startupTarget} on Node ${process.versions.node}: ${verdict(ratio <= startupTarget)}, ${runs} runs each)`],
   ["decode + validate, 1,000-pod List", podsPerSecond(throughput.total), `target ≥ 5,000 pods/s: ${verdict(throughput.total >= 5000)}`],
   ["  decodePayload alone", podsPerSecond(throughput.decode), `${(Buffer.byteLength(list) / 1024).toFixed(0)} KiB JSON`],
   ["  validateDocuments alone", podsPerSecond(throughput.validate), ""],
