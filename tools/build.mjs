@@ -44,6 +44,7 @@ await build({
   banner: { js: `#!/usr/bin/env node\n${requireShim}` },
 });
 await chmod(outfile, 0o755);
+await assertAscii(outfile);
 
 // Development only (`npm start` runs the GCE emulator in its own process beside the daemon);
 // never shipped: package.json's `files` and the image take dist/rower.mjs alone.
@@ -53,3 +54,14 @@ await build({
   outfile: new URL("../dist/emulator.mjs", import.meta.url).pathname,
   banner: { js: requireShim },
 });
+
+// esbuild escapes non-ASCII in strings, but keeps comments on class fields as written. One
+// non-ASCII byte makes V8 hold the whole source as a two-byte string (3 MB instead of 1.5)
+// and decode it the slow way at every start: keep the bundle ASCII.
+async function assertAscii(file) {
+  const text = await readFile(file, "latin1");
+  const at = text.search(/[^\x00-\x7f]/);
+  if (at < 0) return;
+  const line = text.slice(0, at).split("\n").length;
+  throw new Error(`${file}:${line}: non-ASCII byte in the bundle (a comment esbuild kept?): ${JSON.stringify(text.slice(Math.max(0, at - 60), at + 20))}`);
+}

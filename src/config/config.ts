@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import * as z from "zod/mini";
 import {
-  DEFAULT_IGNITION_PATH, DEFAULT_MANIFEST_DIR, DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY, DEFAULT_POLL_INTERVAL_MS, DEFAULT_STATE_DIR,
+  DEFAULT_COALESCE_MS, DEFAULT_IGNITION_PATH, DEFAULT_MANIFEST_DIR, DEFAULT_MAX_BYTES, DEFAULT_METADATA_KEY, DEFAULT_POLL_INTERVAL_MS, DEFAULT_STATE_DIR,
 } from "../contract/defaults.js";
 import { DURATION_FORMS, parseDuration } from "./duration.js";
 import { LISTEN_FORMS, parseListenAddress, type ListenAddress } from "./listen-address.js";
@@ -43,6 +43,8 @@ export interface Config {
   keepOnAbsent: boolean;
   /** The wipe guard: a change removing every rower pod is applied only if a read this much later agrees; 0 disables. */
   absentConfirmMs: number;
+  /** Changes arriving this soon after an applied change wait out the window, and only the latest is applied; 0 applies each at once. */
+  coalesceMs: number;
   projectFallback: boolean;
   imdsv1: boolean;
   ignitionPath: string;
@@ -171,6 +173,7 @@ const configSchema = z.object({
   maxBytes: textOption(parseByteCount, `a whole number of bytes, 1 to ${MAX_BYTES_LIMIT}`),
   keepOnAbsent: switchOption(),
   absentConfirm: textOption(parseDurationOrZero, `0 or ${DURATION_FORMS}`),
+  coalesce: textOption(parseDurationOrZero, `0 or ${DURATION_FORMS}`),
   projectFallback: switchOption(),
   imdsv1: switchOption(),
   ignitionPath: textOption(nonEmpty, "a file path"),
@@ -257,6 +260,7 @@ export function parseConfig(
     maxBytes: v.maxBytes ?? DEFAULT_MAX_BYTES,
     keepOnAbsent: v.keepOnAbsent ?? false,
     absentConfirmMs: v.absentConfirm ?? 1_000,
+    coalesceMs: v.coalesce ?? DEFAULT_COALESCE_MS,
     projectFallback: v.projectFallback ?? true,
     imdsv1: v.imdsv1 ?? false,
     ignitionPath: v.ignitionPath ?? DEFAULT_IGNITION_PATH,

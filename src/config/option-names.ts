@@ -21,6 +21,7 @@ export const SHARED_OPTIONS = {
   maxBytes: { key: "maxBytes", flag: "--max-bytes", env: "ROWER_MAX_BYTES" },
   keepOnAbsent: { key: "keepOnAbsent", flag: "--keep-on-absent", env: "ROWER_KEEP_ON_ABSENT" },
   absentConfirm: { key: "absentConfirm", flag: "--absent-confirm", env: "ROWER_ABSENT_CONFIRM" },
+  coalesce: { key: "coalesce", flag: "--coalesce", env: "ROWER_COALESCE" },
   projectFallback: { key: "projectFallback", flag: "--no-project-fallback" },
   imdsv1: { key: "imdsv1", flag: "--imdsv1" },
   ignitionPath: { key: "ignitionPath", flag: "--ignition-path" },

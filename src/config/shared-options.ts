@@ -23,6 +23,10 @@ const OPTIONS: Array<{ option: () => Option; runOnly?: true }> = [
     option: () => new Option("--absent-confirm <duration>", "a change removing every rower pod waits for a second read this much later that agrees; 0 disables (ROWER_ABSENT_CONFIRM, default 1s)"),
     runOnly: true,
   },
+  {
+    option: () => new Option("--coalesce <duration>", "changes arriving this soon after an applied change wait out the window and only the latest is applied; 0 applies each at once (ROWER_COALESCE, default 1s)"),
+    runOnly: true,
+  },
   { option: () => new Option("--no-project-fallback", "GCE: do not fall back to project attributes") },
   { option: () => new Option("--imdsv1", "EC2: allow IMDSv1 when no session token can be had") },
   { option: () => new Option("--ignition-path <path>", `EC2 Ignition user-data: the file holding the pods (default ${DEFAULT_IGNITION_PATH})`) },

@@ -16,5 +16,8 @@ export const DEFAULT_STATE_DIR = "/run/rower";
 /** EC2, Azure and url sources poll this often (GCE long-polls instead). */
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 
+/** `--coalesce`: changes within this long after an applied change are coalesced to the latest (a flapping key cannot restart pods in a tight loop). */
+export const DEFAULT_COALESCE_MS = 1_000;
+
 /** EC2 Ignition user-data: the storage.files entry holding the pods. */
 export const DEFAULT_IGNITION_PATH = "/etc/rower/kube-pods.yaml";

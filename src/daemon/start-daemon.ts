@@ -233,6 +233,7 @@ async function prepare(
     ...(loadedPolicy === undefined ? {} : { policy: loadedPolicy.status }),
     manifestDir: config.manifestDir,
     absentConfirmMs: config.absentConfirmMs,
+    coalesceMs: config.coalesceMs,
     lock: {
       ensureHeld: async () => {
         const held = await lock.ensureHeld();

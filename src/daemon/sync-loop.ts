@@ -5,8 +5,8 @@
 // - an invalid, unreachable or garbage revision never removes a file;
 // - a change that would remove every rower pod is applied only when a second, separate read
 //   at least `absentConfirmMs` later agrees (the wipe guard);
-// - the first change is applied at once, changes within the next COALESCE_MS are coalesced
-//   to the latest, so a flapping key cannot restart pods in a tight loop;
+// - the first change is applied at once, changes within the next `coalesceMs` (1 s by default)
+//   are coalesced to the latest, so a flapping key cannot restart pods in a tight loop;
 // - a revision already handled is not handled again unless forced (start, SIGHUP).
 import type { DirLock } from "../manifests/dir-lock.js";
 import type { DirectoryObserver } from "../manifests/observe-directory.js";
@@ -26,8 +26,6 @@ import type { KubeletPodsResult } from "../kubelet/kubelet-pods.js";
 import { OutcomeRecorder, type ApplyCause, type OutcomeSinks, type SyncOutcome } from "./record-outcome.js";
 import type { SyncVerdict } from "./sync-verdict.js";
 
-/** Changes arriving this soon after an applied change wait, and only the latest is applied. */
-export const COALESCE_MS = 1_000;
 /** A source repeating the revision already handled is not followed faster than this. */
 export const REPEAT_FLOOR_MS = 1_000;
 /** Drift checks (directory events) run at most this often. */
@@ -48,6 +46,8 @@ export interface SyncLoopOptions {
   record: OwnedFile[] | undefined;
   /** The wipe guard's delay; 0 applies a change removing every pod at once. */
   absentConfirmMs: number;
+  /** Changes arriving this soon after an applied change wait, and only the latest is applied; 0 applies each at once. */
+  coalesceMs: number;
   log: EventLog;
   metrics: DaemonMetrics;
   readiness: ReadinessTracker;
@@ -341,10 +341,10 @@ export class SyncLoop {
     }
   }
 
-  /** Coalescing: within COALESCE_MS of an applied change, wait out the window and take the latest value. */
+  /** Coalescing: within `coalesceMs` of an applied change, wait out the window and take the latest value. */
   private async coalesce(revision: Revision, cycle: AbortSignal): Promise<Revision> {
     if (this.lastChangeAt === undefined) return revision;
-    const wait = this.lastChangeAt + COALESCE_MS - performance.now();
+    const wait = this.lastChangeAt + this.options.coalesceMs - performance.now();
     if (wait <= 0 || (await waitFor(wait, cycle)) === "aborted") return revision;
     const latest = await this.readSource(cycle);
     // The value the watch just gave is still the best known one if the fresh read fails.

@@ -16,7 +16,7 @@ export class EmulatorState {
   readonly instanceAttributes = new Map<string, Buffer>();
   readonly projectAttributes = new Map<string, Buffer>();
   readonly tags = new Map<string, string>();
-  /** GCE guest attributes the VM wrote: namespace → key → value. */
+  /** GCE guest attributes the VM wrote: namespace -> key -> value. */
   readonly guestAttributes = new Map<string, Map<string, string>>();
   userData: Buffer | undefined;
   /** IMDSv2 tokens and when they expire (ms since epoch). */

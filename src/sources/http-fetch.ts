@@ -1,13 +1,14 @@
-// The one HTTP client of every provider, on got: connect and response timeouts, no
-// redirects followed, no proxies, no decompression (bytes are hashed as served), a size
-// cap enforced while the body streams, and one immediate retry of a connection reset
+// The one HTTP client of every provider, on node:http(s) directly: connect and response
+// timeouts, no redirects followed, no proxies, no decompression (bytes are hashed as served),
+// a size cap enforced while the body streams, and one immediate retry of a connection reset
 // before any response (a stale keep-alive socket); all other retrying is the sync loop's.
 // A body counts only when its framing proves it complete: Content-Length matched, or the
 // chunked terminator seen (Node fails the stream otherwise). A 2xx delimited only by the
 // connection closing could be cut anywhere, so it is a protocol error unless the caller
 // can verify the bytes another way.
-import got, { type RequestError } from "got";
-import type { IncomingHttpHeaders } from "node:http";
+// (Not got: what rower asks of a client is the above, and got's import alone cost ~60 ms of
+// `run --once` and 6 MB of daemon RSS: @sindresorhus/is builds Intl.ListFormat at load.)
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { SourceErrorKind } from "./source.js";
 
 export interface FetchRequest {
@@ -41,6 +42,15 @@ export async function fetchBytes(request: FetchRequest): Promise<FetchResult> {
   return first;
 }
 
+/** A timeout we impose; classified as `timeout`. */
+class FetchTimeoutError extends Error {
+  override readonly name = "TimeoutError";
+  readonly code = "ETIMEDOUT";
+  constructor(phase: "connect" | "request", ms: number) {
+    super(`Timeout awaiting '${phase}' for ${ms}ms`);
+  }
+}
+
 function fetchOnce(request: FetchRequest): Promise<FetchResult> {
   request.signal.throwIfAborted();
   return new Promise<FetchResult>((resolve, reject) => {
@@ -49,33 +59,57 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
     let headers: IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
     let size = 0;
-    // got leaves its abort listener on the signal of a request that ends normally: give it a
-    // per-request signal linked to the caller's, and unlink that when the request settles.
-    const requestAbort = new AbortController();
-    const forwardAbort = (): void => requestAbort.abort(request.signal.reason);
-    request.signal.addEventListener("abort", forwardAbort, { once: true });
-    const stream = got.stream(request.url, {
-      method: request.method ?? "GET",
-      headers: { "user-agent": "rower", ...request.headers },
-      signal: requestAbort.signal,
-      timeout: { connect: request.connectTimeoutMs, request: request.responseTimeoutMs },
-      retry: { limit: 0 },
-      followRedirect: false,
-      throwHttpErrors: false,
-      decompress: false,
-      ...(request.tls === undefined ? {} : { https: { certificateAuthority: request.tls.ca, certificate: request.tls.cert, key: request.tls.key } }),
-    });
-    // A got stream with a body-carrying method waits for the body.
-    if (request.method === "PUT") stream.end(request.body === undefined ? undefined : Buffer.from(request.body));
+    let req: ClientRequest | undefined;
+    let connectTimer: NodeJS.Timeout | undefined;
+    const requestTimer = setTimeout(() => fail(new FetchTimeoutError("request", request.responseTimeoutMs)), request.responseTimeoutMs);
+    const cleanUp = (): void => {
+      clearTimeout(requestTimer);
+      clearTimeout(connectTimer);
+      request.signal.removeEventListener("abort", onAbort);
+    };
     const finish = (result: FetchResult): void => {
       if (settled) return;
       settled = true;
-      request.signal.removeEventListener("abort", forwardAbort);
-      if (!result.ok) stream.destroy();
+      cleanUp();
+      if (!result.ok) req?.destroy();
       resolve(result);
     };
-    stream.on("response", (response: { statusCode: number; headers: IncomingHttpHeaders }) => {
-      status = response.statusCode;
+    const fail = (err: Error & { code?: string }): void => {
+      if (settled) return;
+      finish(classifyError(err, status));
+    };
+    function onAbort(): void {
+      if (settled) return;
+      settled = true;
+      cleanUp();
+      req?.destroy();
+      reject(request.signal.reason);
+    }
+    request.signal.addEventListener("abort", onAbort, { once: true });
+
+    const url = new URL(request.url);
+    const options = {
+      method: request.method ?? "GET",
+      headers: { "user-agent": "rower", ...request.headers },
+      ...(request.tls === undefined ? {} : { ca: request.tls.ca, cert: request.tls.cert, key: request.tls.key }),
+    };
+    try {
+      // Built-ins on first use: `rower validate` never loads the network stack.
+      const client = url.protocol === "https:" ? process.getBuiltinModule("node:https") : process.getBuiltinModule("node:http");
+      req = client.request(url, options);
+    } catch (err) {
+      // Node refuses a header value before anything is sent (ERR_INVALID_CHAR...).
+      fail(err as Error & { code?: string });
+      return;
+    }
+    req.on("socket", (socket) => {
+      // A reused keep-alive socket is connected already; a new one gets the connect timeout.
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(() => fail(new FetchTimeoutError("connect", request.connectTimeoutMs)), request.connectTimeoutMs);
+      socket.once("connect", () => clearTimeout(connectTimer));
+    });
+    req.on("response", (response: IncomingMessage) => {
+      status = response.statusCode ?? 0;
       headers = response.headers;
       if (bodyFraming(headers) === "close" && carriesBody(status) && request.allowUnframed !== true) {
         finish(unframed(status));
@@ -84,36 +118,32 @@ function fetchOnce(request: FetchRequest): Promise<FetchResult> {
       const declared = declaredLength(headers);
       if (declared !== undefined && declared > request.maxBytes) {
         finish(tooLarge(request.maxBytes, status));
-      }
-    });
-    stream.on("data", (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > request.maxBytes) finish(tooLarge(request.maxBytes, status));
-      else chunks.push(chunk);
-    });
-    stream.on("end", () => {
-      if (status === undefined) {
-        finish({ ok: false, errorKind: "protocol", message: "connection ended without a response" });
         return;
       }
-      const declared = declaredLength(headers);
-      if (declared !== undefined && size !== declared && bodyFraming(headers) === "length") {
-        // Node fails a short body itself; this is the same rule stated where the bytes are taken.
-        finish({ ok: false, errorKind: "protocol", message: `body truncated: ${size} of ${declared} bytes`, status });
-        return;
-      }
-      finish({ ok: true, status, headers, bytes: new Uint8Array(Buffer.concat(chunks, size)) });
+      response.on("data", (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size > request.maxBytes) finish(tooLarge(request.maxBytes, status));
+        else chunks.push(chunk);
+      });
+      response.on("end", () => {
+        if (status === undefined) return;
+        const length = declaredLength(headers);
+        if (length !== undefined && size !== length && bodyFraming(headers) === "length") {
+          // Node fails a short body itself; this is the same rule stated where the bytes are taken.
+          finish({ ok: false, errorKind: "protocol", message: `body truncated: ${size} of ${length} bytes`, status });
+          return;
+        }
+        finish({ ok: true, status, headers, bytes: new Uint8Array(Buffer.concat(chunks, size)) });
+      });
+      // A body cut short (reset, or a chunked body without its terminator) fails the response.
+      response.on("error", fail);
+      response.on("aborted", () => fail(Object.assign(new Error("aborted"), { code: "ECONNRESET" })));
     });
-    stream.on("error", (err: RequestError) => {
-      if (settled) return;
-      if (request.signal.aborted) {
-        settled = true;
-        request.signal.removeEventListener("abort", forwardAbort);
-        reject(request.signal.reason);
-        return;
-      }
-      finish(classifyError(err, status));
+    req.on("error", fail);
+    req.on("close", () => {
+      if (!settled && status === undefined) finish({ ok: false, errorKind: "protocol", message: "connection ended without a response" });
     });
+    req.end(request.method === "PUT" && request.body !== undefined ? Buffer.from(request.body) : undefined);
   });
 }
 
@@ -151,9 +181,9 @@ function tooLarge(maxBytes: number, status: number | undefined): FetchResult {
 /** Node's refusals of a header value we were about to send: nothing was sent. */
 const UNSENDABLE_HEADER_CODES = new Set(["ERR_INVALID_CHAR", "ERR_HTTP_INVALID_HEADER_VALUE"]);
 
-function classifyError(err: RequestError, status: number | undefined): FetchResult {
+function classifyError(err: Error & { code?: string }, status: number | undefined): FetchResult {
   const code = err.code;
-  if (UNSENDABLE_HEADER_CODES.has(code)) {
+  if (code !== undefined && UNSENDABLE_HEADER_CODES.has(code)) {
     // A value from a metadata answer (or the configuration) cannot go in a header: the server's fault, not the network's.
     return { ok: false, errorKind: "protocol", message: `request not sent: ${err.message}`, code };
   }
