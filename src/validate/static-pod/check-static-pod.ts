@@ -14,7 +14,7 @@ const NO_API_SERVER = "a standalone kubelet has no API server to read them from"
 
 /** The reason given for each kind of reference, as the kubelet words the resource. */
 const REASONS = {
-  serviceAccount: `static pods may not reference service accounts: ${NO_API_SERVER}`,
+  serviceAccount: `static pods may not reference serviceaccounts: ${NO_API_SERVER}`,
   secret: `static pods may not reference secrets: ${NO_API_SERVER}`,
   imagePullSecret: `static pods may not reference secrets: ${NO_API_SERVER}; configure registry credentials on the node (kubelet credential provider or container runtime)`,
   configMap: `static pods may not reference configmaps: ${NO_API_SERVER}`,
