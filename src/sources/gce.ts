@@ -24,6 +24,7 @@ import {
   type SourceOptions,
 } from "./source-options.js";
 import { isMapping } from "../guards/is-mapping.js";
+import { FirstSettled } from "./first-settled.js";
 
 export const GCE_BASE_PATH = "/computeMetadata/v1";
 export const GCE_FLAVOR_HEADER = "Metadata-Flavor";
@@ -221,6 +222,7 @@ export class GceSource implements Source {
     const etags = new Map<Scope, string>();
     const states = new Map<Scope, ScopeState>();
     const pending = new Map<Scope, Promise<ScopeOutcome>>();
+    const outcomes = new FirstSettled<ScopeOutcome>();
     /** When each scope may be polled again (performance.now()); 0: at once. */
     const notBefore = new Map<Scope, number>();
     let lastRevision: string | undefined;
@@ -233,9 +235,12 @@ export class GceSource implements Source {
     try {
       while (!signal.aborted) {
         for (const scope of this.scopes) {
-          if (shouldPoll(scope)) pending.set(scope, this.pollScope(scope, etags.get(scope), notBefore.get(scope) ?? 0, signal));
+          if (!shouldPoll(scope)) continue;
+          const poll = this.pollScope(scope, etags.get(scope), notBefore.get(scope) ?? 0, signal);
+          pending.set(scope, poll);
+          outcomes.add(poll);
         }
-        const outcome = await Promise.race(pending.values());
+        const outcome = await outcomes.next();
         pending.delete(outcome.scope);
         if (outcome.kind === "aborted") return;
         const previous = states.get(outcome.scope);
