@@ -16,6 +16,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "../src/emulator/start-emulator.js";
+import { DAEMON_NODE_FLAGS } from "../tools/daemon-node-flags.js";
 
 const BUNDLE = "dist/rower.mjs";
 const EDITS = Number(process.env.BENCH_EDITS ?? 100);
@@ -25,8 +26,8 @@ const LEAK_EDITS = Number(process.env.BENCH_LEAK_EDITS ?? 10_000);
 const LEAK_CHECKPOINTS = [100, 1_000, 10_000].filter((n) => n <= LEAK_EDITS);
 const TARGETS = { onceRatio: 2.5, idleRssMb: 50, idleCpuPercent: 0.5, p99Ms: 25, rssGrowthMb: 10 };
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60_000);
-/** Extra node flags for the daemon, to compare heap settings (e.g. `--max-semi-space-size=1`). */
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
+/** The daemon runs as the image and units launch it; BENCH_NODE_FLAGS replaces those flags to compare. */
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS === undefined ? DAEMON_NODE_FLAGS : process.env.BENCH_NODE_FLAGS.split(" ").filter((flag) => flag !== "");
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
 
 function pod(name: string, image = "nginx:1.27"): string {
@@ -175,7 +176,7 @@ async function measureOnce(root: string): Promise<Record<string, string>> {
   try {
     const env = { PATH: process.env.PATH ?? "", ...emulator.env };
     const runOnce = (dir: string) => runProcess(
-      [BUNDLE, "run", "--once", "--log-format", "json", "--source", "gce", "--manifest-dir", dir, "--state-dir", `${dir}-state`, "--node-name", "bench"], env,
+      [...NODE_FLAGS, BUNDLE, "run", "--once", "--log-format", "json", "--source", "gce", "--manifest-dir", dir, "--state-dir", `${dir}-state`, "--node-name", "bench"], env,
     );
     // Interleaved, so load from elsewhere on the machine falls on all three alike.
     const runs = 9;

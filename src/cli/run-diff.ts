@@ -26,7 +26,7 @@ import { validateDocuments, type ValidateOptions } from "../validate/validate-do
 import { validateInputs } from "../validate/validate-inputs.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { readInput } from "./read-input.js";
-import { forgoOptimizingCompilers } from "./one-shot-engine.js";
+import { forgoOptimizingCompilers } from "./forgo-optimizing-compilers.js";
 
 const STEPS: PipelineSteps = { decodePayload, validateDocuments, renderManifest };
 // A one-shot read must not hang a script on an unreachable metadata server.

@@ -1,5 +1,6 @@
 import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DAEMON_NODE_FLAGS } from "../../tools/daemon-node-flags.js";
 import { listRepoFiles, readRepoFile } from "./launch-material.js";
 
 interface Instruction {
@@ -71,8 +72,13 @@ describe("Dockerfile", () => {
     expect(source).toBe(`${workdir}/${bundle}`);
     const entrypoint = JSON.parse(last(runtime, "ENTRYPOINT") ?? "null") as string[];
     // Node directly: distroless has no shell and no /usr/bin/env.
-    expect(entrypoint).toEqual([expect.stringMatching(/^\/(usr\/local\/bin|nodejs\/bin)\/node$/), destination]);
+    expect(entrypoint).toEqual([expect.stringMatching(/^\/(usr\/local\/bin|nodejs\/bin)\/node$/), ...DAEMON_NODE_FLAGS, destination]);
     expect(JSON.parse(last(runtime, "CMD") ?? "null")).toEqual(["run"]);
+  });
+
+  it("launches node with the flags the node-flavour unit and the bench use", () => {
+    const unit = readRepoFile("deploy/systemd/node/rower.service");
+    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node ${DAEMON_NODE_FLAGS.join(" ")} /opt/rower/rower.mjs run `, "m"));
   });
 
   it("runs as a non-root user by default", () => {
