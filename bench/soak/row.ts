@@ -33,10 +33,16 @@ export interface RowSummary {
   peakRssMb?: number;
   notes: string[];
   failures: string[];
+  /** Commits the observer caught between their first and last rename, over all trials, and the longest. */
+  midRename: { commits: number; longestMs: number };
 }
 
+const MID_RENAME = /(\d+) commit\(s\) caught mid-rename, longest ([\d.]+) ms/;
+/** Distinct per-trial notes kept in the table; the rest are counted. */
+const MAX_NOTES = 3;
+
 export async function runRow(row: SoakRow, trials: number, progress: (line: string) => void, quick = false): Promise<RowSummary> {
-  const summary: RowSummary = { name: row.name, trials: 0, lostFiles: 0, partialFiles: 0, mixedSets: 0, notes: [], failures: [] };
+  const summary: RowSummary = { name: row.name, trials: 0, lostFiles: 0, partialFiles: 0, mixedSets: 0, notes: [], failures: [], midRename: { commits: 0, longestMs: 0 } };
   const converge: number[] = [];
   let peakKb = 0;
   for (let i = 0; i < trials; i++) {
@@ -52,7 +58,13 @@ export async function runRow(row: SoakRow, trials: number, progress: (line: stri
     summary.mixedSets += result.mixedSets;
     if (result.convergeMs !== undefined) converge.push(result.convergeMs);
     if (result.peakRssKb !== undefined) peakKb = Math.max(peakKb, result.peakRssKb);
-    if (result.note !== undefined && !summary.notes.includes(result.note)) summary.notes.push(result.note);
+    for (const part of (result.note ?? "").split("; ")) {
+      const mix = MID_RENAME.exec(part);
+      if (mix) {
+        summary.midRename.commits += Number(mix[1]);
+        summary.midRename.longestMs = Math.max(summary.midRename.longestMs, Number(mix[2]));
+      } else if (part !== "" && !summary.notes.includes(part)) summary.notes.push(part);
+    }
     if (result.failure !== undefined) summary.failures.push(result.failure);
     progress(`  ${row.name}: trial ${i + 1}/${trials}${result.failure ? ` FAILED ${result.failure}` : ""}`);
   }
@@ -76,7 +88,9 @@ export function formatTable(rows: RowSummary[]): string {
     "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |",
   ];
   for (const r of rows) {
-    const notes = [...r.notes, ...r.failures.map((f) => `FAILED: ${f}`)].join("; ") || "-";
+    const kept = r.notes.length > MAX_NOTES ? [...r.notes.slice(0, MAX_NOTES), `${r.notes.length - MAX_NOTES} more alike`] : r.notes;
+    const midRename = r.midRename.commits > 0 ? [`${r.midRename.commits} commit(s) caught between their first and last rename (longest ${r.midRename.longestMs.toFixed(1)} ms)`] : [];
+    const notes = [...kept, ...midRename, ...r.failures.map((f) => `FAILED: ${f}`)].join("; ") || "-";
     lines.push(`| ${r.name} | ${r.trials} | ${r.lostFiles} | ${r.partialFiles} | ${r.mixedSets} | ${ms(r.convergeP50Ms)} / ${ms(r.convergeP99Ms)} | ${r.peakRssMb === undefined ? "-" : `${r.peakRssMb.toFixed(0)} MB`} | ${notes} |`);
   }
   return `${lines.join("\n")}\n`;
