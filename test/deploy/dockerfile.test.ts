@@ -76,11 +76,6 @@ describe("Dockerfile", () => {
     expect(JSON.parse(last(runtime, "CMD") ?? "null")).toEqual(["run"]);
   });
 
-  it("launches node with the flags the node-flavour unit and the bench use", () => {
-    const unit = readRepoFile("deploy/systemd/node/rower.service");
-    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node ${DAEMON_NODE_FLAGS.join(" ")} /opt/rower/rower.mjs run `, "m"));
-  });
-
   it("runs as a non-root user by default", () => {
     expect(last(runtime, "USER")).toMatch(/^(node|nonroot|[1-9]\d*)(:|$)/);
   });
