@@ -1,20 +1,34 @@
 // The daemon's Prometheus metrics, on a Registry of its own: two daemons can share a process.
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+// Only `--listen` serves them, so without it the daemon records into no-ops and never loads
+// prom-client (its import is a measurable part of `run --once` and of idle RSS).
+import type { Registry } from "prom-client";
 
-export interface DaemonMetrics {
-  registry: Registry;
-  syncs: Counter<"result">;
-  sourceErrors: Counter<"kind">;
-  managedPods: Gauge;
-  lastSuccessfulSync: Gauge;
-  sourceRevision: Gauge<"source" | "revision">;
-  fetchSeconds: Histogram;
-  driftRepairs: Counter;
-  /** `--kubelet`: managed pods by the state the kubelet reports. */
-  pods: Gauge<"state">;
+interface CounterLike<L extends string> {
+  inc(labels: Partial<Record<L, string>>): void;
+  inc(): void;
+}
+interface GaugeLike<L extends string> {
+  set(labels: Partial<Record<L, string>>, value: number): void;
+  set(value: number): void;
+  reset(): void;
 }
 
-export function createDaemonMetrics(): DaemonMetrics {
+export interface DaemonMetrics {
+  syncs: CounterLike<"result">;
+  sourceErrors: CounterLike<"kind">;
+  managedPods: GaugeLike<never>;
+  lastSuccessfulSync: GaugeLike<never>;
+  sourceRevision: GaugeLike<"source" | "revision">;
+  fetchSeconds: { observe(seconds: number): void };
+  driftRepairs: CounterLike<never>;
+  /** `--kubelet`: managed pods by the state the kubelet reports. */
+  pods: GaugeLike<"state">;
+}
+
+export type ServedMetrics = DaemonMetrics & { registry: Registry };
+
+export async function createDaemonMetrics(): Promise<ServedMetrics> {
+  const { Counter, Gauge, Histogram, Registry } = await import("prom-client");
   const registry = new Registry();
   const registers = [registry];
   return {
@@ -38,6 +52,16 @@ export function createDaemonMetrics(): DaemonMetrics {
       name: "rower_pods", help: "Managed pods by the state the kubelet reports (running, pending, terminated, not-taken, unknown); with --kubelet only.",
       labelNames: ["state"], registers,
     }),
+  };
+}
+
+/** Without `--listen` nobody can read metrics: record into nothing. */
+export function unservedMetrics(): DaemonMetrics {
+  const counter = { inc() {} };
+  const gauge = { set() {}, reset() {} };
+  return {
+    syncs: counter, sourceErrors: counter, managedPods: gauge, lastSuccessfulSync: gauge,
+    sourceRevision: gauge, fetchSeconds: { observe() {} }, driftRepairs: counter, pods: gauge,
   };
 }
 

@@ -9,7 +9,7 @@ import { ManifestIoError } from "../manifests/manifest-io-error.js";
 import { renderManifest } from "../manifests/render-manifest.js";
 import { createSource } from "../sources/create-source.js";
 import { validateDocuments } from "../validate/validate-documents.js";
-import { createDaemonMetrics } from "./daemon-metrics.js";
+import { createDaemonMetrics, unservedMetrics, type DaemonMetrics, type ServedMetrics } from "./daemon-metrics.js";
 import { buildDaemonState, type StateSnapshot } from "./daemon-state.js";
 import { startDriftWatch, type DriftWatch } from "./drift-watch.js";
 import type { EventLog } from "./event-log.js";
@@ -51,7 +51,9 @@ interface Prepared {
   lock: DirLock;
   sourceName: string;
   loop: SyncLoop;
-  metrics: ReturnType<typeof createDaemonMetrics>;
+  metrics: DaemonMetrics;
+  /** With `--listen`: what /metrics serves. */
+  served: ServedMetrics | undefined;
   readiness: ReadinessTracker;
   stopping: AbortController;
   /** `--policy` as read at start. */
@@ -70,7 +72,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   const directory = new DirectoryWatch({ dir: config.manifestDir, recheckMs: options.driftRecheckMs, log });
   const prepared = await prepare(config, options, { onDirectoryRecreated: () => directory.restart() });
   if (!prepared.ok) return prepared;
-  const { loop, metrics, readiness, stopping, release } = prepared.value;
+  const { loop, served, readiness, stopping, release } = prepared.value;
 
   let cycle = new AbortController();
   const reload = (reason: string): void => {
@@ -79,8 +81,8 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   };
 
   let health: HealthServer | undefined;
-  if (config.listen) {
-    const started = await startHealthServer({ address: config.listen, readiness: () => readiness.current(), registry: metrics.registry });
+  if (config.listen && served) {
+    const started = await startHealthServer({ address: config.listen, readiness: () => readiness.current(), registry: served.registry });
     if (!started.ok) {
       await release();
       return started;
@@ -203,7 +205,8 @@ async function prepare(
   const record = stored.kind === "state" ? ownedFilesFor(stored.state, config.manifestDir) : undefined;
 
   const source = createSource(config.source, sourceOptionsOf(config, log));
-  const metrics = createDaemonMetrics();
+  const served = config.listen ? await createDaemonMetrics() : undefined;
+  const metrics: DaemonMetrics = served ?? unservedMetrics();
   const readiness = new ReadinessTracker({ staleAfterMs: () => source.staleAfterMs });
   const stopping = new AbortController();
   const saveState = async (snapshot: StateSnapshot): Promise<void> => {
@@ -252,7 +255,7 @@ async function prepare(
   });
   const release = (): Promise<void> => lock.release();
   const setPolicy = (policy: Policy): void => { resolveNow = resolverFor(policy); };
-  const value: Prepared = { lock, sourceName: source.name, loop, metrics, readiness, stopping, setPolicy, onRecorded, release };
+  const value: Prepared = { lock, sourceName: source.name, loop, metrics, served, readiness, stopping, setPolicy, onRecorded, release };
   if (loadedPolicy !== undefined) value.policy = loadedPolicy.policy;
   return { ok: true, value };
 }

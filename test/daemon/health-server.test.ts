@@ -11,7 +11,7 @@ describe("health server", () => {
   });
 
   async function start(tracker: ReadinessTracker) {
-    const metrics = createDaemonMetrics();
+    const metrics = await createDaemonMetrics();
     const result = await startHealthServer({ address: { host: "127.0.0.1", port: 0 }, readiness: () => tracker.current(), registry: metrics.registry });
     if (!result.ok) throw new Error(result.message);
     server = result.server;
@@ -42,9 +42,9 @@ describe("health server", () => {
     expect((await fetch(`${url}/nothing`)).status).toBe(404);
   });
 
-  it("two daemons' metrics do not collide in one process", () => {
-    const a = createDaemonMetrics();
-    const b = createDaemonMetrics();
+  it("two daemons' metrics do not collide in one process", async () => {
+    const a = await createDaemonMetrics();
+    const b = await createDaemonMetrics();
     a.driftRepairs.inc();
     expect(a.registry).not.toBe(b.registry);
   });
@@ -53,7 +53,7 @@ describe("health server", () => {
     const tracker = new ReadinessTracker();
     const { url } = await start(tracker);
     const port = Number(new URL(url).port);
-    const second = await startHealthServer({ address: { host: "127.0.0.1", port }, readiness: () => tracker.current(), registry: createDaemonMetrics().registry });
+    const second = await startHealthServer({ address: { host: "127.0.0.1", port }, readiness: () => tracker.current(), registry: (await createDaemonMetrics()).registry });
     expect(second.ok).toBe(false);
     if (!second.ok) expect(second.message).toContain(`127.0.0.1:${port}`);
   });
