@@ -1,6 +1,6 @@
 // Text that came from a payload or a server (a key holding ESC, BEL, a bidi override) must
 // not reach a terminal raw: it could recolour, retitle or reorder what an operator reads.
-// Control characters become visible `\uXXXX` escapes; newline and tab stay, since the
+// Control characters become visible four-hex-digit `\u` escapes (ESC is `\u001b`); newline and tab stay, since the
 // output's own lines are built from them. The escapes are valid inside JSON strings too, and
 // outside strings JSON has no such characters, so a JSON line stays JSON.
 
