@@ -15,6 +15,14 @@ describe("FirstSettled", () => {
     expect(await queue.next()).toBe("slow");
   });
 
+  it("keeps results that settled while nobody waited, oldest first", async () => {
+    const queue = new FirstSettled<string>();
+    queue.add(Promise.resolve("a"));
+    queue.add(Promise.resolve("b"));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect([await queue.next(), await queue.next()]).toEqual(["a", "b"]);
+  });
+
   it("rejects as the promise that settled first did", async () => {
     const queue = new FirstSettled<number>();
     queue.add(Promise.reject(new Error("poll failed")));
