@@ -7,7 +7,7 @@
 // Worker threads share the flags. The interpreter and the baseline compiler still run.
 import { setFlagsFromString } from "node:v8";
 
-/** Call first in a command, before the work it would have optimized. */
+/** Called once at start, before any command runs. */
 export function forgoOptimizingCompilers(): void {
   setFlagsFromString("--no-turbofan");
   setFlagsFromString("--no-maglev");

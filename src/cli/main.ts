@@ -3,9 +3,11 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { CommanderError } from "commander";
 import { EXIT_USAGE } from "./exit-codes.js";
+import { forgoOptimizingCompilers } from "./forgo-optimizing-compilers.js";
 import { buildProgram } from "./program.js";
 
 async function runCli(): Promise<void> {
+  forgoOptimizingCompilers(); // every command, before any of its work (worker threads share the flags)
   const program = buildProgram({ workerEntry: new URL(import.meta.url) });
   try {
     await program.parseAsync(process.argv);

@@ -2,7 +2,6 @@
 import { writeEscaped } from "../output/escape-control.js";
 import { loadConfig } from "../config/load-config.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
-import { forgoOptimizingCompilers } from "./forgo-optimizing-compilers.js";
 import type { RunContext } from "./run.js";
 import { createLogger } from "../daemon/logger.js";
 import { runDaemonOnce, startDaemon } from "../daemon/start-daemon.js";
@@ -16,7 +15,6 @@ export interface RunFlags extends Record<string, unknown> {
 const EXIT_GRACE_MS = 2_000;
 
 export async function runCommand(flags: RunFlags, context: RunContext): Promise<number> {
-  forgoOptimizingCompilers();
   const loaded = loadConfig(flags);
   if (!loaded.ok) {
     writeEscaped(process.stderr, `rower run: ${loaded.message}\n`);

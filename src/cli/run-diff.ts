@@ -26,14 +26,12 @@ import { validateDocuments, type ValidateOptions } from "../validate/validate-do
 import { validateInputs } from "../validate/validate-inputs.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { readInput } from "./read-input.js";
-import { forgoOptimizingCompilers } from "./forgo-optimizing-compilers.js";
 
 const STEPS: PipelineSteps = { decodePayload, validateDocuments, renderManifest };
 // A one-shot read must not hang a script on an unreachable metadata server.
 const SOURCE_READ_TIMEOUT_MS = 30_000;
 
 export async function runDiff(input: string | undefined, flags: Record<string, unknown>): Promise<number> {
-  forgoOptimizingCompilers();
   const fail = (message: string): number => {
     writeEscaped(process.stderr, `rower diff: ${message}\n`);
     return EXIT_USAGE;

@@ -9,10 +9,8 @@ import { formatText, needsOriginPrefix } from "../validate/format-text.js";
 import { checkInputs } from "./check-inputs.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import type { RenderFlags } from "./render.js";
-import { forgoOptimizingCompilers } from "./forgo-optimizing-compilers.js";
 
 export async function runRender(specs: readonly string[], flags: RenderFlags): Promise<number> {
-  forgoOptimizingCompilers();
   if (specs.length > 1) {
     writeEscaped(process.stderr, "rower render: one input at a time (FILE or -)\n");
     return EXIT_USAGE;

@@ -6,10 +6,8 @@ import { formatText, needsOriginPrefix } from "../validate/format-text.js";
 import { checkInputs } from "./check-inputs.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import type { ValidateFlags } from "./validate.js";
-import { forgoOptimizingCompilers } from "./forgo-optimizing-compilers.js";
 
 export async function runValidate(specs: readonly string[], flags: ValidateFlags): Promise<number> {
-  forgoOptimizingCompilers();
   let admit: ((pod: unknown) => FieldError[]) | undefined;
   if (flags.policy !== undefined) {
     // Loaded only when asked for: a plain `rower validate` carries none of the policy code.
