@@ -2,7 +2,7 @@
 #   docker build -t REGISTRY/rower:0.1.0 . && docker push REGISTRY/rower:0.1.0
 # then set ROWER_IMAGE in deploy/rower.env (see docs/deploy.md).
 
-# Build stage: the full toolchain, only to produce dist/rower.mjs.
+# Build stage: the full toolchain, only to produce dist/.
 FROM node:24.22.3-bookworm AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -12,10 +12,11 @@ COPY tsconfig.json ./
 COPY src src
 RUN npm run build
 
-# Runtime stage: Node and the single bundled file, nothing else. The bundle carries
-# every dependency, so there is no node_modules and no package manager here.
+# Runtime stage: Node and the built entries and chunks, nothing else. They carry every
+# dependency, so there is no node_modules and no package manager here.
 FROM node:24.22.3-bookworm-slim
-COPY --from=build /src/dist/rower.mjs /app/rower.mjs
+COPY --from=build /src/dist/rower.mjs /src/dist/pipeline-worker.mjs /app/
+COPY --from=build /src/dist/chunks /app/chunks
 # Non-root by default (the image's "node" user, uid 1000): enough for `rower validate`
 # and `rower render`. The systemd units run it with --user 0:0 --cap-drop ALL because
 # the kubelet's manifest directory is root-owned; see docs/deploy.md.

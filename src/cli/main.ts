@@ -1,14 +1,13 @@
-// rower's entry point: parses the command line against the tree program.ts builds. The same file is the entry of the worker thread the daemon starts for large payloads
-// (daemon/pipeline-worker.ts): one file to ship.
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+// rower's command line: parses argv against the tree program.ts builds.
 import { CommanderError } from "commander";
 import { EXIT_USAGE } from "./exit-codes.js";
 import { forgoOptimizingCompilers } from "./forgo-optimizing-compilers.js";
 import { buildProgram } from "./program.js";
+import type { RunContext } from "./run.js";
 
-async function runCli(): Promise<void> {
+export async function runCli(context: RunContext): Promise<void> {
   forgoOptimizingCompilers(); // every command, before any of its work (worker threads share the flags)
-  const program = buildProgram({ workerEntry: new URL(import.meta.url) });
+  const program = buildProgram(context);
   try {
     await program.parseAsync(process.argv);
   } catch (err) {
@@ -20,18 +19,3 @@ async function runCli(): Promise<void> {
     }
   }
 }
-
-async function servePipeline(): Promise<void> {
-  const worker = await import("../daemon/pipeline-worker.js");
-  if (!worker.isPipelineWorker(workerData)) throw new Error("rower: started as a worker thread without a pipeline request");
-  const { decodePayload } = await import("../decode/decode-payload.js");
-  const { validateDocuments } = await import("../validate/validate-documents.js");
-  const { renderManifest } = await import("../manifests/render-manifest.js");
-  // The policy code is loaded only when the request carries a policy.
-  const compilePolicy = worker.carriesPolicy(workerData) ? (await import("../policy/check-policy.js")).compilePolicy : undefined;
-  worker.servePipelineWorker(workerData, (set) => parentPort?.postMessage(set), {
-    decodePayload, validateDocuments, renderManifest, ...(compilePolicy === undefined ? {} : { compilePolicy }),
-  });
-}
-
-await (isMainThread ? runCli() : servePipeline());

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { addSharedOptions } from "../config/shared-options.js";
 
 export interface RunContext {
-  /** The CLI's own entry file, which the daemon starts as a worker for large payloads. */
+  /** dist/pipeline-worker.mjs, which the daemon starts as a worker thread for large payloads. */
   workerEntry: URL;
 }
 

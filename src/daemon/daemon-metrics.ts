@@ -28,7 +28,7 @@ export interface DaemonMetrics {
 export type ServedMetrics = DaemonMetrics & { registry: Registry };
 
 export async function createDaemonMetrics(): Promise<ServedMetrics> {
-  const { Counter, Gauge, Histogram, Registry } = await import("prom-client");
+  const { Counter, Gauge, Histogram, Registry } = await import("./prom-client.js");
   const registry = new Registry();
   const registers = [registry];
   return {

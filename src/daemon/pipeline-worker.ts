@@ -26,7 +26,7 @@ export interface WorkerLimits {
 
 export const DEFAULT_WORKER_LIMITS: WorkerLimits = { heapMb: 64, timeoutMs: 60_000 };
 
-/** The marker in workerData that makes the CLI's entry serve the pipeline instead of parsing argv. */
+/** The marker in workerData that tells the worker's entry it was started for a pipeline request. */
 const PIPELINE_WORKER = "rower-pipeline-worker";
 
 interface PipelineRequest {
@@ -38,7 +38,7 @@ interface PipelineRequest {
 export type DesiredSetResolver = (revision: Payload | RefusedPayload) => Promise<DesiredSet>;
 
 /**
- * Inline for small plain payloads; on a worker started from `workerEntry` (the CLI bundle)
+ * Inline for small plain payloads; on a worker started from `workerEntry` (dist/pipeline-worker.mjs)
  * otherwise. Without an entry (in-process tests) everything is inline.
  */
 export function createDesiredSetResolver(
@@ -100,7 +100,7 @@ function refused(error: ReturnType<typeof decodeError>): DesiredSet {
   return { kind: "invalid", errors: [error], errorCount: 1, reason: error.detail ?? error.rule };
 }
 
-/** True in a thread started by resolveInWorker: the entry must serve it, not parse argv. */
+/** True in a thread started by resolveInWorker. */
 export function isPipelineWorker(workerData: unknown): boolean {
   return typeof workerData === "object" && workerData !== null && (workerData as { kind?: unknown }).kind === PIPELINE_WORKER;
 }

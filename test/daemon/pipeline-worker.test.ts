@@ -8,7 +8,7 @@ import { validateDocuments } from "../../src/validate/validate-documents.js";
 import type { Payload } from "../../src/sources/source.js";
 import type { LogFields } from "../../src/daemon/event-log.js";
 
-const BUNDLE = new URL("../../dist/rower.mjs", import.meta.url);
+const BUNDLE = new URL("../../dist/pipeline-worker.mjs", import.meta.url);
 const STEPS = { decodePayload, validateDocuments, renderManifest };
 const OPTIONS = { maxBytes: 524_288, nodeName: "node-1", keepOnAbsent: false };
 const pod = (i: number) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n`;

@@ -34,7 +34,8 @@ function stagesOf(instructions: Instruction[]): Instruction[][] {
 const stages = stagesOf(parseDockerfile(readRepoFile("Dockerfile")));
 const build = stages[0] ?? [];
 const runtime = stages.at(-1) ?? [];
-const pkg = JSON.parse(readRepoFile("package.json")) as { bin: Record<string, string> };
+const pkg = JSON.parse(readRepoFile("package.json")) as { bin: Record<string, string>; files: string[] };
+const withoutSlash = (path: string): string => normalize(path).replace(/\/$/, "");
 const last = (stage: Instruction[], op: string): string | undefined => stage.filter((i) => i.op === op).at(-1)?.args;
 
 describe("Dockerfile", () => {
@@ -63,16 +64,24 @@ describe("Dockerfile", () => {
     expect(runs).toContain("npm run build");
   });
 
-  it("copies the bundle npm run build writes to where the entrypoint runs it", () => {
+  it("copies every file npm ships into one directory, and the entrypoint runs rower.mjs there", () => {
     const workdir = last(build, "WORKDIR") ?? "/";
-    const bundle = pkg.bin.rower ?? "";
-    expect(bundle).toBe("dist/rower.mjs");
-    const copy = runtime.find((i) => i.op === "COPY" && i.args.startsWith("--from=build "));
-    const [, source, destination] = (copy?.args ?? "").split(/\s+/);
-    expect(source).toBe(`${workdir}/${bundle}`);
+    expect(pkg.bin.rower).toBe("dist/rower.mjs");
+    // COPY --from=build SRC... DEST: where each shipped path lands in the image.
+    const landed = new Map<string, string>();
+    for (const copy of runtime.filter((i) => i.op === "COPY" && i.args.startsWith("--from=build "))) {
+      const [, ...paths] = copy.args.split(/\s+/);
+      const destination = paths.pop() ?? "";
+      for (const source of paths) {
+        const into = destination.endsWith("/") ? join(destination, source.split("/").at(-1) ?? "") : destination;
+        landed.set(withoutSlash(source), withoutSlash(into));
+      }
+    }
+    const app = dirname(landed.get(`${workdir}/dist/rower.mjs`) ?? "");
+    for (const shipped of pkg.files) expect(landed.get(withoutSlash(`${workdir}/${shipped}`))).toBe(withoutSlash(join(app, shipped.replace(/^dist\//, ""))));
     const entrypoint = JSON.parse(last(runtime, "ENTRYPOINT") ?? "null") as string[];
     // Node directly: distroless has no shell and no /usr/bin/env.
-    expect(entrypoint).toEqual([expect.stringMatching(/^\/(usr\/local\/bin|nodejs\/bin)\/node$/), ...DAEMON_NODE_FLAGS, destination]);
+    expect(entrypoint).toEqual([expect.stringMatching(/^\/(usr\/local\/bin|nodejs\/bin)\/node$/), ...DAEMON_NODE_FLAGS, join(app, "rower.mjs")]);
     expect(JSON.parse(last(runtime, "CMD") ?? "null")).toEqual(["run"]);
   });
 
@@ -102,7 +111,7 @@ describe("Dockerfile", () => {
     it("copies what the build script reads (package.json, the lockfile, the entry point)", () => {
       const buildScript = readRepoFile("tools/build.mjs");
       const reads = [...buildScript.matchAll(/new URL\("\.\.\/([^"]+)"/g)].map((m) => m[1] ?? "").filter((p) => !p.startsWith("dist/"));
-      expect(reads).toEqual(expect.arrayContaining(["package.json", "src/cli/main.ts"]));
+      expect(reads).toEqual(expect.arrayContaining(["package.json", "src/cli/bin.ts"]));
       expect(["tools/build.mjs", "package-lock.json", ...reads].filter((p) => !isCopied(p))).toEqual([]);
     });
 

@@ -161,6 +161,8 @@ describe.each(FLAVOURS)("rower's %s units", (flavour) => {
       expect(unitValue(unit, "Service", "ProtectSystem")).toBe("strict");
       expect(unitList(unit, "Service", "ReadWritePaths")).toContain("/etc/kubernetes/manifests");
       expect(unitValue(unit, "Service", "RuntimeDirectory")).toBe("rower");
+      // The compile cache's directory (src/cli/compile-cache.ts reads CACHE_DIRECTORY).
+      expect(unitValue(unit, "Service", "CacheDirectory")).toBe("rower");
       expect(unitValue(unit, "Service", "NoNewPrivileges")).toBe("yes");
     }
   });
