@@ -1,9 +1,11 @@
 // Notices when someone changes the manifest directory, so the loop can restore rower's files.
-// Events (chokidar, inotify on Linux) give the sub-second repair; the periodic re-check
-// catches what events miss (an overflowed inotify queue, a watcher that died with its directory).
-import { basename, resolve } from "node:path";
-import { watch } from "chokidar";
-import { watchOpOf } from "../fs-watch/watch-op.js";
+// Events (node's fs.watch: one inotify watch on the directory) give the sub-second repair; the
+// periodic re-check catches what events miss (an overflowed inotify queue, a watcher that died
+// with its directory). Not chokidar: it answers each event by listing and stat-ing the whole
+// directory, so every temp file rower itself staged cost a directory scan in the middle of
+// the apply (npm run bench: edit-to-file latency). A file name is all the caller needs.
+import { watch, type FSWatcher } from "node:fs";
+import { resolve } from "node:path";
 
 /** The periodic re-check that catches what events miss (no debounce here: the caller coalesces events). */
 export const DRIFT_RECHECK_MS = 30_000;
@@ -24,23 +26,25 @@ export interface DriftWatchOptions {
 
 export function startDriftWatch(options: DriftWatchOptions): DriftWatch {
   const dir = resolve(options.dir);
-  const watcher = watch(dir, {
-    ignoreInitial: true,
-    depth: 0,
-    // kubelet skips dotfiles, and so do we: our temp files and lock live there.
-    ignored: (path: string) => path !== dir && basename(path).startsWith("."),
-  });
-  const ready = new Promise<void>((resolveReady) => watcher.once("ready", () => resolveReady()));
-  watcher.on("all", (event, path) => {
-    if (watchOpOf(event) !== undefined && path !== dir) options.onDrift("event", basename(path));
-  });
-  watcher.on("error", (error: unknown) => options.onError(error instanceof Error ? error : new Error(String(error))));
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(dir, { persistent: true }, (_event, file) => {
+      // kubelet skips dotfiles, and so do we: our temp files and lock live there.
+      if (file === null) options.onDrift("event");
+      else if (!file.startsWith(".")) options.onDrift("event", file);
+    });
+    watcher.on("error", (error: unknown) => options.onError(error instanceof Error ? error : new Error(String(error))));
+  } catch (error) {
+    // No directory to watch (yet): the re-check still runs.
+    options.onError(error instanceof Error ? error : new Error(String(error)));
+  }
   const timer = setInterval(() => options.onDrift("recheck"), options.recheckMs ?? DRIFT_RECHECK_MS);
   return {
-    ready,
+    // inotify_add_watch has run when fs.watch returns: nothing happens from here on unseen.
+    ready: Promise.resolve(),
     close: async () => {
       clearInterval(timer);
-      await watcher.close();
+      watcher?.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 // chokidar's raw events mapped, in one switch, to the closed set rower acts on, as the
 // kubelet's file_linux.go maps fsnotify ops before anything acts on them. Used by the
-// file: source and by the manifest directory's drift watch.
+// file: source and by the policy file's watch.
 import type { EventName } from "chokidar/handler.js";
 
 export type WatchOp = "add" | "modify" | "delete";
