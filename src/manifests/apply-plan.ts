@@ -21,12 +21,13 @@ import type { Conflict, ConflictReason, ManifestLog, ManifestPlan, OwnedFile, Pl
 import { cleanStaleTempFiles, commitStaged, discardStaged, stageFile, syncDirectory, type StagedFile } from "./atomic-write.js";
 import { errnoCode, withIoContext } from "./manifest-io-error.js";
 import { inspectTarget } from "./observe-directory.js";
+import { forEachBounded, IO_CONCURRENCY } from "./for-each-bounded.js";
 
 
 const DIR_MODE = 0o755;
 // Files staged (and targets re-checked) at once. fsyncs in flight together share the
 // filesystem's journal commits, which is where the time goes; more adds little.
-const STAGE_CONCURRENCY = 16;
+const STAGE_CONCURRENCY = IO_CONCURRENCY;
 
 export type ApplyLog = ManifestLog;
 
@@ -195,24 +196,6 @@ async function unlinkIfPresent(path: string): Promise<boolean> {
     if (errnoCode(err) === "ENOENT") return false;
     return withIoContext("delete", path, () => Promise.reject(err));
   }
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; the first failure rejects after the rest settle. */
-async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && failure === undefined) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
 }
 
 /** Creates the directory (0755 whatever the umask) when it is missing. */

@@ -1,6 +1,7 @@
 // Reads the manifest directory into the ObservedDirectory shape planManifests takes.
 // Only non-dot entries count (the kubelet ignores dotfiles, and rower's temp files and lock
-// are dotfiles). Entries are lstat'ed, never followed: a symlink is reported as one.
+// are dotfiles). Entries are lstat'ed, never followed: a symlink is reported as one. They are
+// looked at several at a time (a sync of 110 pods reads 110 files), and reported in name order.
 //
 // Foreign files can be many and large, and a drift repair observes the directory each time:
 // a DirectoryObserver (one per daemon) remembers what each foreign file was by its
@@ -15,6 +16,7 @@ import { open, readdir, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { EntryKind, ManifestLog, ObservedDirectory, ObservedEntry, OwnedFile } from "./manifest-plan.js";
 import { lstatIfPresent } from "./if-present.js";
+import { forEachBounded, IO_CONCURRENCY } from "./for-each-bounded.js";
 import { errnoCode, ManifestIoError, withIoContext } from "./manifest-io-error.js";
 import { readManifestIdentity, type ManifestIdentity } from "./read-manifest-identity.js";
 import { podKeyOfManifestFile } from "../naming/manifest-naming.js";
@@ -57,19 +59,24 @@ export class DirectoryObserver {
       return withIoContext("read directory", dir, () => Promise.reject(err));
     }
     const written = new Map((record ?? []).map((r) => [r.file, r.sha256]));
-    const entries: ObservedEntry[] = [];
+    const visible = names.filter((name) => !name.startsWith(".")).sort();
+    const found: Array<ObservedEntry | undefined> = new Array(visible.length);
+    // Logged in name order once all are looked at, however the looks finish.
+    const logged: Array<Parameters<ManifestLog>[]> = visible.map(() => []);
     const next = new Map<string, Remembered>();
-    for (const name of names.sort()) {
-      if (name.startsWith(".")) continue;
-      const entry = await this.observeEntry(dir, name, written.get(name), next);
-      if (entry) entries.push(entry);
-    }
+    await forEachBounded(visible, IO_CONCURRENCY, async (name, i) => {
+      found[i] = await this.observeEntry(dir, name, written.get(name), next, (...line) => logged[i]?.push(line));
+    });
+    for (const lines of logged) for (const line of lines) this.options.log?.(...line);
+    const entries = found.filter((entry): entry is ObservedEntry => entry !== undefined);
     // Names gone from the directory are forgotten with it.
     this.remembered = next;
     return record ? { entries, record } : { entries };
   }
 
-  private async observeEntry(dir: string, name: string, writtenSha256: string | undefined, next: Map<string, Remembered>): Promise<ObservedEntry | undefined> {
+  private async observeEntry(
+    dir: string, name: string, writtenSha256: string | undefined, next: Map<string, Remembered>, log: ManifestLog,
+  ): Promise<ObservedEntry | undefined> {
     const path = join(dir, name);
     const stats = await lstatIfPresent(path);
     if (!stats) return undefined;
@@ -93,7 +100,7 @@ export class DirectoryObserver {
       case "too-large":
         return remember({ name, kind: "file", marker: false, unread: "too-large" });
       case "denied":
-        this.options.log?.("manifest.unreadable", { file: name, code: read.code, action: "treated as foreign; looked at again when it changes" });
+        log("manifest.unreadable", { file: name, code: read.code, action: "treated as foreign; looked at again when it changes" });
         return remember({ name, kind: "file", marker: false, unread: "unreadable" });
       case "bytes":
         break;

@@ -62,6 +62,15 @@ describe("observeDirectory", () => {
       ]);
   });
 
+  it("looks at many files at once and still reports them in name order", async () => {
+    // Large and small files interleaved by name: reads that finish out of order must not reorder.
+    const names = Array.from({ length: 60 }, (_, i) => `p${String(i).padStart(2, "0")}.yaml`);
+    await Promise.all(names.map((name, i) => writeFile(join(dir, name), `metadata:\n  name: ${name.slice(0, 3)}\n# ${"x".repeat(i % 2 === 0 ? 900_000 : 10)}\n`)));
+    const observed = await observeDirectory(dir);
+    expect(observed.entries.map((e) => e.name)).toEqual(names);
+    expect(observed.entries.every((e) => e.pod?.name === e.name.slice(0, 3))).toBe(true);
+  });
+
   it("a missing directory is empty", async () => {
     expect(await observeDirectory(join(dir, "nope"))).toEqual({ entries: [] });
   });
