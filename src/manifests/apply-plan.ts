@@ -15,19 +15,17 @@
 // renamed are removed; the set may mix the two revisions until the next sync, which the
 // caller retries, converges it (the new files carry the marker, so they are found as rower's).
 import { sha256Hex } from "../digest/sha256-hex.js";
-import { chmod, mkdir, unlink } from "node:fs/promises";
+import { chmod, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Conflict, ConflictReason, ManifestLog, ManifestPlan, OwnedFile, PlanCounts, PlannedWrite } from "./manifest-plan.js";
 import { cleanStaleTempFiles, commitStaged, discardStaged, stageFile, syncDirectory, type StagedFile } from "./atomic-write.js";
-import { errnoCode, withIoContext } from "./manifest-io-error.js";
+import { withIoContext } from "./manifest-io-error.js";
+import { unlinkIfPresent } from "./if-present.js";
 import { inspectTarget } from "./observe-directory.js";
 import { forEachBounded, IO_CONCURRENCY } from "./for-each-bounded.js";
 
 
 const DIR_MODE = 0o755;
-// Files staged (and targets re-checked) at once. fsyncs in flight together share the
-// filesystem's journal commits, which is where the time goes; more adds little.
-const STAGE_CONCURRENCY = IO_CONCURRENCY;
 
 export type ApplyLog = ManifestLog;
 
@@ -110,7 +108,7 @@ async function stageAll(
   const staged: Staged[] = [];
   let aborted = false;
   try {
-    await forEachBounded(writes, STAGE_CONCURRENCY, async ({ write, action }) => {
+    await forEachBounded(writes, IO_CONCURRENCY, async ({ write, action }) => {
       if (signal?.aborted) {
         aborted = true;
         return;
@@ -136,7 +134,7 @@ async function checkTargets(dir: string, plan: ManifestPlan, staged: Staged[]): 
     ...staged.map((s) => ({ file: s.write.file, expected: s.write.observedSha256 })),
   ];
   const vetoes: Conflict[] = [];
-  await forEachBounded(checks, STAGE_CONCURRENCY, async (c) => {
+  await forEachBounded(checks, IO_CONCURRENCY, async (c) => {
     const veto = await checkTarget(dir, c.file, c.expected);
     if (veto !== undefined && veto !== "absent") vetoes.push({ file: c.file, reason: veto });
   });
@@ -152,7 +150,7 @@ async function commit(
   let failure: { error: unknown } | undefined;
   try {
     for (const d of plan.delete) {
-      const deleted = await unlinkIfPresent(join(dir, d.file));
+      const deleted = await unlinkIfPresent(join(dir, d.file), "delete"); // false: gone already (checked absent, or removed since)
       owned.delete(d.file);
       if (!deleted) continue;
       counts.deleted++;
@@ -185,17 +183,6 @@ async function discardAll(staged: Staged[]): Promise<{ error: unknown } | undefi
 async function throwFirst(discarded: Promise<{ error: unknown } | undefined>): Promise<void> {
   const failed = await discarded;
   if (failed) throw failed.error;
-}
-
-/** unlink; false when the file was gone already (checked absent, or removed since). */
-async function unlinkIfPresent(path: string): Promise<boolean> {
-  try {
-    await unlink(path);
-    return true;
-  } catch (err) {
-    if (errnoCode(err) === "ENOENT") return false;
-    return withIoContext("delete", path, () => Promise.reject(err));
-  }
 }
 
 /** Creates the directory (0755 whatever the umask) when it is missing. */

@@ -13,12 +13,13 @@ export async function lstatIfPresent(path: string): Promise<BigIntStats | undefi
   }
 }
 
-/** unlink, where a file already gone has reached the goal; `what` names it in an error. */
-export async function unlinkIfPresent(path: string, what = "remove"): Promise<void> {
+/** unlink, where a file already gone has reached the goal (false); `what` names it in an error. */
+export async function unlinkIfPresent(path: string, what = "remove"): Promise<boolean> {
   try {
     await unlink(path);
+    return true;
   } catch (err) {
-    if (errnoCode(err) === "ENOENT") return;
+    if (errnoCode(err) === "ENOENT") return false;
     return withIoContext(what, path, () => Promise.reject(err));
   }
 }
