@@ -11,8 +11,6 @@ import { resolve } from "node:path";
 export const DRIFT_RECHECK_MS = 30_000;
 
 export interface DriftWatch {
-  /** Resolves once the watcher sees the directory; changes before that may go unnoticed until the re-check. */
-  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,9 +37,8 @@ export function startDriftWatch(options: DriftWatchOptions): DriftWatch {
     options.onError(error instanceof Error ? error : new Error(String(error)));
   }
   const timer = setInterval(() => options.onDrift("recheck"), options.recheckMs ?? DRIFT_RECHECK_MS);
+  // inotify_add_watch has run when fs.watch returns: no change from here on goes unseen.
   return {
-    // inotify_add_watch has run when fs.watch returns: nothing happens from here on unseen.
-    ready: Promise.resolve(),
     close: async () => {
       clearInterval(timer);
       watcher?.close();

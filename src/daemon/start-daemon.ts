@@ -146,7 +146,6 @@ class DirectoryWatch {
       onError: (error) => this.options.log.warn("drift.watchError", { message: error.message }),
     });
     await old?.close();
-    await this.watch.ready;
   }
 
   async close(): Promise<void> {

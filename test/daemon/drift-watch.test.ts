@@ -26,7 +26,6 @@ describe("startDriftWatch", () => {
       },
       onError: (error) => { throw error; },
     });
-    await watch.ready;
     const arrived = new Promise<string>((resolve) => { notify = resolve; });
     await writeFile(join(dir, ".rower-web.abc.tmp"), "temp");
     await writeFile(join(dir, "web.yaml"), "kind: Pod\n");
