@@ -34,6 +34,8 @@ export interface ApplyOptions {
   /** Aborting while staging discards the staged files (nothing changes); a commit in progress finishes. */
   signal?: AbortSignal;
   log?: ApplyLog;
+  /** The temps the plan's observation listed (ObservedDirectory.tempFiles); without them apply lists the directory. */
+  tempFiles?: readonly string[];
 }
 
 export interface ApplyResult extends PlanCounts {
@@ -56,7 +58,7 @@ export async function applyPlan(plan: ManifestPlan, options: ApplyOptions): Prom
   const { dir, signal } = options;
   const log: ApplyLog = options.log ?? (() => undefined);
   await ensureDirectory(dir);
-  for (const name of await cleanStaleTempFiles(dir)) log("manifest.tempRemoved", { file: name });
+  for (const name of await cleanStaleTempFiles(dir, options.tempFiles)) log("manifest.tempRemoved", { file: name });
 
   // Until committed, the files to update or delete are still rower's, with their old bytes.
   const owned = new Map<string, string>(plan.unchanged.map((u) => [u.file, u.sha256]));

@@ -42,6 +42,8 @@ export interface ObservedDirectory {
   entries: ObservedEntry[];
   /** The owned-files record from the state file; undefined when there is no state. */
   record?: OwnedFile[];
+  /** Temp files (a killed writer's) the listing found, for apply to remove without listing again. */
+  tempFiles?: string[];
 }
 
 export type WriteReason = "missing" | "content-differs";

@@ -15,6 +15,7 @@ import { constants } from "node:fs";
 import { open, readdir, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { EntryKind, ManifestLog, ObservedDirectory, ObservedEntry, OwnedFile } from "./manifest-plan.js";
+import { isTempFileName } from "./atomic-write.js";
 import { lstatIfPresent } from "./if-present.js";
 import { forEachBounded, IO_CONCURRENCY } from "./for-each-bounded.js";
 import { errnoCode, ManifestIoError, withIoContext } from "./manifest-io-error.js";
@@ -71,7 +72,8 @@ export class DirectoryObserver {
     const entries = found.filter((entry): entry is ObservedEntry => entry !== undefined);
     // Names gone from the directory are forgotten with it.
     this.remembered = next;
-    return record ? { entries, record } : { entries };
+    const tempFiles = names.filter(isTempFileName);
+    return record ? { entries, record, tempFiles } : { entries, tempFiles };
   }
 
   private async observeEntry(

@@ -165,6 +165,22 @@ describe("applyPlan", () => {
     expect(events).toEqual(["manifest.tempRemoved:.rower-a.yaml.0011aa.tmp", "manifest.written:a.yaml"]);
   });
 
+  it("takes the stale temps from the plan's observation instead of listing the directory again", async () => {
+    await mkdir(dir);
+    await writeFile(join(dir, ".rower-a.yaml.0011aa.tmp"), "half a po");
+    await writeFile(join(dir, ".keep"), "x");
+    const observed = await observeDirectory(dir);
+    expect(observed.tempFiles).toEqual([".rower-a.yaml.0011aa.tmp"]);
+    // Appears after the observation: an apply working from that listing does not see it.
+    await writeFile(join(dir, ".rower-b.yaml.22bb33.tmp"), "half a po");
+    const events: string[] = [];
+    await applyPlan(planManifests([pod("a")], observed), {
+      dir, tempFiles: observed.tempFiles, log: (event, fields) => events.push(`${event}:${String(fields["file"])}`),
+    });
+    expect((await readdir(dir)).sort()).toEqual([".keep", ".rower-b.yaml.22bb33.tmp", "a.yaml"]);
+    expect(events).toEqual(["manifest.tempRemoved:.rower-a.yaml.0011aa.tmp", "manifest.written:a.yaml"]);
+  });
+
   it("an abort while staging discards what was staged: the old set stays, no temp left", async () => {
     await sync([pod("a"), pod("b")]);
     await ageAll();
