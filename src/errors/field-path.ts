@@ -6,11 +6,17 @@ const CHILD = 0;
 const SUBSCRIPT = 1;
 
 export class FieldPath {
-  private constructor(
-    private readonly parent: FieldPath | undefined,
-    private readonly kind: typeof CHILD | typeof SUBSCRIPT,
-    private readonly name: string | number,
-  ) {}
+  // Declared, not class fields: a field is defined on every construction before the
+  // constructor assigns it, which the interpreter (rower runs without TurboFan) pays per step.
+  private declare readonly parent: FieldPath | undefined;
+  private declare readonly kind: typeof CHILD | typeof SUBSCRIPT;
+  private declare readonly name: string | number;
+
+  private constructor(parent: FieldPath | undefined, kind: typeof CHILD | typeof SUBSCRIPT, name: string | number) {
+    this.parent = parent;
+    this.kind = kind;
+    this.name = name;
+  }
 
   static root(name?: string): FieldPath {
     return new FieldPath(undefined, CHILD, name ?? "");
