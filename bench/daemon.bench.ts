@@ -3,10 +3,11 @@
 // - `rower run --once` applying 110 pods (the kubelet's default pod limit) into an empty
 //   directory, as a ratio to `node -e 0` (interleaved runs, medians; target <= 2.5x);
 // - idle daemon RSS after 60 s (target <= 50 MB) and CPU over those 60 s of long-polling (<= 0.5 %);
-// - edit-to-file latency in the default configuration: emulator admin PUT -> the daemon's
-//   `manifest.written` line (logged once the rename and the directory's fsync are done), p50/p99
-//   over 100 edits (target p99 <= 25 ms), after one first edit timed on its own row (it pays
-//   one-off costs on both sides). The edits are spaced beyond the coalescing window
+// - edit-to-file latency in the default configuration: the emulator holding the new value (its
+//   change notification; the edit is an admin PUT) -> the daemon's `manifest.written` line
+//   (logged once the rename and the directory's fsync are done), p50/p99 over 100 edits (target
+//   p99 <= 25 ms), after one first edit timed on its own row (it pays one-off costs on both
+//   sides); the same from the start of the PUT, informational. The edits are spaced beyond the coalescing window
 //   (1 s after the last applied change), so each is a first change, applied at once: back to
 //   back they would measure the window, not rower;
 // - RSS growth over edits: a second daemon with `--coalesce 0` (every edit applied) takes
@@ -99,28 +100,34 @@ async function measureIdleAndEdits(root: string): Promise<Record<string, string>
 
     // manifest.written is logged after the rename and the directory's fsync: the moment the
     // kubelet can see the file, durably.
-    const timeEdit = async (image: string): Promise<number> => {
+    // Each edit is timed twice: from the moment the emulator holds the new value (its change
+    // notification, in this process) and from the start of this process's admin PUT, which adds
+    // the harness's own HTTP request (fetch, the emulator's admin route) to rower's part.
+    const timeEdit = async (image: string): Promise<{ fromChange: number; fromPut: number }> => {
       const applied = daemon.next("manifest.written");
       const started = performance.now();
       await fetch(admin, { method: "PUT", body: setWith(image) });
-      const latency = (await applied) - started;
+      const changedAt = emulator.state.notifier.lastChangeAt ?? started;
+      const at = await applied;
       await new Promise((resolve) => setTimeout(resolve, EDIT_SPACING_MS));
-      return latency;
+      return { fromChange: at - changedAt, fromPut: at - started };
     };
     // The first edit also times one-off work on both sides: this process's first PUT through
     // fetch and the emulator's admin route, and the daemon's first update (every earlier write
     // was a create). It gets its own row; the percentiles are over the edits after it.
     const firstEdit = await timeEdit("nginx:1.first");
-    const latencies: number[] = [];
-    for (let i = 0; i < EDITS; i++) latencies.push(await timeEdit(`nginx:1.${i}`));
-    latencies.sort((a, b) => a - b);
+    const edits: { fromChange: number; fromPut: number }[] = [];
+    for (let i = 0; i < EDITS; i++) edits.push(await timeEdit(`nginx:1.${i}`));
+    const latencies = edits.map((e) => e.fromChange).sort((a, b) => a - b);
+    const fromPut = edits.map((e) => e.fromPut).sort((a, b) => a - b);
     const p99 = percentile(latencies, 99);
     return {
       [`idle RSS after ${Math.round(seconds)} s (target ≤ ${TARGETS.idleRssMb} MB)`]: `${idleRss.toFixed(1)} MB (${verdict(idleRss <= TARGETS.idleRssMb)})`,
       [`idle CPU over ${Math.round(seconds)} s (target ≤ ${TARGETS.idleCpuPercent} %)`]: `${cpuPercent.toFixed(3)} % (${verdict(cpuPercent <= TARGETS.idleCpuPercent)})`,
-      ["edit→file, the first edit after idle (not in the percentiles)"]: `${firstEdit.toFixed(1)} ms`,
-      [`edit→file p50 (the ${EDITS} edits after it, ${EDIT_SPACING_MS} ms apart)`]: `${percentile(latencies, 50).toFixed(1)} ms`,
-      [`edit→file p99 (target ≤ ${TARGETS.p99Ms} ms)`]: `${p99.toFixed(1)} ms (${verdict(p99 <= TARGETS.p99Ms)})`,
+      ["edit→file, the first edit after idle (not in the percentiles)"]: `${firstEdit.fromChange.toFixed(1)} ms (${firstEdit.fromPut.toFixed(1)} ms from the PUT)`,
+      [`edit→file p50, from the emulator's change (the ${EDITS} edits after it, ${EDIT_SPACING_MS} ms apart)`]: `${percentile(latencies, 50).toFixed(1)} ms`,
+      [`edit→file p99, from the emulator's change (target ≤ ${TARGETS.p99Ms} ms)`]: `${p99.toFixed(1)} ms (${verdict(p99 <= TARGETS.p99Ms)})`,
+      ["edit→file p50 / p99, from the start of the admin PUT"]: `${percentile(fromPut, 50).toFixed(1)} / ${percentile(fromPut, 99).toFixed(1)} ms (informational)`,
       [`RSS right after the ${EDITS} edits`]: `${(await rssMb(pid)).toFixed(1)} MB`,
     };
   } finally {

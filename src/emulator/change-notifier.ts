@@ -3,9 +3,12 @@ import { setTimeout as delay } from "node:timers/promises";
 
 export class ChangeNotifier {
   private readonly waiters = new Set<() => void>();
+  /** performance.now() at the last change: an in-process caller (the bench) times from it. */
+  lastChangeAt: number | undefined;
 
   /** Wakes all current waiters. */
   notifyChange(): void {
+    this.lastChangeAt = performance.now();
     const woken = [...this.waiters];
     this.waiters.clear();
     for (const wake of woken) wake();

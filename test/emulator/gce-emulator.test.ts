@@ -115,6 +115,14 @@ describe("GCE emulator", () => {
     expect(await changed.json()).toEqual({ extra: "x", "kube-pods": "pods: v1\n" });
     expect(changed.headers.get("etag")).not.toBe(etag);
   });
+
+  it("keeps the time of the last change for in-process callers (the daemon bench times edits from it)", async () => {
+    const before = performance.now();
+    await fixture.admin("PUT", "instance/attributes/kube-pods", "pods: v2\n");
+    const changedAt = fixture.emulator.state.notifier.lastChangeAt ?? NaN;
+    expect(changedAt).toBeGreaterThanOrEqual(before);
+    expect(changedAt).toBeLessThanOrEqual(performance.now());
+  });
 });
 
 /** Polls an in-process condition on the event loop; the test timeout fails a hang. */
