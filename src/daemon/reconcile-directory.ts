@@ -56,7 +56,7 @@ export async function reconcileDirectory(desired: DesiredManifest[], options: Re
       const counts = { created: 0, updated: 0, deleted: 0, unchanged: plan.unchanged.length, conflicts: plan.conflicts.length };
       return { kind: "conflict", conflicts: plan.conflicts, record: record ?? [], counts };
     }
-    const result = await applyPlan(plan, { dir, signal: options.signal, log: options.log, ...(observed.tempFiles ? { tempFiles: observed.tempFiles } : {}) });
+    const result = await applyPlan(plan, { dir, signal: options.signal, log: options.log, tempFiles: observed.tempFiles });
     const counts: PlanCounts = {
       created: result.created, updated: result.updated, deleted: result.deleted, unchanged: result.unchanged, conflicts: result.conflicts,
     };

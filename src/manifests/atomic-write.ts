@@ -89,27 +89,28 @@ export async function syncDirectory(dir: string): Promise<void> {
   });
 }
 
-/** Removes `.rower-*.tmp` files a killed writer left behind; returns their names. */
 /** A name stageFile gives its temps (and so a temp left by a writer killed mid-write). */
 export function isTempFileName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX);
 }
 
 /**
- * Removes temps a killed writer left. `listed`: the directory's names from a listing made since
- * the last writer could have died (the caller's own observation), which saves listing it again.
+ * Removes the `.rower-*.tmp` files a killed writer left behind; returns their names. `listed`:
+ * the directory's names from a listing made since the last writer could have died (the
+ * caller's own observation), which saves listing it again.
  */
 export async function cleanStaleTempFiles(dir: string, listed?: readonly string[]): Promise<string[]> {
-  let names: string[];
-  try {
-    names = listed ? [...listed] : await readdir(dir);
-  } catch (err) {
-    if (errnoCode(err) === "ENOENT") return [];
-    return withIoContext("read directory", dir, () => Promise.reject(err));
+  let names = listed;
+  if (names === undefined) {
+    try {
+      names = await readdir(dir);
+    } catch (err) {
+      if (errnoCode(err) === "ENOENT") return [];
+      return withIoContext("read directory", dir, () => Promise.reject(err));
+    }
   }
   const removed: string[] = [];
-  for (const name of names.sort()) {
-    if (!isTempFileName(name)) continue;
+  for (const name of names.filter(isTempFileName).sort()) {
     const path = join(dir, name);
     const stats = await lstatIfPresent(path);
     if (!stats || stats.isDirectory()) continue;
