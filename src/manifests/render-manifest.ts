@@ -18,18 +18,25 @@ export interface RenderedManifest {
   content: string;
 }
 
+/** A key the pod gave, kept as a key: assigning `__proto__` would set the prototype instead. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 function sortDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortDeep);
   if (!isMapping(value)) return value;
   const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortDeep(value[key]);
+  for (const key of Object.keys(value).sort()) setOwn(sorted, key, sortDeep(value[key]));
   return sorted;
 }
 
+// Own keys only: `in` would also find `constructor` or `toString` on the prototype.
 function orderTopLevel(pod: Record<string, unknown>): Record<string, unknown> {
   const ordered: Record<string, unknown> = {};
-  for (const key of TOP_LEVEL_ORDER) if (key in pod) ordered[key] = sortDeep(pod[key]);
-  for (const key of Object.keys(pod).sort()) if (!(key in ordered)) ordered[key] = sortDeep(pod[key]);
+  for (const key of TOP_LEVEL_ORDER) if (Object.hasOwn(pod, key)) ordered[key] = sortDeep(pod[key]);
+  for (const key of Object.keys(pod).sort()) if (!Object.hasOwn(ordered, key)) setOwn(ordered, key, sortDeep(pod[key]));
   return ordered;
 }
 

@@ -65,4 +65,16 @@ describe("renderManifest", () => {
     expect(content).not.toMatch(/[&*]ref/);
     expect(readBack(content).metadata).toEqual({ name: "web", labels: { app: "web" }, annotations: { app: "web", [MANAGED_ANNOTATION]: "true" } });
   });
+
+  it("keeps keys named after Object.prototype members, `__proto__` too, as the pod's own keys", () => {
+    // kubectl accepts an unknown field whose value is null; the file must still hold what was validated.
+    const decoded = decodePayload(new TextEncoder().encode(
+      "apiVersion: v1\nkind: Pod\n__proto__: null\nconstructor: null\ntoString: null\nmetadata:\n  name: web\n" +
+      "spec:\n  containers: [{name: web, image: nginx, __proto__: null, constructor: null}]\n"), { source: "s" });
+    if (decoded.kind !== "documents") throw new Error(`expected documents, got ${decoded.kind}`);
+    const content = renderManifest(decoded.documents[0]?.value as V1Pod).content;
+    const back = JSON.parse(JSON.stringify(readBack(content))) as Record<string, unknown>;
+    expect(Object.keys(back)).toEqual(["apiVersion", "kind", "metadata", "spec", "__proto__", "constructor", "toString"]);
+    expect(Object.keys((back.spec as { containers: object[] }).containers[0] ?? {})).toEqual(["__proto__", "constructor", "image", "name"]);
+  });
 });
