@@ -13,6 +13,15 @@ describe("fuzzing decode + validate", () => {
   it("survives thousands of mutated valid pods", { timeout: FUZZ_TIMEOUT_MS }, () => {
     fc.assert(properties.mutatedPods, { numRuns: 3000 });
   });
+  it("keeps keys that plain assignment would take for the prototype (a CI soak counterexample)", () => {
+    for (const key of ["__proto__", "constructor", "toString"]) {
+      for (const value of [[], null, "x", { image: "evil" }]) {
+        for (const steps of [[], [3], [3, 0, 0]]) {
+          for (const asJson of [false, true]) properties.checkMutated(0, [{ steps, op: "insert", key, value }], asJson);
+        }
+      }
+    }
+  });
   it("survives random bytes", { timeout: FUZZ_TIMEOUT_MS }, () => {
     fc.assert(properties.randomBytes, { numRuns: 2000 });
   });

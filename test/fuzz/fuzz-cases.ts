@@ -52,7 +52,12 @@ export function checkBytes(bytes: Uint8Array): void {
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-interface Mutation { steps: number[]; op: "delete" | "insert" | "replace"; key: string; value: unknown }
+export interface Mutation { steps: number[]; op: "delete" | "insert" | "replace"; key: string; value: unknown }
+
+/** Sets an own property, so that a key such as `__proto__` becomes a key of the pod, not its prototype. */
+function setOwn(object: { [k: string]: Json }, key: string, value: Json): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 /** Walks `steps` into the value (each step picks a child modulo the count) and mutates there. */
 function mutate(root: Json, m: Mutation): Json {
@@ -72,8 +77,7 @@ function mutate(root: Json, m: Mutation): Json {
     const keys = Object.keys(parent);
     const key = keys.length === 0 ? m.key : keys[(m.steps.at(-1) ?? 0) % keys.length] ?? m.key;
     if (m.op === "delete") delete parent[key];
-    else if (m.op === "insert") parent[m.key] = m.value as Json;
-    else parent[key] = m.value as Json;
+    else setOwn(parent, m.op === "insert" ? m.key : key, m.value as Json);
   }
   return root;
 }
@@ -81,7 +85,7 @@ function mutate(root: Json, m: Mutation): Json {
 const mutation = fc.record({
   steps: fc.array(fc.nat(), { maxLength: 8 }),
   op: fc.constantFrom("delete", "insert", "replace") as fc.Arbitrary<Mutation["op"]>,
-  key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("image", "name", "containers", "ports", "volumes", "<<", "yes")),
+  key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("image", "name", "containers", "ports", "volumes", "<<", "yes", "__proto__", "constructor")),
   value: fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
     fc.constantFrom("", "-1", "0644", "yes", "a".repeat(300), "UPPER_case", "10Gi", "1e3", "/etc", "../x"),
@@ -93,16 +97,18 @@ const YAMLISH = ["apiVersion: v1\n", "kind: Pod\n", "kind: List\n", "items:\n", 
   "  containers:\n", "  - name: c\n", "    image: i\n", "- ", "  ", "\t", ": ", "&a ", "*a", "<<: *a\n", "---\n", "[", "]",
   "{", "}", ",", "\"", "'", "# c\n", "yes", "0644", "~", "\n", "\r\n", "!!str ", "!!binary ", "? ", "|\n", ">-\n", "\uFEFF", "é"];
 
-/** The three fuzz properties, each to run with its own numRuns. */
+/** The three fuzz properties, each to run with its own numRuns, and the case behind the first. */
 export function fuzzProperties() {
   const seeds = loadSeeds();
   if (seeds.length === 0) throw new Error("fuzz: no seed pods");
+  function checkMutated(seed: number, mutations: Mutation[], asJson: boolean): void {
+    let pod = structuredClone(seeds[seed]) as Json;
+    for (const m of mutations) pod = mutate(pod, m);
+    checkBytes(new TextEncoder().encode(asJson ? JSON.stringify(pod) : dump(pod, { noRefs: true })));
+  }
   return {
-    mutatedPods: fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), (seed, mutations, asJson) => {
-      let pod = structuredClone(seeds[seed]) as Json;
-      for (const m of mutations) pod = mutate(pod, m);
-      checkBytes(new TextEncoder().encode(asJson ? JSON.stringify(pod) : dump(pod, { noRefs: true })));
-    }),
+    checkMutated,
+    mutatedPods: fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), checkMutated),
     randomBytes: fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => { checkBytes(bytes); }),
     yamlishText: fc.property(fc.array(fc.constantFrom(...YAMLISH), { maxLength: 80 }), (tokens) => {
       checkBytes(new TextEncoder().encode(tokens.join("")));
