@@ -1,13 +1,15 @@
-// Builds the CLI as ES modules split per command: dist/rower.mjs (the entry),
-// dist/pipeline-worker.mjs (the daemon's worker thread) and dist/chunks/, which every command
-// loads its share of. `rower validate` compiles the validator and not the daemon, metrics or
-// HTTP code: a command's start-up is Node's own plus the code it runs.
+// Builds rower for Node: dist/cli.cjs (the whole CLI, one CommonJS bundle), dist/rower.mjs
+// (the entry, which runs cli.cjs through V8's code cache: src/cli/load-cached-script.ts) and
+// dist/pipeline-worker.mjs (the daemon's worker thread). The commands' own modules stay
+// uninitialised until a command runs (esbuild wraps what is imported dynamically), and the
+// code cache spares a start most of its parsing and compiling.
 import { build } from "esbuild";
+import { createHash } from "node:crypto";
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { isBuiltin } from "node:module";
 import { join } from "node:path";
 
-// An ESM bundle hoists every `import ... from "node:http"` to the top of its file, so a
+// A bundle hoists every `import ... from "node:http"` to the top of its file, so a
 // command would load every built-in the code beside it uses (http, tls, zlib...). Routing
 // built-ins through a one-line CommonJS shim makes each one a require() inside the lazily
 // initialised module that uses it.
@@ -50,27 +52,37 @@ const common = {
 const requireShim = "import { createRequire as __rowerRequire } from 'node:module'; const require = __rowerRequire(import.meta.url);";
 
 const dist = new URL("../dist/", import.meta.url).pathname;
-await rm(join(dist, "chunks"), { recursive: true, force: true }); // no chunk of an older build lingers
-const shipped = await build({
+await rm(join(dist, "chunks"), { recursive: true, force: true }); // the split build's chunks, never read now
+const cliFile = join(dist, "cli.cjs");
+const cli = await build({
+  ...common,
+  format: "cjs",
+  entryPoints: [new URL("../src/cli/main.ts", import.meta.url).pathname],
+  outfile: cliFile,
+  metafile: true,
+});
+const cliSource = await readFile(cliFile, "latin1");
+// A vm.Script has no module loader: an import() left in the bundle would fail when it ran.
+if (/\bimport\(|import\.meta/.test(cliSource)) throw new Error(`${cliFile}: import() or import.meta left in the CommonJS bundle`);
+const entries = await build({
   ...common,
   entryPoints: {
     rower: new URL("../src/cli/bin.ts", import.meta.url).pathname,
     "pipeline-worker": new URL("../src/daemon/serve-pipeline.ts", import.meta.url).pathname,
   },
   outdir: dist,
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
   outExtension: { ".js": ".mjs" },
   banner: { js: requireShim },
+  define: { ...common.define, ROWER_CLI_DIGEST: JSON.stringify(createHash("sha256").update(cliSource).digest("hex").slice(0, 16)) },
   metafile: true,
 });
 const entry = join(dist, "rower.mjs");
 await writeFile(entry, `#!/usr/bin/env node\n${await readFile(entry, "utf8")}`);
 await chmod(entry, 0o755);
-for (const file of Object.keys(shipped.metafile.outputs)) await assertAscii(file);
+for (const file of [...Object.keys(cli.metafile.outputs), ...Object.keys(entries.metafile.outputs)]) await assertAscii(file);
 
 // Development only (`npm start` runs the GCE emulator in its own process beside the daemon);
-// never shipped: package.json's `files` and the image take the two entries and dist/chunks/.
+// never shipped: package.json's `files` and the image take cli.cjs and the two entries.
 await build({
   ...common,
   entryPoints: [new URL("../src/emulator/start-emulator.ts", import.meta.url).pathname],

@@ -1,12 +1,11 @@
-// rower's command line: parses argv against the tree program.ts builds.
+// rower's command line: parses argv against the tree program.ts builds. The entry (bin.ts)
+// has set V8's flags before loading this.
 import { CommanderError } from "commander";
 import { EXIT_USAGE } from "./exit-codes.js";
-import { forgoOptimizingCompilers } from "./forgo-optimizing-compilers.js";
 import { buildProgram } from "./program.js";
 import type { RunContext } from "./run.js";
 
 export async function runCli(context: RunContext): Promise<void> {
-  forgoOptimizingCompilers(); // every command, before any of its work (worker threads share the flags)
   const program = buildProgram(context);
   try {
     await program.parseAsync(process.argv);

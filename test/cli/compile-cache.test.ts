@@ -1,11 +1,11 @@
-// The compile cache is code rower will run: it must be used only from a directory this user
-// alone can write, and turning it on must never fail a command.
+// The code cache is code rower will run: it must be used only from a directory this user
+// alone can write, must never fail a command, and must be taken by V8 when it is fresh.
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { compileCacheDirectory, enableCompileCache } from "../../src/cli/compile-cache.js";
+import { compileCacheDirectory, isPrivateDirectory, privateCacheDirectory } from "../../src/cli/compile-cache.js";
 import { ROWER } from "./run-cli.js";
 
 const roots: string[] = [];
@@ -17,12 +17,6 @@ function tempRoot(): string {
 afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
-
-/** A stand-in for module.enableCompileCache that records the directory it was given. */
-function recorder(): { calls: string[]; enable: { enableCompileCache: (dir: string) => void } } {
-  const calls: string[] = [];
-  return { calls, enable: { enableCompileCache: (dir) => { calls.push(dir); } } };
-}
 
 describe("compileCacheDirectory", () => {
   it("prefers systemd's CacheDirectory=, then XDG_CACHE_HOME, then ~/.cache", () => {
@@ -37,12 +31,10 @@ describe("compileCacheDirectory", () => {
   });
 });
 
-describe("enableCompileCache", () => {
-  it("creates the directory for this user alone and hands it to Node", () => {
+describe("privateCacheDirectory", () => {
+  it("creates the directory for this user alone", () => {
     const root = tempRoot();
-    const { calls, enable } = recorder();
-    expect(enableCompileCache({ CACHE_DIRECTORY: root }, enable)).toBe(join(root, "compile"));
-    expect(calls).toEqual([join(root, "compile")]);
+    expect(privateCacheDirectory({ CACHE_DIRECTORY: root })).toBe(join(root, "compile"));
     expect(statSync(join(root, "compile")).mode & 0o777).toBe(0o700);
   });
 
@@ -50,65 +42,132 @@ describe("enableCompileCache", () => {
     const root = tempRoot();
     mkdirSync(join(root, "compile"));
     chmodSync(join(root, "compile"), 0o777);
-    const { calls, enable } = recorder();
-    expect(enableCompileCache({ CACHE_DIRECTORY: root }, enable)).toBeUndefined();
-    expect(calls).toEqual([]);
+    expect(privateCacheDirectory({ CACHE_DIRECTORY: root })).toBeUndefined();
   });
 
   it("refuses a symlink, even to a private directory", () => {
     const root = tempRoot();
     mkdirSync(join(root, "real"), { mode: 0o700 });
     symlinkSync(join(root, "real"), join(root, "compile"));
-    const { calls, enable } = recorder();
-    expect(enableCompileCache({ CACHE_DIRECTORY: root }, enable)).toBeUndefined();
-    expect(calls).toEqual([]);
+    expect(privateCacheDirectory({ CACHE_DIRECTORY: root })).toBeUndefined();
   });
 
   it.skipIf(process.geteuid?.() !== 0)("refuses a directory another user owns (as root)", () => {
     const root = tempRoot();
     mkdirSync(join(root, "compile"), { mode: 0o700 });
     chownSync(join(root, "compile"), 1000, 1000);
-    const { calls, enable } = recorder();
-    expect(enableCompileCache({ CACHE_DIRECTORY: root }, enable)).toBeUndefined();
-    expect(calls).toEqual([]);
+    expect(privateCacheDirectory({ CACHE_DIRECTORY: root })).toBeUndefined();
   });
 
-  it("does nothing when the user turned the cache off or chose its place, or on Node 20", () => {
+  it("trusts a directory root owns and alone can write, whoever runs (the image's cache)", () => {
     const root = tempRoot();
-    const { calls, enable } = recorder();
-    expect(enableCompileCache({ CACHE_DIRECTORY: root, NODE_DISABLE_COMPILE_CACHE: "1" }, enable)).toBeUndefined();
-    expect(enableCompileCache({ CACHE_DIRECTORY: root, NODE_COMPILE_CACHE: join(root, "mine") }, enable)).toBeUndefined();
-    expect(enableCompileCache({ CACHE_DIRECTORY: root }, {})).toBeUndefined(); // Node 20's module
-    expect(calls).toEqual([]);
+    const dir = join(root, "compile");
+    mkdirSync(dir, { mode: 0o755 });
+    expect(isPrivateDirectory(dir, statSync(dir).uid === 0 ? 4242 : statSync(dir).uid)).toBe(true);
+    chmodSync(dir, 0o775);
+    expect(isPrivateDirectory(dir, 4242)).toBe(false);
+  });
+
+  it.skipIf(process.geteuid?.() !== 0)("trusts no other user's directory (as root)", () => {
+    const root = tempRoot();
+    mkdirSync(join(root, "compile"), { mode: 0o755 });
+    chownSync(join(root, "compile"), 1000, 1000);
+    expect(isPrivateDirectory(join(root, "compile"), 4242)).toBe(false);
+    expect(isPrivateDirectory(join(root, "compile"), 1000)).toBe(true);
+  });
+
+  it("does nothing when the user turned the cache off", () => {
+    const root = tempRoot();
+    expect(privateCacheDirectory({ CACHE_DIRECTORY: root, NODE_DISABLE_COMPILE_CACHE: "1" })).toBeUndefined();
     expect(readdirSync(root)).toEqual([]);
   });
 
   it("runs without the cache when the directory cannot be made", () => {
     const root = tempRoot();
     writeFileSync(join(root, "file"), ""); // a file where a directory should be stops even root
-    const { calls, enable } = recorder();
-    expect(enableCompileCache({ CACHE_DIRECTORY: join(root, "file") }, enable)).toBeUndefined();
-    expect(calls).toEqual([]);
+    expect(privateCacheDirectory({ CACHE_DIRECTORY: join(root, "file") })).toBeUndefined();
   });
 });
 
-describe("the built CLI", () => {
-  const major = Number(process.versions.node.split(".")[0]);
-  const validate = (env: Record<string, string>) => spawnSync(process.execPath, [ROWER, "validate", "examples/pods.yaml"], {
-    encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env },
-  });
-
-  it.skipIf(major < 22)("keeps its compiled code in CACHE_DIRECTORY on Node 22+", () => {
-    const root = tempRoot();
-    const run = validate({ CACHE_DIRECTORY: root });
+describe("the built CLI's code cache", () => {
+  const validate = (root: string, options: { flags?: string[]; env?: Record<string, string> } = {}) => {
+    const run = spawnSync(process.execPath, [...(options.flags ?? []), ROWER, "validate", "examples/pods.yaml"], {
+      encoding: "utf8", env: { PATH: process.env.PATH ?? "", CACHE_DIRECTORY: root, ...options.env },
+    });
+    expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    const [versioned] = readdirSync(join(root, "compile"));
-    expect(readdirSync(join(root, "compile", versioned ?? "")).length).toBeGreaterThan(0);
+    return run.stdout;
+  };
+  const caches = (root: string) => readdirSync(join(root, "compile")).filter((name) => name.endsWith(".v8")).sort();
+  const identity = (path: string) => { const s = statSync(path); return `${s.ino}:${s.mtimeMs}:${s.size}`; };
+
+  it("is written by the first run, for this user alone, and taken as it is by the next", () => {
+    const root = tempRoot();
+    const first = validate(root);
+    const [cache] = caches(root);
+    expect(cache).toMatch(/^cli-[0-9a-f]{16}-[0-9a-f]{8}\.v8$/);
+    const path = join(root, "compile", cache ?? "");
+    expect(statSync(path).size).toBeGreaterThan(10_000);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const before = identity(path);
+    expect(validate(root)).toBe(first);
+    // V8 took it: a cache it rejects is written again.
+    expect(identity(path)).toBe(before);
+    expect(caches(root)).toEqual([cache]);
   });
 
-  it.skipIf(major >= 22)("runs without a cache on Node 20, creating nothing", () => {
+  it("replaces a cache V8 rejects, with the command's output unchanged", () => {
     const root = tempRoot();
-    expect(validate({ CACHE_DIRECTORY: root }).status).toBe(0);
+    const first = validate(root);
+    const [cache] = caches(root);
+    const path = join(root, "compile", cache ?? "");
+    writeFileSync(path, Buffer.alloc(statSync(path).size, 0x5a));
+    const garbage = identity(path);
+    expect(validate(root)).toBe(first);
+    expect(identity(path)).not.toBe(garbage);
+    const rewritten = identity(path);
+    validate(root);
+    expect(identity(path)).toBe(rewritten);
+  });
+
+  it("keeps one cache per flag set, side by side (the CLI's and the daemon's)", () => {
+    const root = tempRoot();
+    validate(root);
+    validate(root, { flags: ["--max-semi-space-size=1"] });
+    expect(caches(root)).toHaveLength(2);
+    const identities = caches(root).map((name) => identity(join(root, "compile", name)));
+    validate(root);
+    validate(root, { flags: ["--max-semi-space-size=1"] });
+    expect(caches(root).map((name) => identity(join(root, "compile", name)))).toEqual(identities);
+  });
+
+  it("keeps the newest eight caches and drops what a killed writer left", () => {
+    const root = tempRoot();
+    const dir = join(root, "compile");
+    mkdirSync(dir, { mode: 0o700 });
+    const old = (name: string, minutesAgo: number) => {
+      writeFileSync(join(dir, name), "x");
+      const at = new Date(Date.now() - minutesAgo * 60_000);
+      utimesSync(join(dir, name), at, at);
+    };
+    for (let i = 0; i < 10; i++) old(`cli-${String(i).padStart(16, "0")}-00000000.v8`, 100 + i);
+    old("cli-0000000000000000-00000000.v8.123.tmp", 60);
+    old("cli-0000000000000001-00000000.v8.456.tmp", 1);
+    old("other-file", 1000);
+    validate(root);
+    const names = readdirSync(dir).sort();
+    expect(names.filter((n) => n.endsWith(".v8"))).toHaveLength(8);
+    // The new one and the seven newest old ones.
+    for (let i = 0; i < 7; i++) expect(names).toContain(`cli-${String(i).padStart(16, "0")}-00000000.v8`);
+    expect(names).not.toContain("cli-0000000000000007-00000000.v8");
+    expect(names).not.toContain("cli-0000000000000000-00000000.v8.123.tmp");
+    expect(names).toContain("cli-0000000000000001-00000000.v8.456.tmp");
+    expect(names).toContain("other-file");
+  });
+
+  it("runs without a cache, creating nothing, when NODE_DISABLE_COMPILE_CACHE is set", () => {
+    const root = tempRoot();
+    validate(root, { env: { NODE_DISABLE_COMPILE_CACHE: "1" } });
     expect(existsSync(join(root, "compile"))).toBe(false);
   });
 });
