@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DAEMON_NODE_FLAGS } from "../../tools/daemon-node-flags.js";
@@ -83,6 +86,43 @@ describe("Dockerfile", () => {
     // Node directly: distroless has no shell and no /usr/bin/env.
     expect(entrypoint).toEqual([expect.stringMatching(/^\/(usr\/local\/bin|nodejs\/bin)\/node$/), ...DAEMON_NODE_FLAGS, join(app, "rower.mjs")]);
     expect(JSON.parse(last(runtime, "CMD") ?? "null")).toEqual(["run"]);
+  });
+
+  it("ships a code cache made under the entrypoint's flags, where the runtime looks for it", () => {
+    const workdir = last(build, "WORKDIR") ?? "/";
+    const made = build.filter((i) => i.op === "RUN").map((i) => /\bCACHE_DIRECTORY=(\S+) node ((?:--\S+ )*)dist\/rower\.mjs /.exec(i.args)).find((m) => m !== null);
+    expect(made?.[2]?.trim().split(" ").filter((f) => f !== "")).toEqual(DAEMON_NODE_FLAGS);
+    const copy = runtime.find((i) => i.op === "COPY" && i.args.startsWith(`--from=build ${made?.[1] ?? "?"} `));
+    expect(withoutSlash(made?.[1] ?? "")).toBe(withoutSlash(`${workdir}/dist/cache`));
+    const env = runtime.filter((i) => i.op === "ENV").map((i) => /^CACHE_DIRECTORY=(\S+)$/.exec(i.args)?.[1]).find((v) => v !== undefined);
+    expect(env).toBe(copy?.args.split(/\s+/).at(-1));
+  });
+
+  it("its cache-making step, run against this build, makes a cache the entrypoint's command takes as it is", () => {
+    const step = build.filter((i) => i.op === "RUN").map((i) => i.args).find((args) => args.includes("CACHE_DIRECTORY="));
+    const workdir = last(build, "WORKDIR") ?? "/";
+    const root = mkdtempSync(join(tmpdir(), "rower-image-cache-"));
+    try {
+      mkdirSync(join(root, "dist"));
+      for (const file of ["rower.mjs", "cli.cjs"]) copyFileSync(join("dist", file), join(root, "dist", file));
+      // The step as the build runs it, from the build's WORKDIR (here: a copy of dist/).
+      const made = spawnSync("sh", ["-c", (step ?? "false").replaceAll(`${workdir}/`, `${root}/`).replace(/\bnode /, `${process.execPath} `)], { cwd: root, encoding: "utf8" });
+      expect(made.status, made.stderr).toBe(0);
+      const dir = join(root, "dist", "cache", "compile");
+      const [cache] = readdirSync(dir);
+      const path = join(dir, cache ?? "");
+      expect(statSync(path).mode & 0o777).toBe(0o644);
+      expect(statSync(dir).mode & 0o777).toBe(0o755);
+      const before = `${statSync(path).ino}:${statSync(path).mtimeMs}`;
+      const run = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, join(root, "dist", "rower.mjs"), "validate", "examples/nginx.yaml"], {
+        encoding: "utf8", env: { PATH: process.env.PATH ?? "", CACHE_DIRECTORY: join(root, "dist", "cache") },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(`${statSync(path).ino}:${statSync(path).mtimeMs}`).toBe(before); // V8 took it
+      expect(readdirSync(dir)).toEqual([cache]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("runs as a non-root user by default", () => {
