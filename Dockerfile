@@ -15,13 +15,13 @@ RUN npm run build
 # flags: every start of the image deserializes rower's compiled code instead of compiling it.
 # Root owns it and the runtime user only reads it; the cache trusts a root-owned directory.
 RUN printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: warm\nspec:\n  containers:\n  - name: c\n    image: busybox\n' \
-  | CACHE_DIRECTORY=/src/dist/cache node --max-semi-space-size=1 dist/rower.mjs validate - \
+  | CACHE_DIRECTORY=/src/dist/cache node --max-semi-space-size=1 dist/rower.cjs validate - \
   && chmod -R u=rwX,go=rX dist/cache
 
 # Runtime stage: Node, the built entry, bundle and worker, and the code cache, nothing else.
 # They carry every dependency, so there is no node_modules and no package manager here.
 FROM node:24.22.3-bookworm-slim
-COPY --from=build /src/dist/rower.mjs /src/dist/cli.cjs /src/dist/pipeline-worker.mjs /app/
+COPY --from=build /src/dist/rower.cjs /src/dist/cli.cjs /src/dist/pipeline-worker.mjs /app/
 COPY --from=build /src/dist/cache /app/cache
 ENV CACHE_DIRECTORY=/app/cache
 # Non-root by default (the image's "node" user, uid 1000): enough for `rower validate`
@@ -32,5 +32,5 @@ WORKDIR /app
 # Node directly, no shell or /usr/bin/env: the same entrypoint works on distroless.
 # 1 MiB semi-spaces: the daemon allocates little per change, and V8's default lets the young
 # generation grow to 48 MiB of RSS it never gives back (npm run bench: RSS over edits).
-ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=1", "/app/rower.mjs"]
+ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=1", "/app/rower.cjs"]
 CMD ["run"]

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { startEmulator } from "../src/emulator/start-emulator.js";
 import { DAEMON_NODE_FLAGS } from "../tools/daemon-node-flags.js";
 
-const BUNDLE = "dist/rower.mjs";
+const BUNDLE = "dist/rower.cjs";
 const EDITS = Number(process.env.BENCH_EDITS ?? 100);
 /** Latency edits start this long after the previous one was applied: beyond the 1 s coalescing window. */
 const EDIT_SPACING_MS = 1_050;

@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import { decodePayload } from "../src/decode/decode-payload.js";
 import { validateDocuments } from "../src/validate/validate-documents.js";
 
-const ROWER = resolve("dist/rower.mjs");
+const ROWER = resolve("dist/rower.cjs");
 const NODE_NAME = "n".repeat(63);
 /** The start-up row's input: one small pod. */
 const ONE_POD = "examples/nginx.yaml";

@@ -1,4 +1,4 @@
-// Builds rower for Node: dist/cli.cjs (the whole CLI, one CommonJS bundle), dist/rower.mjs
+// Builds rower for Node: dist/cli.cjs (the whole CLI, one CommonJS bundle), dist/rower.cjs
 // (the entry, which runs cli.cjs through V8's code cache: src/cli/load-cached-script.ts) and
 // dist/pipeline-worker.mjs (the daemon's worker thread). The commands' own modules stay
 // uninitialised until a command runs (esbuild wraps what is imported dynamically), and the
@@ -57,6 +57,10 @@ const cliFile = join(dist, "cli.cjs");
 const cli = await build({
   ...common,
   format: "cjs",
+  // Wrapped as Node wraps a CommonJS module, in the file itself: the loader compiles the text
+  // as read, where adding the wrapper at run time would copy 1 MB once more.
+  banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
+  footer: { js: "})" },
   entryPoints: [new URL("../src/cli/main.ts", import.meta.url).pathname],
   outfile: cliFile,
   metafile: true,
@@ -64,22 +68,29 @@ const cli = await build({
 const cliSource = await readFile(cliFile, "latin1");
 // A vm.Script has no module loader: an import() left in the bundle would fail when it ran.
 if (/\bimport\(|import\.meta/.test(cliSource)) throw new Error(`${cliFile}: import() or import.meta left in the CommonJS bundle`);
-const entries = await build({
-  ...common,
-  entryPoints: {
-    rower: new URL("../src/cli/bin.ts", import.meta.url).pathname,
-    "pipeline-worker": new URL("../src/daemon/serve-pipeline.ts", import.meta.url).pathname,
-  },
-  outdir: dist,
-  outExtension: { ".js": ".mjs" },
-  banner: { js: requireShim },
-  define: { ...common.define, ROWER_CLI_DIGEST: JSON.stringify(createHash("sha256").update(cliSource).digest("hex").slice(0, 16)) },
-  metafile: true,
-});
-const entry = join(dist, "rower.mjs");
+const entries = [
+  await build({
+    ...common,
+    format: "cjs",
+    plugins: [], // the entry needs each built-in it imports at once: plain require()s, no shims
+    entryPoints: [new URL("../src/cli/bin.ts", import.meta.url).pathname],
+    outfile: join(dist, "rower.cjs"),
+    define: { ...common.define, ROWER_CLI_DIGEST: JSON.stringify(createHash("sha256").update(cliSource).digest("hex").slice(0, 16)) },
+    metafile: true,
+  }),
+  await build({
+    ...common,
+    entryPoints: [new URL("../src/daemon/serve-pipeline.ts", import.meta.url).pathname],
+    outfile: join(dist, "pipeline-worker.mjs"),
+    banner: { js: requireShim },
+    metafile: true,
+  }),
+];
+const entry = join(dist, "rower.cjs");
 await writeFile(entry, `#!/usr/bin/env node\n${await readFile(entry, "utf8")}`);
 await chmod(entry, 0o755);
-for (const file of [...Object.keys(cli.metafile.outputs), ...Object.keys(entries.metafile.outputs)]) await assertAscii(file);
+await rm(join(dist, "rower.mjs"), { force: true }); // the entry before it was CommonJS
+for (const file of [...Object.keys(cli.metafile.outputs), ...entries.flatMap((e) => Object.keys(e.metafile.outputs))]) await assertAscii(file);
 
 // Development only (`npm start` runs the GCE emulator in its own process beside the daemon);
 // never shipped: package.json's `files` and the image take cli.cjs and the two entries.

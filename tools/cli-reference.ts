@@ -11,7 +11,7 @@ export async function cliReference(): Promise<string> {
   // The bundle defines the version at build time; help texts do not show it.
   (globalThis as { ROWER_VERSION?: string }).ROWER_VERSION ??= "0.0.0";
   const { buildProgram } = await import("../src/cli/program.js");
-  const program = buildProgram({ workerEntry: new URL("file:///rower.mjs") });
+  const program = buildProgram({ workerEntry: new URL("file:///rower.cjs") });
   const sections = [["rower --help", program.helpInformation()]];
   for (const command of program.commands) sections.push([`rower ${command.name()} --help`, command.helpInformation()]);
   const body = sections.map(([title, help]) => [`    $ ${title}`, ...(help ?? "").trimEnd().split("\n").map((line) => (line === "" ? "" : `    ${line}`))].join("\n")).join("\n\n");

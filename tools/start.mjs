@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const bundle = join(root, "dist", "rower.mjs");
+const bundle = join(root, "dist", "rower.cjs");
 const emulatorBundle = join(root, "dist", "emulator.mjs");
 
 /** Newest modification time under `path` (a file or a directory tree). */
@@ -32,7 +32,7 @@ function bundleMtime() {
 
 const sourcesChanged = Math.max(newestMtime(join(root, "src")), newestMtime(join(root, "package.json")));
 if (bundleMtime() < sourcesChanged) {
-  process.stderr.write("npm start: building dist/rower.mjs\n");
+  process.stderr.write("npm start: building dist/rower.cjs\n");
   const build = spawnSync(process.execPath, [join(root, "tools", "build.mjs")], { stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }

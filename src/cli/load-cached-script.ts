@@ -17,7 +17,12 @@ export interface CachedScriptOptions {
   digest: string;
   /** A private directory (compile-cache.ts) for the cache; undefined runs without one. */
   directory: string | undefined;
+  /** When to write a new cache: at exit, once the command has run its code (tests call it themselves). */
+  whenDone?: (save: () => void) => void;
 }
+
+/** What became of the cache: taken by V8, rejected (a new one is written), absent (likewise), or off. */
+export type CacheUse = "taken" | "rejected" | "absent" | "off";
 
 type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
 
@@ -74,18 +79,23 @@ function saveCache(script: Script, directory: string, name: string): void {
   }
 }
 
-/** The bundle's exports. The bundle must be ASCII: it is read as latin1, the fastest decoding. */
-export function loadCachedScript(file: string, options: CachedScriptOptions): unknown {
+/**
+ * Runs the bundle and returns its exports. The bundle is one function expression, (exports,
+ * require, module, __filename, __dirname) as Node wraps a CommonJS module, and ASCII: it is
+ * read as latin1, the fastest decoding.
+ */
+export function loadCachedScript(file: string, options: CachedScriptOptions): { exports: unknown; cache: CacheUse } {
   const source = readFileSync(file, "latin1");
   const { directory } = options;
   const name = cacheFileName(options.digest);
   const cachedData = directory === undefined ? undefined : readIfPresent(join(directory, name));
-  // The wrapper's head shares the first line, so stack traces keep the bundle's line numbers.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
-  if (directory !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    process.once("exit", () => saveCache(script, directory, name));
+  const script = new Script(source, { filename: file, cachedData });
+  // Node sets cachedDataRejected to false only when V8 took the cache.
+  const cache: CacheUse = directory === undefined ? "off" : script.cachedDataRejected === false ? "taken" : cachedData === undefined ? "absent" : "rejected";
+  if (directory !== undefined && cache !== "taken") {
+    (options.whenDone ?? ((save) => process.once("exit", save)))(() => saveCache(script, directory, name));
   }
   const module = { exports: {} };
   (script.runInThisContext() as CommonJsWrapper)(module.exports, createRequire(file), module, file, dirname(file));
-  return module.exports;
+  return { exports: module.exports, cache };
 }

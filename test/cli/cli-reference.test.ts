@@ -19,7 +19,7 @@ describe("the built CLI prints the same help", () => {
     for (const section of sections) {
       const [title = "", ...lines] = section.split("\n");
       const args = title.split(" ").slice(1);
-      const printed = spawnSync(process.execPath, ["dist/rower.mjs", ...args], { encoding: "utf8" }).stdout;
+      const printed = spawnSync(process.execPath, ["dist/rower.cjs", ...args], { encoding: "utf8" }).stdout;
       const expected = lines.filter((line) => !line.startsWith("<!--")).map((line) => line.replace(/^ {4}/, "")).join("\n").trim();
       expect(printed.trim(), title).toBe(expected);
     }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { compileCacheDirectory, isPrivateDirectory, privateCacheDirectory } from "../../src/cli/compile-cache.js";
+import { cacheFileName, loadCachedScript } from "../../src/cli/load-cached-script.js";
 import { ROWER } from "./run-cli.js";
 
 const roots: string[] = [];
@@ -86,6 +87,48 @@ describe("privateCacheDirectory", () => {
     const root = tempRoot();
     writeFileSync(join(root, "file"), ""); // a file where a directory should be stops even root
     expect(privateCacheDirectory({ CACHE_DIRECTORY: join(root, "file") })).toBeUndefined();
+  });
+});
+
+describe("loadCachedScript", () => {
+  const script = (root: string, body: string) => {
+    const file = join(root, "bundle.cjs");
+    writeFileSync(file, `(function (exports, require, module, __filename, __dirname) {${body}})`);
+    return file;
+  };
+  const load = (file: string, directory: string | undefined, saves: (() => void)[] = []) =>
+    loadCachedScript(file, { digest: "0123456789abcdef", directory, whenDone: (save) => saves.push(save) });
+
+  it("writes a cache once the code has run, and V8 takes it at the next load", () => {
+    const root = tempRoot();
+    const file = script(root, "exports.answer = function () { return [1, 2, 3].map((n) => n * 14).at(-1); }; exports.answer();");
+    const saves: (() => void)[] = [];
+    const first = load(file, root, saves);
+    expect(first.cache).toBe("absent");
+    expect((first.exports as { answer: () => number }).answer()).toBe(42);
+    for (const save of saves) save();
+    expect(readdirSync(root).filter((n) => n.endsWith(".v8"))).toEqual([cacheFileName("0123456789abcdef")]);
+    const second = load(file, root, saves);
+    expect(second.cache).toBe("taken");
+    expect((second.exports as { answer: () => number }).answer()).toBe(42);
+  });
+
+  it("runs the code when V8 rejects the cache, and writes a new one", () => {
+    const root = tempRoot();
+    const file = script(root, "exports.value = 7;");
+    writeFileSync(join(root, cacheFileName("0123456789abcdef")), Buffer.alloc(4096, 0x5a));
+    const saves: (() => void)[] = [];
+    const loaded = load(file, root, saves);
+    expect(loaded).toEqual({ exports: { value: 7 }, cache: "rejected" });
+    for (const save of saves) save();
+    expect(load(file, root).cache).toBe("taken");
+  });
+
+  it("runs without a directory, writing nothing", () => {
+    const root = tempRoot();
+    const saves: (() => void)[] = [];
+    expect(load(script(root, "exports.value = 7;"), undefined, saves)).toEqual({ exports: { value: 7 }, cache: "off" });
+    expect(saves).toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@ import { applyPlan } from "../../src/manifests/apply-plan.js";
 import { observeDirectory } from "../../src/manifests/observe-directory.js";
 import { planManifests } from "../../src/manifests/plan-manifests.js";
 
-const ROWER = new URL("../../dist/rower.mjs", import.meta.url).pathname;
+const ROWER = new URL("../../dist/rower.cjs", import.meta.url).pathname;
 
 const podYaml = (name: string, image: string): string =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: main\n    image: ${image}\n`;

@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 
-export const ROWER = resolve("dist/rower.mjs");
+export const ROWER = resolve("dist/rower.cjs");
 
 export interface CliRun {
   code: number | null;

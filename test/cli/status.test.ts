@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { writeState, type DaemonState } from "../../src/daemon/state-file.js";
 import { startEmulator } from "../../src/emulator/start-emulator.js";
 
-const ROWER = new URL("../../dist/rower.mjs", import.meta.url).pathname;
+const ROWER = new URL("../../dist/rower.cjs", import.meta.url).pathname;
 
 function rower(args: string[], env: Record<string, string> = {}) {
   const { ROWER_STATE_DIR: _ignored, ...base } = process.env;

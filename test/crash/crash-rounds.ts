@@ -24,7 +24,7 @@ import { podSetYaml, seededRandom } from "./pod-set.js";
 
 const NODE_NAME = "crash-node";
 const DRIVER = new URL("./apply-stream-driver.ts", import.meta.url).pathname;
-const ROWER = new URL("../../dist/rower.mjs", import.meta.url).pathname;
+const ROWER = new URL("../../dist/rower.cjs", import.meta.url).pathname;
 const FOREIGN = "zz-foreign.yaml";
 const FOREIGN_POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: foreign\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n";
 // Kill after 1..N output lines: early kills land in start-up and the first writes, late ones

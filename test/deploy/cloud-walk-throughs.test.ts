@@ -12,7 +12,7 @@ import { CLOUDFORMATION, REPO, cloudFormationUserData, parseCloudFormation, read
 
 // The product under test: `npm test` builds it first. A missing build fails (the emulator
 // cannot be spawned), it never skips.
-const CLI = join(REPO, "dist/rower.mjs");
+const CLI = join(REPO, "dist/rower.cjs");
 const run = promisify(execFile);
 
 /** Starts `rower emulate KIND --file FILE` and resolves with its endpoint (from its first stdout line). */

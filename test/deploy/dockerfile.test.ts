@@ -67,9 +67,9 @@ describe("Dockerfile", () => {
     expect(runs).toContain("npm run build");
   });
 
-  it("copies every file npm ships into one directory, and the entrypoint runs rower.mjs there", () => {
+  it("copies every file npm ships into one directory, and the entrypoint runs rower.cjs there", () => {
     const workdir = last(build, "WORKDIR") ?? "/";
-    expect(pkg.bin.rower).toBe("dist/rower.mjs");
+    expect(pkg.bin.rower).toBe("dist/rower.cjs");
     // COPY --from=build SRC... DEST: where each shipped path lands in the image.
     const landed = new Map<string, string>();
     for (const copy of runtime.filter((i) => i.op === "COPY" && i.args.startsWith("--from=build "))) {
@@ -80,17 +80,17 @@ describe("Dockerfile", () => {
         landed.set(withoutSlash(source), withoutSlash(into));
       }
     }
-    const app = dirname(landed.get(`${workdir}/dist/rower.mjs`) ?? "");
+    const app = dirname(landed.get(`${workdir}/dist/rower.cjs`) ?? "");
     for (const shipped of pkg.files) expect(landed.get(withoutSlash(`${workdir}/${shipped}`))).toBe(withoutSlash(join(app, shipped.replace(/^dist\//, ""))));
     const entrypoint = JSON.parse(last(runtime, "ENTRYPOINT") ?? "null") as string[];
     // Node directly: distroless has no shell and no /usr/bin/env.
-    expect(entrypoint).toEqual([expect.stringMatching(/^\/(usr\/local\/bin|nodejs\/bin)\/node$/), ...DAEMON_NODE_FLAGS, join(app, "rower.mjs")]);
+    expect(entrypoint).toEqual([expect.stringMatching(/^\/(usr\/local\/bin|nodejs\/bin)\/node$/), ...DAEMON_NODE_FLAGS, join(app, "rower.cjs")]);
     expect(JSON.parse(last(runtime, "CMD") ?? "null")).toEqual(["run"]);
   });
 
   it("ships a code cache made under the entrypoint's flags, where the runtime looks for it", () => {
     const workdir = last(build, "WORKDIR") ?? "/";
-    const made = build.filter((i) => i.op === "RUN").map((i) => /\bCACHE_DIRECTORY=(\S+) node ((?:--\S+ )*)dist\/rower\.mjs /.exec(i.args)).find((m) => m !== null);
+    const made = build.filter((i) => i.op === "RUN").map((i) => /\bCACHE_DIRECTORY=(\S+) node ((?:--\S+ )*)dist\/rower\.cjs /.exec(i.args)).find((m) => m !== null);
     expect(made?.[2]?.trim().split(" ").filter((f) => f !== "")).toEqual(DAEMON_NODE_FLAGS);
     const copy = runtime.find((i) => i.op === "COPY" && i.args.startsWith(`--from=build ${made?.[1] ?? "?"} `));
     expect(withoutSlash(made?.[1] ?? "")).toBe(withoutSlash(`${workdir}/dist/cache`));
@@ -104,7 +104,7 @@ describe("Dockerfile", () => {
     const root = mkdtempSync(join(tmpdir(), "rower-image-cache-"));
     try {
       mkdirSync(join(root, "dist"));
-      for (const file of ["rower.mjs", "cli.cjs"]) copyFileSync(join("dist", file), join(root, "dist", file));
+      for (const file of ["rower.cjs", "cli.cjs"]) copyFileSync(join("dist", file), join(root, "dist", file));
       // The step as the build runs it, from the build's WORKDIR (here: a copy of dist/).
       const made = spawnSync("sh", ["-c", (step ?? "false").replaceAll(`${workdir}/`, `${root}/`).replace(/\bnode /, `${process.execPath} `)], { cwd: root, encoding: "utf8" });
       expect(made.status, made.stderr).toBe(0);
@@ -114,7 +114,7 @@ describe("Dockerfile", () => {
       expect(statSync(path).mode & 0o777).toBe(0o644);
       expect(statSync(dir).mode & 0o777).toBe(0o755);
       const before = `${statSync(path).ino}:${statSync(path).mtimeMs}`;
-      const run = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, join(root, "dist", "rower.mjs"), "validate", "examples/nginx.yaml"], {
+      const run = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, join(root, "dist", "rower.cjs"), "validate", "examples/nginx.yaml"], {
         encoding: "utf8", env: { PATH: process.env.PATH ?? "", CACHE_DIRECTORY: join(root, "dist", "cache") },
       });
       expect(run.status, run.stderr).toBe(0);

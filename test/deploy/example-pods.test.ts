@@ -19,7 +19,7 @@ import {
 
 // The product under test: `npm test` builds it first. A missing build fails these tests
 // (the CLI cannot be spawned), it never skips them.
-const CLI = join(REPO, "dist/rower.mjs");
+const CLI = join(REPO, "dist/rower.cjs");
 
 /** Every pod file in examples/ (the CloudFormation template is not one). */
 function examplePodFiles(): { where: string; text: string }[] {

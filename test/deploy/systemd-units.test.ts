@@ -134,7 +134,7 @@ describe.each(FLAVOURS)("rower's %s units", (flavour) => {
   ])("$name runs the rower release this flavour ships", ({ start }) => {
     if (flavour === "node") {
       // The node flags the image's entrypoint carries, so both flavours run rower alike.
-      expect(start.startsWith(`/usr/bin/node ${DAEMON_NODE_FLAGS.join(" ")} /opt/rower/rower.mjs run`)).toBe(true);
+      expect(start.startsWith(`/usr/bin/node ${DAEMON_NODE_FLAGS.join(" ")} /opt/rower/rower.cjs run`)).toBe(true);
       return;
     }
     expect(start.startsWith(`/usr/bin/${flavour} run --rm `)).toBe(true);

@@ -1,9 +1,9 @@
-// Spawns the built CLI (`node dist/rower.mjs`) as real processes: emulators and daemons.
+// Spawns the built CLI (`node dist/rower.cjs`) as real processes: emulators and daemons.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { EventRecorder } from "../daemon/event-recorder.js";
 
-export const BUNDLE = "dist/rower.mjs";
+export const BUNDLE = "dist/rower.cjs";
 
 export interface SpawnedDaemon {
   child: ChildProcess;

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-const BUNDLE = "dist/rower.mjs";
+const BUNDLE = "dist/rower.cjs";
 
 /** Resolves with the first complete stdout line. */
 async function firstLine(child: ChildProcessByStdio<null, Readable, Readable>): Promise<string> {

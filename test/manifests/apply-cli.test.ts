@@ -1,4 +1,4 @@
-// The write path through the built CLI (`node dist/rower.mjs run --once --source file:…`) on
+// The write path through the built CLI (`node dist/rower.cjs run --once --source file:…`) on
 // real filesystems: what the daemon leaves in the directory when the disk refuses.
 import { sha256Hex } from "../../src/digest/sha256-hex.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
