@@ -31,9 +31,11 @@ export function privateCacheDirectory(env: NodeJS.ProcessEnv = process.env): str
   const directory = compileCacheDirectory(env);
   if (directory === undefined || process.geteuid === undefined) return undefined;
   try {
+    // Every start runs this: one lstat when the directory is there, mkdir only when it is not.
+    if (isPrivateDirectory(directory, process.geteuid())) return directory;
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     return isPrivateDirectory(directory, process.geteuid()) ? directory : undefined;
   } catch {
-    return undefined;
+    return undefined; // a read-only or missing home: run without the cache
   }
 }
