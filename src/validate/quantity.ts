@@ -137,8 +137,24 @@ function parseSlow(parts: QuantityParts, suffix: Suffix): Quantity | undefined {
   return { unscaled: sign * nanos, scale: NANO_SCALE };
 }
 
+// A fleet's pods repeat a few amounts (100m, 64Mi) and every one is read twice (schema, then
+// resources): a parse is BigInt arithmetic, a hit is one lookup. Quantities are immutable,
+// so one object serves every reader; the map is emptied when full, so it never grows.
+const parsed = new Map<string, Quantity | null>();
+const PARSED_KEPT = 1024;
+
 /** Parses a quantity string exactly as apimachinery's ParseQuantity; undefined if it would fail. */
 export function parseQuantity(text: string): Quantity | undefined {
+  const known = parsed.get(text);
+  if (known !== undefined) return known ?? undefined;
+  const quantity = parseUncached(text);
+  if (quantity !== undefined) Object.freeze(quantity);
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(text, quantity ?? null);
+  return quantity;
+}
+
+function parseUncached(text: string): Quantity | undefined {
   if (text.length === 0) return undefined;
   const parts = splitQuantity(text);
   if (parts === undefined) return undefined;

@@ -27,7 +27,24 @@ function regexMessage(message: string, format: string, ...examples: string[]): s
   return `${message} (e.g. ${shown}regex used for validation is '${format}')`;
 }
 
-export function checkDns1123Label(value: string): string[] {
+// Label keys, label values and names repeat across a fleet's pods, and a valid one has no
+// message to build: valid values are remembered (the set is emptied when full, so it never
+// grows), an invalid one is checked again each time.
+const VALID_KEPT = 4096;
+function rememberValid(check: (value: string) => string[]): (value: string) => string[] {
+  const valid = new Set<string>();
+  return (value) => {
+    if (valid.has(value)) return [];
+    const msgs = check(value);
+    if (msgs.length === 0) {
+      if (valid.size >= VALID_KEPT) valid.clear();
+      valid.add(value);
+    }
+    return msgs;
+  };
+}
+
+function dns1123LabelMessages(value: string): string[] {
   const msgs: string[] = [];
   if (value.length > DNS1123_LABEL_MAX) msgs.push(maxLenMessage(DNS1123_LABEL_MAX));
   if (!dns1123Label.test(value) && dns1123Subdomain.test(value)) {
@@ -40,8 +57,9 @@ export function checkDns1123Label(value: string): string[] {
   }
   return msgs;
 }
+export const checkDns1123Label = rememberValid(dns1123LabelMessages);
 
-export function checkDns1123Subdomain(value: string): string[] {
+function dns1123SubdomainMessages(value: string): string[] {
   const msgs: string[] = [];
   if (value.length > DNS1123_SUBDOMAIN_MAX) msgs.push(maxLenMessage(DNS1123_SUBDOMAIN_MAX));
   if (!dns1123Subdomain.test(value)) {
@@ -51,6 +69,7 @@ export function checkDns1123Subdomain(value: string): string[] {
   }
   return msgs;
 }
+export const checkDns1123Subdomain = rememberValid(dns1123SubdomainMessages);
 
 const DNS1123_LABEL_WITH_UNDERSCORE_FMT = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?";
 const DNS1123_SUBDOMAIN_WITH_UNDERSCORE_FMT = `${DNS1123_LABEL_WITH_UNDERSCORE_FMT}(\\.${DNS1123_LABEL_WITH_UNDERSCORE_FMT})*`;
@@ -88,7 +107,7 @@ export function checkConfigMapKey(value: string): string[] {
 const QUALIFIED_NAME_MESSAGE = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /** A label key or annotation key: `[prefix/]name`, prefix a DNS-1123 subdomain. */
-export function checkQualifiedName(value: string): string[] {
+function qualifiedNameMessages(value: string): string[] {
   const parts = value.split("/");
   let name: string;
   const msgs: string[] = [];
@@ -110,8 +129,9 @@ export function checkQualifiedName(value: string): string[] {
   }
   return msgs;
 }
+export const checkQualifiedName = rememberValid(qualifiedNameMessages);
 
-export function checkLabelValue(value: string): string[] {
+function labelValueMessages(value: string): string[] {
   const msgs: string[] = [];
   if (value.length > LABEL_VALUE_MAX) msgs.push(maxLenMessage(LABEL_VALUE_MAX));
   if (!labelValue.test(value)) {
@@ -121,6 +141,7 @@ export function checkLabelValue(value: string): string[] {
   }
   return msgs;
 }
+export const checkLabelValue = rememberValid(labelValueMessages);
 
 /** IANA_SVC_NAME (RFC 6335): the rule for named container ports. */
 export function checkPortName(value: string): string[] {
