@@ -6,6 +6,11 @@ export class LineIndex {
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
   }
 
+  /** Lines in the text: one more than its line feeds. */
+  get count(): number {
+    return this.starts.length;
+  }
+
   lineAt(offset: number): number {
     let lo = 0;
     let hi = this.starts.length - 1;

@@ -21,21 +21,24 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
 
-/** What one pass over valid JSON text finds: key count, depth, and where `items` entries start. */
+/** What one pass over valid JSON text finds: its keys, and where `items` entries start. */
 interface JsonShape {
   /** Colons outside strings: one per key as written, duplicates included. */
   keys: number;
-  depth: number;
-  /** Offset of the root value, and of each entry of a root-level `items` array. */
-  rootOffset: number;
+  /** Offset of each entry of a root-level `items` array. */
   itemOffsets: number[];
 }
 
-/** Offset just past the string whose opening quote is at `open` (the text is valid JSON). */
-function skipString(text: string, open: number): number {
+// rower runs without an optimizing compiler, where a loop over every character of a payload
+// costs several times what the regular expression engine's own search does: the scan visits
+// only the characters that matter and jumps over strings and spaces natively.
+const STRUCTURE = /["{}[\]:,]/g;
+const SPACES = /[ \t\r\n]*/y;
+
+/** The offset just past a string's closing quote (the text is valid JSON). */
+function stringEnd(text: string, open: number): number {
   let close = text.indexOf('"', open + 1);
   for (;;) {
     let backslashes = 0;
@@ -45,72 +48,80 @@ function skipString(text: string, open: number): number {
   }
 }
 
-const isJsonSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+/** Where the value after `from` starts (spaces skipped); a `]` there means none. */
+function pushItemAt(text: string, from: number, offsets: number[]): void {
+  SPACES.lastIndex = from;
+  SPACES.test(text);
+  if (text.charCodeAt(SPACES.lastIndex) !== CLOSE_BRACKET) offsets.push(SPACES.lastIndex);
+}
 
 function scanJson(text: string): JsonShape {
-  const shape: JsonShape = { keys: 0, depth: 0, rootOffset: -1, itemOffsets: [] };
+  const shape: JsonShape = { keys: 0, itemOffsets: [] };
   let depth = 0;
   // The root object's keys, to spot `items`; then, inside its array, the start of each entry.
   let lastRootKey = "";
   let inItems = false;
-  let expectItem = false;
-  for (let i = 0; i < text.length;) {
-    const c = text.charCodeAt(i);
-    if (isJsonSpace(c)) { i++; continue; }
-    if (shape.rootOffset < 0) shape.rootOffset = i;
-    if (expectItem) {
-      expectItem = false;
-      if (c !== CLOSE_BRACKET) shape.itemOffsets.push(i);
-    }
+  STRUCTURE.lastIndex = 0;
+  while (STRUCTURE.test(text)) {
+    const at = STRUCTURE.lastIndex - 1;
+    const c = text.charCodeAt(at);
     if (c === QUOTE) {
-      const end = skipString(text, i);
+      const end = stringEnd(text, at);
       // Only the root's keys are compared; an escaped spelling of `items` is decoded first.
       if (depth === 1) {
-        const raw = text.slice(i + 1, end - 1);
-        lastRootKey = raw.includes("\\") ? (JSON.parse(text.slice(i, end)) as string) : raw;
+        const raw = text.slice(at + 1, end - 1);
+        lastRootKey = raw.includes("\\") ? (JSON.parse(text.slice(at, end)) as string) : raw;
       }
-      i = end;
-      continue;
-    }
-    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      depth++;
-      if (depth > shape.depth) shape.depth = depth;
-      if (depth === 2 && c === OPEN_BRACKET && lastRootKey === "items") {
-        inItems = true;
-        expectItem = true;
-      }
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      depth--;
-      if (depth === 1) inItems = false;
+      STRUCTURE.lastIndex = end;
     } else if (c === COLON) {
       shape.keys++;
-    } else if (c === COMMA && inItems && depth === 2) {
-      expectItem = true;
+    } else if (c === COMMA) {
+      if (inItems && depth === 2) pushItemAt(text, at + 1, shape.itemOffsets);
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth++;
+      if (depth === 2 && c === OPEN_BRACKET && lastRootKey === "items") {
+        inItems = true;
+        pushItemAt(text, at + 1, shape.itemOffsets);
+      }
+    } else {
+      depth--;
+      if (depth === 1) inItems = false;
     }
-    i++;
   }
   return shape;
 }
 
-/** Keys of every mapping in the value; -1 when it holds a number the YAML path reads otherwise. */
-function countKeys(value: unknown): number {
-  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0) ? 0 : -1;
-  if (typeof value !== "object" || value === null) return 0;
+/** What the parsed value holds: its keys, and the colons inside its strings. */
+interface ValueShape {
+  keys: number;
+  stringColons: number;
+}
+
+function colonsIn(text: string): number {
   let count = 0;
+  for (let at = text.indexOf(":"); at !== -1; at = text.indexOf(":", at + 1)) count++;
+  return count;
+}
+
+/** False when the value holds a number the YAML path reads otherwise, or nests deeper than the fast path goes. */
+function measureValue(value: unknown, depth: number, shape: ValueShape): boolean {
+  if (typeof value === "string") {
+    if (value.includes(":")) shape.stringColons += colonsIn(value);
+    return true;
+  }
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== "object" || value === null) return true;
+  if (depth > MAX_FAST_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (const item of value) {
-      const n = countKeys(item);
-      if (n < 0) return -1;
-      count += n;
-    }
-    return count;
+    for (const item of value) if (!measureValue(item, depth + 1, shape)) return false;
+    return true;
   }
   for (const key in value) {
-    const n = countKeys((value as Record<string, unknown>)[key]);
-    if (n < 0) return -1;
-    count += n + 1;
+    shape.keys++;
+    if (key.includes(":")) shape.stringColons += colonsIn(key);
+    if (!measureValue((value as Record<string, unknown>)[key], depth + 1, shape)) return false;
   }
-  return count;
+  return true;
 }
 
 /** js-yaml counts a line's indentation only after a line break: the first line's is 0. */
@@ -128,22 +139,39 @@ function tryJsonParse(text: string): unknown {
   }
 }
 
-/** The one document of `text` when it is a JSON object the YAML path would read the same; else undefined. */
+/**
+ * The keys JSON.parse kept equal the keys the text holds exactly when no key was written
+ * twice. On one line, the text's keys are its colons minus those inside strings, which the
+ * parsed value still holds (a dropped duplicate only takes colons away from it) unless an
+ * escape spelled one (`\u003a`); otherwise, and for the lines of List items, the text is
+ * scanned.
+ */
 export function readJsonDocument(text: string): ParsedDocument | undefined {
   const first = text.search(/\S/);
   if (first < 0 || text.charCodeAt(first) !== OPEN_BRACE || !hasNoIndent(text, first) || text.includes("\t")) return undefined;
   const value = tryJsonParse(text);
   if (!isMapping(value)) return undefined;
-  const shape = scanJson(text);
-  if (shape.depth > MAX_FAST_DEPTH || countKeys(value) !== shape.keys) return undefined;
+  const measured: ValueShape = { keys: 0, stringColons: 0 };
+  if (!measureValue(value, 1, measured)) return undefined;
   const lines = new LineIndex(text);
+  const line = lines.lineAt(first);
+  let itemLines: number[];
+  if (lines.count === 1 && !/\\u003a/i.test(text)) {
+    if (colonsIn(text) - measured.stringColons !== measured.keys) return undefined;
+    const items = value["items"];
+    itemLines = Array.isArray(items) ? items.map(() => line) : [];
+  } else {
+    const shape = scanJson(text);
+    if (shape.keys !== measured.keys) return undefined;
+    itemLines = shape.itemOffsets.map((offset) => lines.lineAt(offset));
+  }
   let fieldIndex: DocumentIndex | undefined;
   const indexed = () => (fieldIndex ??= indexDocument(parseEvents(text, {}), text, lines));
   return {
     index: 0,
-    line: lines.lineAt(shape.rootOffset),
+    line,
     value,
-    itemLines: shape.itemOffsets.map((offset) => lines.lineAt(offset)),
+    itemLines,
     lineOf: (field) => lookUpLine(indexed(), field),
   };
 }
