@@ -3,7 +3,7 @@
 // token lives 3600 s; an azureDisk is a Shared blob disk; an image volume's pull policy
 // follows its tag. Defaults no check reads (file modes, rbd pool, iscsi interface) are left out.
 import { isSet, type JsonRecord } from "../semantics/read-json.js";
-import { VOLUME_SOURCES } from "../semantics/volume-sources.js";
+import { presentVolumeSources } from "../semantics/volume-sources.js";
 import { defaultFieldSelector, defaultPullPolicy } from "./default-container.js";
 import { isUnsetString, mapField, mapRecords, withChanges } from "./copy-on-write.js";
 
@@ -25,7 +25,7 @@ function defaultProjected(source: JsonRecord): JsonRecord {
   return sources === out["sources"] ? out : { ...out, sources };
 }
 
-const SOURCE_DEFAULTS: Readonly<Record<string, (source: JsonRecord) => JsonRecord>> = {
+const SOURCE_DEFAULTS: Readonly<Partial<Record<string, (source: JsonRecord) => JsonRecord>>> = {
   downwardAPI: downwardItems,
   projected: defaultProjected,
   azureDisk: (s) => withChanges(s, {
@@ -36,8 +36,12 @@ const SOURCE_DEFAULTS: Readonly<Record<string, (source: JsonRecord) => JsonRecor
 };
 
 export function defaultVolume(volume: JsonRecord): JsonRecord {
-  if (!VOLUME_SOURCES.some((s) => isSet(volume[s]))) return { ...volume, emptyDir: {} };
+  const present = presentVolumeSources(volume);
+  if (present.length === 0) return { ...volume, emptyDir: {} };
   let out = volume;
-  for (const [source, fn] of Object.entries(SOURCE_DEFAULTS)) out = mapField(out, source, fn);
+  for (const source of present) {
+    const fn = SOURCE_DEFAULTS[source];
+    if (fn !== undefined) out = mapField(out, source, fn);
+  }
   return out;
 }

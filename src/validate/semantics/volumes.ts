@@ -12,7 +12,7 @@ import { checkDns1123Label } from "./name-formats.js";
 import { arrayOf, isBlank, isSet, numberOf, recordOf, stringOf } from "./read-json.js";
 import type { JsonRecord } from "./read-json.js";
 import { checkSupported } from "./supported-values.js";
-import { CHECKED_AS, REPORTED_AS, VOLUME_SOURCES } from "./volume-sources.js";
+import { CHECKED_AS, REPORTED_AS, presentVolumeSources, type VolumeSourceName } from "./volume-sources.js";
 
 const HOST_PATH_TYPES = ["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"] as const;
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
@@ -50,10 +50,10 @@ export function checkVolumes(value: unknown, podName: string, path: FieldPath): 
 }
 
 function checkVolumeSource(volume: JsonRecord, path: FieldPath, volumeName: string, podName: string): { errs: FieldError[]; source: string | undefined } {
-  const present = VOLUME_SOURCES.filter((s) => isSet(volume[s]));
+  const present = presentVolumeSources(volume);
   if (present.length === 0) return { errs: [required(path, { rule: "volume.source.required", detail: "must specify a volume type" })], source: undefined };
   const errs = present.slice(1).map((s) => forbidden(path.child(REPORTED_AS[s] ?? s), { rule: "volume.source.many", detail: "may not specify more than 1 volume type" }));
-  const source = present[0] as (typeof VOLUME_SOURCES)[number];
+  const source = present[0] as VolumeSourceName;
   const body = recordOf(volume[source]);
   if (!body) return { errs, source };
   const at = path.child(CHECKED_AS[source] ?? source);
