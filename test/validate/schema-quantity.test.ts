@@ -99,3 +99,16 @@ describe("compareQuantities orders exact values", () => {
     expect([signOfQuantity(parseQuantity("-1m") as Quantity), signOfQuantity(parseQuantity("0") as Quantity), signOfQuantity(parseQuantity("1n") as Quantity)]).toEqual([-1, 0, 1]);
   });
 });
+
+describe("parsed quantities are remembered", () => {
+  it("gives the same value for the same text, frozen, and stays right once the memory empties", () => {
+    const first = parseQuantity("64Mi");
+    expect(first).toBeDefined();
+    expect(parseQuantity("64Mi")).toEqual(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(parseQuantity("12x")).toBeUndefined();
+    expect(parseQuantity("12x")).toBeUndefined();
+    for (let i = 0; i < 3000; i++) expect(toNanos(parseQuantity(`${i}m`) as Quantity)).toBe(BigInt(i) * 1_000_000n);
+    expect(toNanos(parseQuantity("64Mi") as Quantity)).toBe(64n * 1024n * 1024n * NANO);
+  });
+});

@@ -57,3 +57,25 @@ describe("IP addresses", () => {
     expect(checkIp(value).length === 0).toBe(valid);
   });
 });
+
+describe("remembered valid names", () => {
+  it("answers the same the second time, and after the memory has been emptied", () => {
+    for (const check of [checkDns1123Label, checkDns1123Subdomain, checkQualifiedName, checkLabelValue]) {
+      for (const value of ["web-1", "Web", "", "a".repeat(300)]) {
+        const first = check(value);
+        expect(check(value)).toEqual(first);
+      }
+      // More distinct valid names than are kept: the memory empties and starts again.
+      for (let i = 0; i < 5000; i++) expect(check(`n${i}`)).toEqual([]);
+      expect(check("web-1")).toEqual([]);
+      expect(check("-bad-")).not.toEqual([]);
+    }
+  });
+
+  it("gives each caller its own empty list, which a caller may add to", () => {
+    expect(checkQualifiedName("app")).toEqual([]);
+    const mine = checkQualifiedName("app");
+    mine.push("added by a caller");
+    expect(checkQualifiedName("app")).toEqual([]);
+  });
+});
