@@ -9,7 +9,6 @@
 //   save (a new inode) is seen; only a new revision is yielded, and an emptied or vanished
 //   file only once it has stayed so for EMPTY_HOLD_MS (`> pods.yaml` truncates, then writes).
 import { DEFAULT_MAX_BYTES } from "../contract/defaults.js";
-import { watch } from "chokidar";
 import type { Stats } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
@@ -239,6 +238,8 @@ export class FileSource implements Source {
       isDirectory ? true : basename(path) === basename(this.path) || (signature !== undefined && basename(path) === basename(signature));
     let dirty = false;
     let wake: (() => void) | undefined;
+    // Loaded here: a cloud source's daemon and every --once run never watch a file.
+    const { watch } = await import("chokidar");
     const watcher = watch(watched, { ignoreInitial: true, depth: 0 });
     watcher.on("all", (event, path) => {
       const op = watchOpOf(event);
