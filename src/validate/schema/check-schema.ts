@@ -2,7 +2,7 @@
 // Go decoder reads it plus kubectl --validate=strict (unknown fields, required fields).
 // Reports every problem; never throws on any input.
 import { FieldPath } from "../../errors/field-path.js";
-import { invalid, required, unsupported, type FieldError } from "../../errors/field-error.js";
+import { invalid, required as requiredError, unsupported, type FieldError } from "../../errors/field-error.js";
 import { parseQuantityValue } from "../quantity.js";
 import { suggestField } from "../../errors/suggest-field.js";
 import { POD_TYPE, type FieldKind, type ObjectType, type ScalarKind } from "./compile-schema.js";
@@ -108,13 +108,17 @@ function isValidScalar(value: unknown, scalar: ScalarKind): boolean {
 }
 
 function checkObject(value: PlainObject, type: ObjectType, path: FieldPath, errors: FieldError[], skip?: ReadonlySet<string>): void {
-  for (const key of Object.keys(value)) {
+  // Read once per object: they are getters (a type is linked on first use), and the walk
+  // runs without an optimizing compiler to inline them. for-in reads V8's enum cache where
+  // Object.keys would allocate an array per object (a parsed value has no inherited keys).
+  const fields = type.fields;
+  for (const key in value) {
     if (skip?.has(key)) continue;
     const fieldValue = value[key];
     // A null means unset, as Go's decoder and kubectl read it: kubectl checks nothing under
     // a null, not even whether the key is known. Required fields are checked below.
     if (fieldValue === null) continue;
-    const kind = type.fields.get(key);
+    const kind = fields.get(key);
     if (kind === undefined) {
       const suggestion = suggestField(key, type.fieldNames);
       errors.push({
@@ -126,8 +130,10 @@ function checkObject(value: PlainObject, type: ObjectType, path: FieldPath, erro
     if (kind.shape === "scalar" && isValidScalar(fieldValue, kind.scalar)) continue;
     checkValue(fieldValue, kind, path.child(key), errors);
   }
-  for (const name of type.required) {
-    if (value[name] === undefined || value[name] === null) errors.push(required(path.child(name), { rule: "schema.required" }));
+  const required = type.required;
+  for (let i = 0; i < required.length; i++) {
+    const name = required[i] as string;
+    if (value[name] === undefined || value[name] === null) errors.push(requiredError(path.child(name), { rule: "schema.required" }));
   }
 }
 
@@ -177,7 +183,7 @@ function checkTypeMeta(pod: PlainObject, root: FieldPath, errors: FieldError[]):
   for (const [field, want] of expected) {
     const value = pod[field];
     if (value === undefined || value === null || value === "") {
-      errors.push(required(root.child(field), { rule: `schema.${field}` }));
+      errors.push(requiredError(root.child(field), { rule: `schema.${field}` }));
     } else if (value !== want) {
       errors.push(unsupported(root.child(field), value, [want], { rule: `schema.${field}` }));
       isPod = false;
