@@ -6,7 +6,7 @@
 //    exactly the old set. An abort (SIGTERM) here does the same.
 // 2. commit, once all are staged: every target is re-checked first (a target that became a
 //    symlink, a directory or other bytes since planning is a conflict, and then nothing is
-//    committed); then the deletes, then the renames in name order, then one directory fsync.
+//    committed); then the deletes, then the renames (a few at a time), then one directory fsync.
 //    Deletes go first so a pod moving between files frees its resources (host ports) before
 //    its new file appears. Only files the plan found owned are deleted.
 // A rename or unlink cannot fail for lack of space, but EACCES/EROFS/EIO can still stop the
@@ -15,7 +15,7 @@
 // renamed are removed; the set may mix the two revisions until the next sync, which the
 // caller retries, converges it (the new files carry the marker, so they are found as rower's).
 import { sha256Hex } from "../digest/sha256-hex.js";
-import { chmod, mkdir } from "node:fs/promises";
+import { chmod, mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Conflict, ConflictReason, ManifestLog, ManifestPlan, OwnedFile, PlanCounts, PlannedWrite } from "./manifest-plan.js";
 import { cleanStaleTempFiles, commitStaged, discardStaged, stageFile, syncDirectory, type StagedFile } from "./atomic-write.js";
@@ -135,8 +135,11 @@ async function checkTargets(dir: string, plan: ManifestPlan, staged: Staged[]): 
     ...plan.delete.map((d) => ({ file: d.file, expected: d.observedSha256 })),
     ...staged.map((s) => ({ file: s.write.file, expected: s.write.observedSha256 })),
   ];
+  // One listing answers for every target that is not there (all of them, into an empty
+  // directory), where an lstat each would fail with ENOENT, an error built per file.
+  const present = new Set(await withIoContext("read directory", dir, () => readdir(dir)));
   const vetoes: Conflict[] = [];
-  await forEachBounded(checks, IO_CONCURRENCY, async (c) => {
+  await forEachBounded(checks.filter((c) => present.has(c.file)), IO_CONCURRENCY, async (c) => {
     const veto = await checkTarget(dir, c.file, c.expected);
     if (veto !== undefined && veto !== "absent") vetoes.push({ file: c.file, reason: veto });
   });
@@ -158,16 +161,25 @@ async function commit(
       counts.deleted++;
       events.push(["manifest.deleted", { file: d.file }]);
     }
-    for (const s of staged) {
-      await commitStaged(s.staged);
-      const sha256 = sha256Hex(s.bytes);
-      owned.set(s.write.file, sha256);
-      counts[s.action === "create" ? "created" : "updated"]++;
-      events.push(["manifest.written", { file: s.write.file, action: s.action, bytes: s.bytes.byteLength, sha256 }]);
-    }
   } catch (error) {
     failure = { error };
   }
+  // The renames, a few at a time (each is a trip through libuv's pool); a failure stops the
+  // rest, and what was renamed is recorded and logged in name order.
+  const renamed = staged.map(() => false);
+  if (failure === undefined) {
+    await forEachBounded(staged, IO_CONCURRENCY, async (s, i) => {
+      await commitStaged(s.staged);
+      renamed[i] = true;
+    }).catch((error: unknown) => { failure = { error }; });
+  }
+  staged.forEach((s, i) => {
+    if (!renamed[i]) return;
+    const sha256 = sha256Hex(s.bytes);
+    owned.set(s.write.file, sha256);
+    counts[s.action === "create" ? "created" : "updated"]++;
+    events.push(["manifest.written", { file: s.write.file, action: s.action, bytes: s.bytes.byteLength, sha256 }]);
+  });
   // What did happen is made durable even when the commit stopped midway; the first error wins.
   if (events.length > 0) await syncDirectory(dir).catch((error: unknown) => { failure ??= { error }; });
   for (const [event, fields] of events) log(event, fields);
