@@ -17,6 +17,15 @@ const FILE_MODE = 0o644;
 // NAME_MAX is 255: keep `.rower-<name>.<random>.tmp` within it for the longest pod names.
 const MAX_NAME_IN_TEMP = 200;
 
+// A temp's name: one random tag per process, then a counter. No other writer picks it (and
+// O_EXCL would refuse it if one had), without a trip into the random generator per file.
+let processTag: string | undefined;
+let tempCount = 0;
+function uniqueSuffix(): string {
+  processTag ??= randomBytes(4).toString("hex");
+  return `${processTag}${(tempCount++).toString(16)}`;
+}
+
 export interface AtomicWriteOptions {
   /** Manifests are 0644 (the kubelet reads them); the state file, which keeps payload values, is 0600. */
   mode?: number;
@@ -47,7 +56,7 @@ export interface StagedFile {
  * and closed. The target is not touched; on failure the temp is removed before the throw.
  */
 export async function stageFile(dir: string, file: string, content: string | Uint8Array, mode = FILE_MODE): Promise<StagedFile> {
-  const temp = join(dir, `${TEMP_PREFIX}${file.slice(0, MAX_NAME_IN_TEMP)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
+  const temp = join(dir, `${TEMP_PREFIX}${file.slice(0, MAX_NAME_IN_TEMP)}.${uniqueSuffix()}${TEMP_SUFFIX}`);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await withIoContext("create temp file", temp, () => open(temp, flags, mode));
   try {
