@@ -1,6 +1,8 @@
 // `/readyz` answers "is the directory what the metadata says, and can we still hear the metadata?"
 // Ready only when the last sync succeeded, the source has not failed 3 times in a row, and the
 // source answered within the time a healthy watch takes (a hung long poll is not "ready").
+import { monotonicMs } from "../clock/monotonic-ms.js";
+
 export const SOURCE_FAILURE_THRESHOLD = 3;
 
 export type NotReadyReason = "no-sync-yet" | "revision-refused" | "sync-failed" | "source-failing" | "source-stale";
@@ -23,7 +25,7 @@ export class ReadinessTracker {
   private readonly now: () => number;
 
   constructor(private readonly clock: ReadinessClock = { staleAfterMs: () => Number.POSITIVE_INFINITY }) {
-    this.now = clock.now ?? (() => performance.now());
+    this.now = clock.now ?? (() => monotonicMs());
   }
 
   recordSyncSucceeded(revision: string): void {

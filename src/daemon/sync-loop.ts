@@ -25,6 +25,7 @@ import { observePods } from "./observe-pods.js";
 import type { KubeletPodsResult } from "../kubelet/kubelet-pods.js";
 import { OutcomeRecorder, type ApplyCause, type OutcomeSinks, type SyncOutcome } from "./record-outcome.js";
 import type { SyncVerdict } from "./sync-verdict.js";
+import { monotonicMs } from "../clock/monotonic-ms.js";
 
 /** A source repeating the revision already handled is not followed faster than this. */
 export const REPEAT_FLOOR_MS = 1_000;
@@ -148,10 +149,10 @@ export class SyncLoop {
     this.driftQueued = true;
     // Events on a busy directory (a foreign file touched every few ms) come in bursts: one
     // check per DRIFT_CHECK_INTERVAL_MS repairs within the second and costs little.
-    const wait = this.lastDriftCheckAt === undefined ? 0 : this.lastDriftCheckAt + DRIFT_CHECK_INTERVAL_MS - performance.now();
+    const wait = this.lastDriftCheckAt === undefined ? 0 : this.lastDriftCheckAt + DRIFT_CHECK_INTERVAL_MS - monotonicMs();
     void waitFor(Math.max(0, wait), this.signal).then(() => this.serialize(async () => {
       this.driftQueued = false;
-      this.lastDriftCheckAt = performance.now();
+      this.lastDriftCheckAt = monotonicMs();
       const desired = this.desired;
       if (desired === undefined || this.signal.aborted) return;
       await this.applyDesired(desired, "drift");
@@ -253,7 +254,7 @@ export class SyncLoop {
     this.desired = { manifests: set.manifests, revision: revision.revision };
     const verdict = await this.applyDesired(this.desired, "sync", fields);
     // A change the watch brought opens the coalescing window; the full read at start does not.
-    if (verdict === "applied" && !force) this.lastChangeAt = performance.now();
+    if (verdict === "applied" && !force) this.lastChangeAt = monotonicMs();
     return verdict;
   }
 
@@ -344,7 +345,7 @@ export class SyncLoop {
   /** Coalescing: within `coalesceMs` of an applied change, wait out the window and take the latest value. */
   private async coalesce(revision: Revision, cycle: AbortSignal): Promise<Revision> {
     if (this.lastChangeAt === undefined) return revision;
-    const wait = this.lastChangeAt + this.options.coalesceMs - performance.now();
+    const wait = this.lastChangeAt + this.options.coalesceMs - monotonicMs();
     if (wait <= 0 || (await waitFor(wait, cycle)) === "aborted") return revision;
     const latest = await this.readSource(cycle);
     // The value the watch just gave is still the best known one if the fresh read fails.
@@ -354,13 +355,13 @@ export class SyncLoop {
 
   /** A source that answers the handled revision again at once is spinning: hold it to the floor. */
   private async holdRepeat(cycle: AbortSignal): Promise<void> {
-    const now = performance.now();
+    const now = monotonicMs();
     const since = this.lastRepeatAt === undefined ? Infinity : now - this.lastRepeatAt;
     this.lastRepeatAt = now;
     if (since >= REPEAT_FLOOR_MS) return;
     const jitter = (this.options.random ?? Math.random)() * REPEAT_FLOOR_MS * 0.5;
     await waitFor(REPEAT_FLOOR_MS - since + jitter, cycle);
-    this.lastRepeatAt = performance.now();
+    this.lastRepeatAt = monotonicMs();
   }
 
   /** Runs `work` after everything queued before it; the caller sees its result or failure. */
@@ -372,10 +373,10 @@ export class SyncLoop {
   }
 
   private async readSource(signal: AbortSignal): Promise<Payload | SourceError | "aborted"> {
-    const started = performance.now();
+    const started = monotonicMs();
     try {
       const result = await this.options.source.read(signal);
-      this.options.metrics.fetchSeconds.observe((performance.now() - started) / 1000);
+      this.options.metrics.fetchSeconds.observe((monotonicMs() - started) / 1000);
       return result;
     } catch (err) {
       // Rejecting with the abort reason is how a source stops a read cut short by a signal.

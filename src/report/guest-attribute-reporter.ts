@@ -11,6 +11,7 @@ import { waitFor } from "../daemon/abortable-delay.js";
 import { GCE_FLAVOR, GCE_FLAVOR_HEADER, GCE_REQUEST_HEADERS, gceEndpointFor } from "../sources/gce.js";
 import { fetchBytes, headerValue } from "../sources/http-fetch.js";
 import { renderStatusDocument, statusContent } from "./status-document.js";
+import { monotonicMs } from "../clock/monotonic-ms.js";
 
 export const GUEST_ATTRIBUTE_PATH = "instance/guest-attributes/rower/status";
 export const MIN_PUBLISH_INTERVAL_MS = 10_000;
@@ -72,11 +73,11 @@ export function startGuestAttributeReporter(options: GuestAttributeReporterOptio
       }
       // Let a burst settle, and keep to the write rate the metadata server allows.
       wake = new AbortController();
-      await waitFor(Math.max(settleMs, lastWriteAt + minIntervalMs - performance.now()), signal);
+      await waitFor(Math.max(settleMs, lastWriteAt + minIntervalMs - monotonicMs()), signal);
       if (signal.aborted || latest === undefined) return;
       const content = latest;
       const text = renderStatusDocument(content, new Date());
-      lastWriteAt = performance.now();
+      lastWriteAt = monotonicMs();
       const result = await publish(text).catch((err: unknown) => {
         if (signal.aborted) return undefined;
         throw err;

@@ -19,6 +19,7 @@ import { absentPayload, describePayload, presentPayload, withSignature } from ".
 import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { sourceError } from "./source-error.js";
 import { MAX_SIGNATURE_BYTES, SIGNATURE_FILE_SUFFIX, STALE_SLACK_MS, silentLog, type SourceOptions } from "./source-options.js";
+import { monotonicMs } from "../clock/monotonic-ms.js";
 
 // The file watch's timing, in one block.
 /** Quiet period after an event before looking: a save is a burst (write, rename, chmod). */
@@ -195,7 +196,7 @@ export class FileSource implements Source {
   /** Reads once two looks SETTLE_LOOK_MS apart agree, and the look after the read agrees too. */
   private async readSettled(signal: AbortSignal): Promise<Payload | SourceError> {
     const log = this.options.log ?? silentLog;
-    const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+    const deadline = monotonicMs() + SETTLE_TIMEOUT_MS;
     let before = await this.look();
     if (before.startsWith(MISSING) && !this.seen) return this.missing();
     for (let looks = 1; ; looks += 1) {
@@ -211,7 +212,7 @@ export class FileSource implements Source {
       } else {
         before = now;
       }
-      if (performance.now() > deadline) return sourceError(this.name, "timeout", `still changing after ${SETTLE_TIMEOUT_MS} ms`);
+      if (monotonicMs() > deadline) return sourceError(this.name, "timeout", `still changing after ${SETTLE_TIMEOUT_MS} ms`);
     }
   }
 
@@ -262,7 +263,7 @@ export class FileSource implements Source {
       let lastRevision: string | undefined;
       /** Whether the last yielded payload had content: only then is an empty one held. */
       let lastHadContent = false;
-      /** When the current run of empty reads began (performance.now()), while held. */
+      /** When the current run of empty reads began (monotonicMs()), while held. */
       let emptySince: number | undefined;
       while (!signal.aborted) {
         dirty = false;
@@ -279,14 +280,14 @@ export class FileSource implements Source {
         } else if (payload.revision === lastRevision) {
           emptySince = undefined;
           yield { kind: "contact", source: this.name };
-        } else if (isEmpty(payload) && lastHadContent && (emptySince === undefined || performance.now() - emptySince < EMPTY_HOLD_MS)) {
+        } else if (isEmpty(payload) && lastHadContent && (emptySince === undefined || monotonicMs() - emptySince < EMPTY_HOLD_MS)) {
           // Held: a save passes through empty; if content comes back, this read is never yielded.
           if (emptySince === undefined) {
-            emptySince = performance.now();
+            emptySince = monotonicMs();
             log.info("source.empty_held", { source: this.name, state: payload.kind, holdMs: EMPTY_HOLD_MS });
           }
           yield { kind: "contact", source: this.name };
-          await nextEvent(emptySince + EMPTY_HOLD_MS - performance.now());
+          await nextEvent(emptySince + EMPTY_HOLD_MS - monotonicMs());
           if (dirty && !(await sleep(debounceMs, signal))) return;
           continue;
         } else {

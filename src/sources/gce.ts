@@ -25,6 +25,7 @@ import {
 } from "./source-options.js";
 import { isMapping } from "../guards/is-mapping.js";
 import { FirstSettled } from "./first-settled.js";
+import { monotonicMs } from "../clock/monotonic-ms.js";
 
 export const GCE_BASE_PATH = "/computeMetadata/v1";
 export const GCE_FLAVOR_HEADER = "Metadata-Flavor";
@@ -46,7 +47,7 @@ type ScopeState = { kind: "value"; value: Uint8Array | undefined; signature?: Ui
 
 type ScopeError = Extract<ScopeState, { kind: "error" }>;
 
-/** `startedAt`: when the request went out (performance.now()), for the floor. */
+/** `startedAt`: when the request went out (monotonicMs()), for the floor. */
 type ScopeOutcome =
   | { scope: Scope; kind: "value"; etag: string; value: Uint8Array | undefined; signature?: Uint8Array | undefined; startedAt: number }
   | { scope: Scope; kind: "error"; error: SourceError; startedAt: number }
@@ -146,8 +147,8 @@ export class GceSource implements Source {
 
   /** One directory request, sent no sooner than `notBefore`: plain the first time, a long poll once an ETag is known. */
   private async pollScope(scope: Scope, etag: string | undefined, notBefore: number, signal: AbortSignal): Promise<ScopeOutcome> {
-    if (!(await sleep(notBefore - performance.now(), signal))) return { scope, kind: "aborted" };
-    const startedAt = performance.now();
+    if (!(await sleep(notBefore - monotonicMs(), signal))) return { scope, kind: "aborted" };
+    const startedAt = monotonicMs();
     const query = new URLSearchParams({ recursive: "true", alt: "json" });
     if (etag !== undefined) {
       query.set("wait_for_change", "true");
@@ -223,7 +224,7 @@ export class GceSource implements Source {
     const states = new Map<Scope, ScopeState>();
     const pending = new Map<Scope, Promise<ScopeOutcome>>();
     const outcomes = new FirstSettled<ScopeOutcome>();
-    /** When each scope may be polled again (performance.now()); 0: at once. */
+    /** When each scope may be polled again (monotonicMs()); 0: at once. */
     const notBefore = new Map<Scope, number>();
     let lastRevision: string | undefined;
     // A scope whose error was not yielded (the instance value overrode it) is not re-polled

@@ -7,6 +7,7 @@ import { jitter, maxJitter, pollFloorMs, POLL_FLOOR_MAX_MS, sleep } from "./jitt
 import { describePayload } from "./revision.js";
 import type { Payload, Source, SourceContact, SourceError } from "./source.js";
 import { STALE_SLACK_MS, type SourceLog } from "./source-options.js";
+import { monotonicMs } from "../clock/monotonic-ms.js";
 
 export type Read = (signal: AbortSignal) => Promise<Payload | SourceError>;
 
@@ -35,7 +36,7 @@ async function* pollRevisions(read: Read, options: PollingOptions, signal: Abort
   const { log, name } = options;
   let lastRevision: string | undefined;
   while (!signal.aborted) {
-    const started = performance.now();
+    const started = monotonicMs();
     let next: Payload | SourceError;
     try {
       next = await read(signal);
@@ -59,7 +60,7 @@ async function* pollRevisions(read: Read, options: PollingOptions, signal: Abort
     }
     const intervalMs = next.kind === "error" ? 0 : jitter(options.intervalMs);
     // Measured from this poll's start, so a slow poll (or the consumer's backoff) already counts.
-    const floorMs = fresh ? 0 : started + pollFloorMs() - performance.now();
+    const floorMs = fresh ? 0 : started + pollFloorMs() - monotonicMs();
     if (!(await sleep(Math.max(intervalMs, floorMs), signal))) return;
   }
 }

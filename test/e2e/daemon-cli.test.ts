@@ -147,6 +147,18 @@ describe("rower run as a process (built CLI, GCE emulator)", () => {
     expect(envUsage.stderr).toContain("ROWER_MAX_BYTES");
   });
 
+  it("--once from a cloud source loads none of Node's perf_hooks (every start would pay for them)", async () => {
+    const preload = join(root, "report-modules.cjs");
+    await writeFile(preload, 'process.on("exit", () => require("node:fs").writeSync(2, `\\nMODULES ${JSON.stringify(process.moduleLoadList)}\\n`));\n');
+    const run = spawnSync(process.execPath, ["-r", preload, BUNDLE, "run", "--once", "--log-format", "json", ...baseArgs()], {
+      env: { PATH: process.env.PATH ?? "", ...emulator.env }, encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const modules = JSON.parse(/^MODULES (.*)$/m.exec(run.stderr)?.[1] ?? "[]") as string[];
+    expect(modules).toContain("NativeModule fs/promises"); // the report is there, and real
+    expect(modules.filter((m) => /perf_hooks|internal\/perf\/performance$/.test(m))).toEqual([]);
+  });
+
   it("--once exits 1 on an invalid revision and changes nothing", async () => {
     const once = () => spawnSync(process.execPath, [BUNDLE, "run", "--once", "--log-format", "json", ...baseArgs()], {
       env: { PATH: process.env.PATH ?? "", ...emulator.env }, encoding: "utf8",
