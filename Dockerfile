@@ -11,11 +11,15 @@ COPY tools/build.mjs tools/build.mjs
 COPY tsconfig.json ./
 COPY src src
 RUN npm run build
-# V8's code cache (src/cli/load-cached-script.ts), made by one run under the entrypoint's
-# flags: every start of the image deserializes rower's compiled code instead of compiling it.
-# Root owns it and the runtime user only reads it; the cache trusts a root-owned directory.
-RUN printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: warm\nspec:\n  containers:\n  - name: c\n    image: busybox\n' \
-  | CACHE_DIRECTORY=/src/dist/cache node --max-semi-space-size=1 dist/rower.cjs validate - \
+# V8's code cache (src/cli/load-cached-script.ts), one per command, each made by a run of it
+# under the entrypoint's flags: every start of the image deserializes rower's compiled code
+# instead of compiling it. `run --once` applies the pod to a scratch directory of the build.
+# Root owns the caches and the runtime user only reads them; the cache trusts a root-owned directory.
+RUN printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: warm\nspec:\n  containers:\n  - name: c\n    image: busybox\n' > /src/warm.yaml \
+  && CACHE_DIRECTORY=/src/dist/cache node --max-semi-space-size=1 dist/rower.cjs validate /src/warm.yaml \
+  && CACHE_DIRECTORY=/src/dist/cache node --max-semi-space-size=1 dist/rower.cjs run --once --source file:/src/warm.yaml \
+    --manifest-dir /src/warm/manifests --state-dir /src/warm/state --node-name warm --log-format json \
+  && rm -r /src/warm /src/warm.yaml \
   && chmod -R u=rwX,go=rX dist/cache
 
 # Runtime stage: Node, the built entry, bundle and worker, and the code cache, nothing else.

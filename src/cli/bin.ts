@@ -14,7 +14,9 @@ declare const ROWER_CLI_DIGEST: string;
 forgoOptimizingCompilers(); // every command, before any of its work (worker threads share the flags)
 const cli = loadCachedScript(join(__dirname, "cli.cjs"), {
   digest: ROWER_CLI_DIGEST,
+  command: process.argv.slice(2).find((arg) => !arg.startsWith("-")) ?? "",
   directory: privateCacheDirectory(),
+  require,
 }).exports as typeof import("./main.js");
 // The daemon starts this file beside the entry as a worker for large payloads. A failure
 // rejects here, and Node reports the unhandled rejection and exits 1, as a top-level await would.

@@ -2,6 +2,7 @@
 // alone can write, must never fail a command, and must be taken by V8 when it is fresh.
 import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -97,7 +98,7 @@ describe("loadCachedScript", () => {
     return file;
   };
   const load = (file: string, directory: string | undefined, saves: (() => void)[] = []) =>
-    loadCachedScript(file, { digest: "0123456789abcdef", directory, whenDone: (save) => saves.push(save) });
+    loadCachedScript(file, { digest: "0123456789abcdef", directory, whenDone: (save) => saves.push(save), require: createRequire(file) });
 
   it("writes a cache once the code has run, and V8 takes it at the next load", () => {
     const root = tempRoot();
@@ -184,7 +185,20 @@ describe("the built CLI's code cache", () => {
     expect(caches(root).map((name) => identity(join(root, "compile", name)))).toEqual(identities);
   });
 
-  it("keeps the newest eight caches and drops what a killed writer left", () => {
+  it("keeps one cache per command, each taken by its own command as it is", () => {
+    const root = tempRoot();
+    validate(root);
+    const version = spawnSync(process.execPath, [ROWER, "--version"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", CACHE_DIRECTORY: root } });
+    expect(version.status).toBe(0);
+    expect(caches(root)).toHaveLength(2);
+    const identities = caches(root).map((name) => identity(join(root, "compile", name)));
+    // The cache a command made is the one it reads: neither is written again.
+    validate(root);
+    spawnSync(process.execPath, [ROWER, "--version"], { env: { PATH: process.env.PATH ?? "", CACHE_DIRECTORY: root } });
+    expect(caches(root).map((name) => identity(join(root, "compile", name)))).toEqual(identities);
+  });
+
+  it("keeps the newest sixteen caches and drops what a killed writer left", () => {
     const root = tempRoot();
     const dir = join(root, "compile");
     mkdirSync(dir, { mode: 0o700 });
@@ -193,16 +207,16 @@ describe("the built CLI's code cache", () => {
       const at = new Date(Date.now() - minutesAgo * 60_000);
       utimesSync(join(dir, name), at, at);
     };
-    for (let i = 0; i < 10; i++) old(`cli-${String(i).padStart(16, "0")}-00000000.v8`, 100 + i);
+    for (let i = 0; i < 18; i++) old(`cli-${String(i).padStart(16, "0")}-00000000.v8`, 100 + i);
     old("cli-0000000000000000-00000000.v8.123.tmp", 60);
     old("cli-0000000000000001-00000000.v8.456.tmp", 1);
     old("other-file", 1000);
     validate(root);
     const names = readdirSync(dir).sort();
-    expect(names.filter((n) => n.endsWith(".v8"))).toHaveLength(8);
-    // The new one and the seven newest old ones.
-    for (let i = 0; i < 7; i++) expect(names).toContain(`cli-${String(i).padStart(16, "0")}-00000000.v8`);
-    expect(names).not.toContain("cli-0000000000000007-00000000.v8");
+    expect(names.filter((n) => n.endsWith(".v8"))).toHaveLength(16);
+    // The new one and the fifteen newest old ones.
+    for (let i = 0; i < 15; i++) expect(names).toContain(`cli-${String(i).padStart(16, "0")}-00000000.v8`);
+    expect(names).not.toContain("cli-0000000000000015-00000000.v8");
     expect(names).not.toContain("cli-0000000000000000-00000000.v8.123.tmp");
     expect(names).toContain("cli-0000000000000001-00000000.v8.456.tmp");
     expect(names).toContain("other-file");

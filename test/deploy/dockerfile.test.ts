@@ -98,7 +98,7 @@ describe("Dockerfile", () => {
     expect(env).toBe(copy?.args.split(/\s+/).at(-1));
   });
 
-  it("its cache-making step, run against this build, makes a cache the entrypoint's command takes as it is", () => {
+  it("its cache-making step, run against this build, makes the caches of validate and run, each taken by its command as it is", () => {
     const step = build.filter((i) => i.op === "RUN").map((i) => i.args).find((args) => args.includes("CACHE_DIRECTORY="));
     const workdir = last(build, "WORKDIR") ?? "/";
     const root = mkdtempSync(join(tmpdir(), "rower-image-cache-"));
@@ -106,20 +106,29 @@ describe("Dockerfile", () => {
       mkdirSync(join(root, "dist"));
       for (const file of ["rower.cjs", "cli.cjs"]) copyFileSync(join("dist", file), join(root, "dist", file));
       // The step as the build runs it, from the build's WORKDIR (here: a copy of dist/).
-      const made = spawnSync("sh", ["-c", (step ?? "false").replaceAll(`${workdir}/`, `${root}/`).replace(/\bnode /, `${process.execPath} `)], { cwd: root, encoding: "utf8" });
+      const made = spawnSync("sh", ["-c", (step ?? "false").replaceAll(`${workdir}/`, `${root}/`).replace(/\bnode /g, `${process.execPath} `)], { cwd: root, encoding: "utf8" });
       expect(made.status, made.stderr).toBe(0);
+      expect(readdirSync(root).sort()).toEqual(["dist"]); // the scratch input and directories are gone
       const dir = join(root, "dist", "cache", "compile");
-      const [cache] = readdirSync(dir);
-      const path = join(dir, cache ?? "");
-      expect(statSync(path).mode & 0o777).toBe(0o644);
+      const caches = readdirSync(dir).sort();
+      expect(caches).toHaveLength(2);
+      const identities = () => caches.map((cache) => `${statSync(join(dir, cache)).ino}:${statSync(join(dir, cache)).mtimeMs}`);
+      for (const cache of caches) expect(statSync(join(dir, cache)).mode & 0o777).toBe(0o644);
       expect(statSync(dir).mode & 0o777).toBe(0o755);
-      const before = `${statSync(path).ino}:${statSync(path).mtimeMs}`;
-      const run = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, join(root, "dist", "rower.cjs"), "validate", "examples/nginx.yaml"], {
-        encoding: "utf8", env: { PATH: process.env.PATH ?? "", CACHE_DIRECTORY: join(root, "dist", "cache") },
-      });
-      expect(run.status, run.stderr).toBe(0);
-      expect(`${statSync(path).ino}:${statSync(path).mtimeMs}`).toBe(before); // V8 took it
-      expect(readdirSync(dir)).toEqual([cache]);
+      const before = identities();
+      const env = { PATH: process.env.PATH ?? "", CACHE_DIRECTORY: join(root, "dist", "cache") };
+      const validate = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, join(root, "dist", "rower.cjs"), "validate", "examples/nginx.yaml"], { encoding: "utf8", env });
+      expect(validate.status, validate.stderr).toBe(0);
+      const scratch = mkdtempSync(join(tmpdir(), "rower-image-run-"));
+      try {
+        const run = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, join(root, "dist", "rower.cjs"), "run", "--once", "--source", "file:examples/nginx.yaml",
+          "--manifest-dir", join(scratch, "manifests"), "--state-dir", join(scratch, "state"), "--node-name", "test"], { encoding: "utf8", env });
+        expect(run.status, run.stderr).toBe(0);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      expect(identities()).toEqual(before); // V8 took both: a cache it rejects is written again
+      expect(readdirSync(dir).sort()).toEqual(caches);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
