@@ -113,7 +113,7 @@ function measureValue(value: unknown, depth: number, shape: ValueShape): boolean
   if (typeof value !== "object" || value === null) return true;
   if (depth > MAX_FAST_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (const item of value) if (!measureValue(item, depth + 1, shape)) return false;
+    for (let i = 0; i < value.length; i++) if (!measureValue(value[i], depth + 1, shape)) return false;
     return true;
   }
   for (const key in value) {

@@ -21,12 +21,10 @@ export interface ValidateOptions {
   admit?: (pod: unknown) => FieldError[];
 }
 
-function readString(value: unknown, ...path: string[]): string | undefined {
-  let at = value;
-  for (const key of path) {
-    if (!isMapping(at)) return undefined;
-    at = at[key];
-  }
+/** `value[key]`, or `value[key][child]`, when a string. */
+function readString(value: unknown, key: string, child?: string): string | undefined {
+  let at = isMapping(value) ? value[key] : undefined;
+  if (child !== undefined) at = isMapping(at) ? at[child] : undefined;
   return typeof at === "string" ? at : undefined;
 }
 

@@ -79,7 +79,8 @@ export function defaultContainer(container: JsonRecord, hostNetwork: boolean): J
   if (ports !== container["ports"]) changes["ports"] = ports;
   const env = mapRecords(container["env"], defaultEnvVar);
   if (env !== container["env"]) changes["env"] = env;
-  for (const probe of PROBES) {
+  for (let i = 0; i < PROBES.length; i++) {
+    const probe = PROBES[i] as (typeof PROBES)[number];
     const value = recordOf(container[probe]);
     const next = value && defaultProbe(value);
     if (next !== value) changes[probe] = next;

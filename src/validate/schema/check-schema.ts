@@ -178,18 +178,21 @@ const TYPE_META_FIELDS: ReadonlySet<string> = new Set(["apiVersion", "kind"]);
 
 /** Checks apiVersion and kind; false when either names something other than a v1 Pod. */
 function checkTypeMeta(pod: PlainObject, root: FieldPath, errors: FieldError[]): boolean {
-  const expected = [["apiVersion", "v1"], ["kind", "Pod"]] as const;
-  let isPod = true;
-  for (const [field, want] of expected) {
-    const value = pod[field];
-    if (value === undefined || value === null || value === "") {
-      errors.push(requiredError(root.child(field), { rule: `schema.${field}` }));
-    } else if (value !== want) {
-      errors.push(unsupported(root.child(field), value, [want], { rule: `schema.${field}` }));
-      isPod = false;
-    }
+  const apiVersionIsPod = checkTypeMetaField(pod, "apiVersion", "v1", root, errors);
+  const kindIsPod = checkTypeMetaField(pod, "kind", "Pod", root, errors);
+  return apiVersionIsPod && kindIsPod;
+}
+
+/** One of apiVersion and kind: false when it names something else. */
+function checkTypeMetaField(pod: PlainObject, field: "apiVersion" | "kind", want: string, root: FieldPath, errors: FieldError[]): boolean {
+  const value = pod[field];
+  if (value === undefined || value === null || value === "") {
+    errors.push(requiredError(root.child(field), { rule: `schema.${field}` }));
+  } else if (value !== want) {
+    errors.push(unsupported(root.child(field), value, [want], { rule: `schema.${field}` }));
+    return false;
   }
-  return isPod;
+  return true;
 }
 
 /** Every schema problem in a decoded document that should be a v1 Pod. */

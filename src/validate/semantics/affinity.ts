@@ -16,11 +16,10 @@ const WEIGHT_RANGE = "must be in the range 1-100";
 export function checkAffinity(value: unknown, path: FieldPath): FieldError[] {
   const affinity = recordOf(value);
   if (!affinity) return [];
-  return [
-    ...checkNodeAffinity(affinity["nodeAffinity"], path.child("nodeAffinity")),
-    ...checkPodAffinity(affinity["podAffinity"], path.child("podAffinity")),
-    ...checkPodAffinity(affinity["podAntiAffinity"], path.child("podAntiAffinity")),
-  ];
+  return checkNodeAffinity(affinity["nodeAffinity"], path.child("nodeAffinity")).concat(
+    checkPodAffinity(affinity["podAffinity"], path.child("podAffinity")),
+    checkPodAffinity(affinity["podAntiAffinity"], path.child("podAntiAffinity")),
+  );
 }
 
 function checkNodeAffinity(value: unknown, path: FieldPath): FieldError[] {

@@ -41,15 +41,15 @@ export function checkPodSemantics(pod: V1Pod, options: PodSemanticsOptions): Fie
   const specPath = FieldPath.root("spec");
   const podName = stringOf(recordOf(root["metadata"])?.["name"]) ?? "";
   const volumes = checkVolumes(spec["volumes"], podName, specPath.child("volumes"));
-  return [
-    ...metaErrors,
-    ...checkPodAnnotations(root["metadata"], spec, FieldPath.root("metadata").child("annotations")),
-    ...checkSecurityAnnotationsMatchFields(recordOf(root["metadata"])?.["annotations"], spec, specPath),
-    ...volumes.errors,
-    ...checkAllContainers(spec, specPath, readContainerContext(spec, volumes.sources)),
-    ...checkPodSpecFields(spec, specPath),
-    ...checkPodCreate(spec, specPath),
-  ];
+  // concat, not spreads (see checkPodSpecFields).
+  return metaErrors.concat(
+    checkPodAnnotations(root["metadata"], spec, FieldPath.root("metadata").child("annotations")),
+    checkSecurityAnnotationsMatchFields(recordOf(root["metadata"])?.["annotations"], spec, specPath),
+    volumes.errors,
+    checkAllContainers(spec, specPath, readContainerContext(spec, volumes.sources)),
+    checkPodSpecFields(spec, specPath),
+    checkPodCreate(spec, specPath),
+  );
 }
 
 /** The pod-level facts container checks depend on, with API defaults where absent. */

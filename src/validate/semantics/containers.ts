@@ -112,7 +112,8 @@ function checkContainer(c: JsonRecord, kind: ContainerKind, path: FieldPath, ctx
   errs.push(...checkRestartPolicy(c, path));
 
   const probesAllowed = kind !== "initContainer";
-  for (const probe of PROBE_KINDS) {
+  for (let i = 0; i < PROBE_KINDS.length; i++) {
+    const probe = PROBE_KINDS[i] as ProbeKind;
     if (!isSet(c[probe])) continue;
     if (probesAllowed) errs.push(...checkProbe(c[probe], probe, path.child(probe)));
     else errs.push(forbidden(path.child(probe), { rule: "initContainer.probe.forbidden", detail: "may not be set for init containers without restartPolicy=Always" }));

@@ -115,11 +115,10 @@ function normalizeSysctl(name: string): string {
 
 export function checkPodSecurityContext(spec: JsonRecord, path: FieldPath): FieldError[] {
   const sc = recordOf(spec["securityContext"]) ?? {};
-  const errs = [
-    ...checkId(sc["fsGroup"], path.child("fsGroup"), "securityContext.fsGroup.range"),
-    ...checkId(sc["runAsUser"], path.child("runAsUser"), "securityContext.runAsUser.range"),
-    ...checkId(sc["runAsGroup"], path.child("runAsGroup"), "securityContext.runAsGroup.range"),
-  ];
+  const errs = checkId(sc["fsGroup"], path.child("fsGroup"), "securityContext.fsGroup.range").concat(
+    checkId(sc["runAsUser"], path.child("runAsUser"), "securityContext.runAsUser.range"),
+    checkId(sc["runAsGroup"], path.child("runAsGroup"), "securityContext.runAsGroup.range"),
+  );
   arrayOf(sc["supplementalGroups"]).forEach((g, i) => {
     errs.push(...checkId(g, path.child("supplementalGroups").index(i), "securityContext.supplementalGroups.range"));
   });
@@ -127,36 +126,33 @@ export function checkPodSecurityContext(spec: JsonRecord, path: FieldPath): Fiel
   if (spec["shareProcessNamespace"] === true && spec["hostPID"] === true) {
     errs.push(invalid(path.child("shareProcessNamespace"), true, { rule: "spec.shareProcessNamespace.hostPID", detail: "ShareProcessNamespace and HostPID cannot both be enabled" }));
   }
-  errs.push(
-    ...checkSysctls(sc, spec, path.child("sysctls")),
-    ...checkSupported(sc["fsGroupChangePolicy"], FS_GROUP_CHANGE_POLICIES, path.child("fsGroupChangePolicy"), "securityContext.fsGroupChangePolicy.unsupported"),
-    ...checkSeccompProfile(sc["seccompProfile"], path.child("seccompProfile")),
-    ...checkWindowsOptions(sc["windowsOptions"], path.child("windowsOptions")),
-    ...checkAppArmorProfile(sc["appArmorProfile"], path.child("appArmorProfile")),
-    ...checkSupported(sc["supplementalGroupsPolicy"], SUPPLEMENTAL_GROUPS_POLICIES, path.child("supplementalGroupsPolicy"), "securityContext.supplementalGroupsPolicy.unsupported"),
-    ...checkSupported(sc["seLinuxChangePolicy"], SELINUX_CHANGE_POLICIES, path.child("seLinuxChangePolicy"), "securityContext.seLinuxChangePolicy.unsupported"),
+  return errs.concat(
+    checkSysctls(sc, spec, path.child("sysctls")),
+    checkSupported(sc["fsGroupChangePolicy"], FS_GROUP_CHANGE_POLICIES, path.child("fsGroupChangePolicy"), "securityContext.fsGroupChangePolicy.unsupported"),
+    checkSeccompProfile(sc["seccompProfile"], path.child("seccompProfile")),
+    checkWindowsOptions(sc["windowsOptions"], path.child("windowsOptions")),
+    checkAppArmorProfile(sc["appArmorProfile"], path.child("appArmorProfile")),
+    checkSupported(sc["supplementalGroupsPolicy"], SUPPLEMENTAL_GROUPS_POLICIES, path.child("supplementalGroupsPolicy"), "securityContext.supplementalGroupsPolicy.unsupported"),
+    checkSupported(sc["seLinuxChangePolicy"], SELINUX_CHANGE_POLICIES, path.child("seLinuxChangePolicy"), "securityContext.seLinuxChangePolicy.unsupported"),
   );
-  return errs;
 }
 
 export function checkContainerSecurityContext(value: unknown, hostUsers: boolean, path: FieldPath): FieldError[] {
   const sc = recordOf(value);
   if (!sc) return [];
-  const errs = [
-    ...checkId(sc["runAsUser"], path.child("runAsUser"), "securityContext.runAsUser.range"),
-    ...checkId(sc["runAsGroup"], path.child("runAsGroup"), "securityContext.runAsGroup.range"),
-    ...checkSupported(sc["procMount"], PROC_MOUNTS, path.child("procMount"), "securityContext.procMount.unsupported"),
-  ];
+  const errs = checkId(sc["runAsUser"], path.child("runAsUser"), "securityContext.runAsUser.range").concat(
+    checkId(sc["runAsGroup"], path.child("runAsGroup"), "securityContext.runAsGroup.range"),
+    checkSupported(sc["procMount"], PROC_MOUNTS, path.child("procMount"), "securityContext.procMount.unsupported"),
+  );
   if (hostUsers && sc["procMount"] === "Unmasked") {
     errs.push(invalid(path.child("procMount"), "Unmasked", { rule: "securityContext.procMount.hostUsers", detail: "`hostUsers` must be false to use `Unmasked`" }));
   }
   errs.push(...checkSeccompProfile(sc["seccompProfile"], path.child("seccompProfile")));
   if (sc["allowPrivilegeEscalation"] === false) errs.push(...checkEscalationConflicts(sc, path));
-  errs.push(
-    ...checkWindowsOptions(sc["windowsOptions"], path.child("windowsOptions")),
-    ...checkAppArmorProfile(sc["appArmorProfile"], path.child("appArmorProfile")),
+  return errs.concat(
+    checkWindowsOptions(sc["windowsOptions"], path.child("windowsOptions")),
+    checkAppArmorProfile(sc["appArmorProfile"], path.child("appArmorProfile")),
   );
-  return errs;
 }
 
 /** allowPrivilegeEscalation: false is a promise that privileged mode or CAP_SYS_ADMIN would break. */

@@ -9,6 +9,7 @@ import { forbidden } from "../../errors/field-error.js";
 import { FieldPath } from "../../errors/field-path.js";
 import { arrayOf, isSet, recordOf, stringOf } from "../semantics/read-json.js";
 import type { JsonRecord } from "../semantics/read-json.js";
+import { presentVolumeSources } from "../semantics/volume-sources.js";
 
 const NO_API_SERVER = "a standalone kubelet has no API server to read them from";
 
@@ -30,17 +31,18 @@ const REASONS = {
 } as const;
 
 // Volume sources that only name a Secret through a `secretRef` (VisitPodSecretNames).
-const SECRET_REF_VOLUMES = ["cephfs", "cinder", "flexVolume", "iscsi", "rbd", "scaleIO", "storageos"] as const;
+const SECRET_REF_VOLUMES: ReadonlySet<string> = new Set(["cephfs", "cinder", "flexVolume", "iscsi", "rbd", "scaleIO", "storageos"]);
 
-const WHOLE_VOLUME_REFERENCES = [
-  ["secret", "staticPod.secretVolume", REASONS.secret],
-  ["configMap", "staticPod.configMapVolume", REASONS.configMap],
-  ["persistentVolumeClaim", "staticPod.persistentVolumeClaimVolume", REASONS.pvc],
-  ["ephemeral", "staticPod.ephemeralVolume", REASONS.ephemeralVolume],
-  ["csi", "staticPod.csiVolume", REASONS.csi],
-  ["glusterfs", "staticPod.glusterfsVolume", REASONS.glusterfs],
-  ["azureFile", "staticPod.azureFileVolume", REASONS.azureFile],
-] as const;
+/** Volume sources that are a reference as a whole: source → [rule, reason]. */
+const WHOLE_VOLUME_REFERENCES: ReadonlyMap<string, readonly [string, string]> = new Map([
+  ["secret", ["staticPod.secretVolume", REASONS.secret]],
+  ["configMap", ["staticPod.configMapVolume", REASONS.configMap]],
+  ["persistentVolumeClaim", ["staticPod.persistentVolumeClaimVolume", REASONS.pvc]],
+  ["ephemeral", ["staticPod.ephemeralVolume", REASONS.ephemeralVolume]],
+  ["csi", ["staticPod.csiVolume", REASONS.csi]],
+  ["glusterfs", ["staticPod.glusterfsVolume", REASONS.glusterfs]],
+  ["azureFile", ["staticPod.azureFileVolume", REASONS.azureFile]],
+]);
 
 const PROJECTED_REFERENCES = [
   ["secret", "staticPod.projectedSecret", REASONS.secret],
@@ -94,12 +96,12 @@ function checkContainerReferences(container: JsonRecord | undefined, path: Field
 function checkVolumeReferences(volume: JsonRecord | undefined, path: FieldPath): FieldError[] {
   if (!volume) return [];
   const errs: FieldError[] = [];
-  for (const [source, rule, reason] of WHOLE_VOLUME_REFERENCES) {
-    if (isSet(volume[source])) errs.push(forbidden(path.child(source), { rule, detail: reason }));
-  }
-  for (const source of SECRET_REF_VOLUMES) {
+  // The volume's own sources (one, unless the schema layer reports more), not every table entry.
+  for (const source of presentVolumeSources(volume)) {
+    const whole = WHOLE_VOLUME_REFERENCES.get(source);
+    if (whole !== undefined) errs.push(forbidden(path.child(source), { rule: whole[0], detail: whole[1] }));
     // An empty secret name is skipped by VisitPodSecretNames: no reference.
-    if (stringOf(recordOf(recordOf(volume[source])?.["secretRef"])?.["name"])) {
+    if (SECRET_REF_VOLUMES.has(source) && stringOf(recordOf(recordOf(volume[source])?.["secretRef"])?.["name"])) {
       errs.push(forbidden(path.child(source).child("secretRef"), { rule: "staticPod.volumeSecretRef", detail: REASONS.secret }));
     }
   }
