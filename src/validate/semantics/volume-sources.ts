@@ -5,7 +5,7 @@
 import type { Mapping } from "../../guards/is-mapping.js";
 import { isSet } from "./read-json.js";
 
-export const VOLUME_SOURCES = [
+const VOLUME_SOURCES = [
   "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi",
   "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte", "downwardAPI", "fc",
   "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk", "portworxVolume", "azureDisk",
